@@ -1,0 +1,277 @@
+"""The study configuration: a TOML file that names the tables, the years, the
+sample rules, each stage's parameters and where outputs go.
+
+Example (every key but ``[tables]`` has a default)::
+
+    [study]
+    name = "Danish manufacturing"
+    years = [1996, 2006]        # first and last study year
+    base_years = [1993, 1995]   # pre-sample years for the initial import shares s_hk0
+    seed = 0
+    output = "out"
+
+    [tables]                    # paths relative to this file; CSV or Parquet
+    workers = "data/workers.parquet"
+    catalog = "data/catalog.csv"
+    firms = "data/firms.parquet"
+    customs = "data/customs.parquet"
+    world_trade = "data/world_trade.parquet"
+    # offshorability = "default"  # the seed's 1-digit ISCO table
+    # low_wage = "default"        # Bernard, Jensen and Schott (2006)
+
+    [sample]
+    manufacturing_sectors = ["10", ..., "33"]
+    continuous_firms = true
+    min_employees = 10
+
+Unknown sections or keys are errors (a typo must not silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillshore.errors import ConfigError
+from skillshore.tables.schemas import TABLE_NAMES
+
+__all__ = [
+    "StudyConfig",
+    "StudySection",
+    "SampleSection",
+    "SkillsSection",
+    "OffshoringSection",
+    "StructuralSection",
+    "CounterfactualSection",
+    "load_config",
+]
+
+MANUFACTURING = tuple(f"{i:02d}" for i in range(10, 34))
+RAW_MATERIAL_HS2 = tuple(f"{i:02d}" for i in (*range(1, 16), 25, 26, 27))
+
+
+@dataclass(frozen=True)
+class StudySection:
+    """``[study]``: name, study years, pre-sample base years, seed, output folder."""
+
+    name: str = "skillshore study"
+    years: tuple[int, int] = (1996, 2006)
+    base_years: tuple[int, int] = (1993, 1995)
+    seed: int = 0
+    output: str = "out"
+
+
+@dataclass(frozen=True)
+class SampleSection:
+    """``[sample]``: the seed's baseline sample (slide "Data Sources")."""
+
+    manufacturing_sectors: tuple[str, ...] = MANUFACTURING
+    continuous_firms: bool = True
+    min_employees: int = 10
+
+
+@dataclass(frozen=True)
+class SkillsSection:
+    """``[skills]``: O*NET data, matcher settings and manual overrides."""
+
+    onet_dir: str | None = None
+    overrides: str | None = None
+    min_score: float = 0.3
+    top_k: int = 5
+    semantic: bool = False
+
+
+@dataclass(frozen=True)
+class OffshoringSection:
+    """``[offshoring]``: narrow offshoring (seed slide "Offshoring Exposure from China") and IV."""
+
+    source: str = "CHN"
+    home_country: str = "DNK"
+    raw_material_hs2: tuple[str, ...] = RAW_MATERIAL_HS2
+    normalise: str = "per_worker"
+    industry_digits: int = 6
+    cluster: str = "firm_id"
+    high_offshorable_threshold: float = 0.0
+
+
+@dataclass(frozen=True)
+class StructuralSection:
+    """``[structural]``: calibration preset and bootstrap."""
+
+    calibration: str = "seed"
+    bootstrap: int = 49
+    lambda_x_share: float = 0.5
+    scheduler: str | None = None
+
+
+@dataclass(frozen=True)
+class CounterfactualSection:
+    """``[counterfactuals]``: size of each change (seed slide "Counterfactuals: Wage Inequality")."""
+
+    phi_up: float = 0.10
+    nu_up: float = 1.0
+    c_f_zero: bool = True
+
+
+_SECTIONS: dict[str, type] = {
+    "study": StudySection,
+    "sample": SampleSection,
+    "skills": SkillsSection,
+    "offshoring": OffshoringSection,
+    "structural": StructuralSection,
+    "counterfactuals": CounterfactualSection,
+}
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """A parsed, checked study configuration.
+
+    ``tables`` maps table names to absolute paths (``None`` = shipped default).
+    ``root`` is the folder paths are relative to (the config file's folder).
+    """
+
+    tables: dict[str, Path | None]
+    study: StudySection = field(default_factory=StudySection)
+    sample: SampleSection = field(default_factory=SampleSection)
+    skills: SkillsSection = field(default_factory=SkillsSection)
+    offshoring: OffshoringSection = field(default_factory=OffshoringSection)
+    structural: StructuralSection = field(default_factory=StructuralSection)
+    counterfactuals: CounterfactualSection = field(default_factory=CounterfactualSection)
+    root: Path = Path(".")
+    source: str = "<dict>"
+
+    @property
+    def all_years(self) -> tuple[int, int]:
+        """Year range the raw tables may cover (base years through last study year)."""
+        return (min(self.study.base_years[0], self.study.years[0]), self.study.years[1])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON view (for ``results.json``)."""
+        out: dict[str, Any] = {
+            "tables": {k: (str(v) if v else None) for k, v in self.tables.items()}
+        }
+        for name in _SECTIONS:
+            out[name] = dataclasses.asdict(getattr(self, name))
+        return out
+
+    @classmethod
+    def from_dict(
+        cls, raw: dict[str, Any], root: str | Path = ".", source: str = "<dict>"
+    ) -> StudyConfig:
+        """Build and check a config from a parsed TOML mapping."""
+        root = Path(root)
+        unknown = sorted(set(raw) - set(_SECTIONS) - {"tables"})
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown section(s) {unknown}; known: tables, {', '.join(_SECTIONS)}"
+            )
+        tables_raw = raw.get("tables")
+        if not isinstance(tables_raw, dict):
+            raise ConfigError(f"{source}: section [tables] is required (paths to the raw tables).")
+        bad = sorted(set(tables_raw) - set(TABLE_NAMES))
+        if bad:
+            raise ConfigError(
+                f"{source}: [tables] has unknown table(s) {bad}; known: {', '.join(TABLE_NAMES)}"
+            )
+        tables: dict[str, Path | None] = {}
+        for name in TABLE_NAMES:
+            v = tables_raw.get(name)
+            if v is None or v == "default":
+                if name not in ("offshorability", "low_wage"):
+                    raise ConfigError(f"{source}: [tables] needs a path for '{name}'.")
+                tables[name] = None
+                continue
+            if not isinstance(v, str):
+                raise ConfigError(f"{source}: [tables] {name} must be a path string, got {v!r}.")
+            p = Path(v)
+            tables[name] = p if p.is_absolute() else (root / p)
+        kwargs: dict[str, Any] = {}
+        for name, klass in _SECTIONS.items():
+            kwargs[name] = _parse_section(klass, raw.get(name, {}), f"{source}: [{name}]")
+        cfg = cls(tables=tables, root=root, source=source, **kwargs)
+        y0, y1 = cfg.study.years
+        b0, b1 = cfg.study.base_years
+        if y0 > y1 or b0 > b1:
+            raise ConfigError(f"{source}: [study] years and base_years must be [first, last].")
+        if b1 >= y0:
+            raise ConfigError(
+                f"{source}: [study] base_years {cfg.study.base_years} must precede years {cfg.study.years}."
+            )
+        return cfg
+
+
+def _coerce(value: Any, typ: Any, where: str) -> Any:
+    origin = typing.get_origin(typ)
+    args = typing.get_args(typ)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        errors = []
+        for a in args:
+            if a is type(None):
+                continue
+            try:
+                return _coerce(value, a, where)
+            except ConfigError as e:
+                errors.append(str(e))
+        raise ConfigError(errors[0] if errors else f"{where}: bad value {value!r}")
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(v, args[0], where) for v in value)
+        if len(value) != len(args):
+            raise ConfigError(f"{where}: expected a list of {len(args)} values, got {value!r}")
+        return tuple(_coerce(v, a, where) for v, a in zip(value, args, strict=True))
+    if typ is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if typ is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if typ is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if typ is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    return value
+
+
+def _parse_section(klass: type, raw: Any, where: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table of keys.")
+    hints = typing.get_type_hints(klass)
+    names = [f.name for f in dataclasses.fields(klass)]
+    unknown = sorted(set(raw) - set(names))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {unknown}; known: {', '.join(names)}")
+    return klass(**{k: _coerce(v, hints[k], f"{where} {k}") for k, v in raw.items()})
+
+
+def load_config(path: str | Path) -> StudyConfig:
+    """Read a study TOML file.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, is not valid TOML, or has unknown/ill-typed keys.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found.")
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return StudyConfig.from_dict(raw, root=path.resolve().parent, source=str(path))

@@ -1,0 +1,1 @@
+"""skillshore stage: structural."""
