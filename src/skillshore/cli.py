@@ -47,6 +47,9 @@ def run(
         str, typer.Option(help="Synthetic economy size: tiny, demo or paper.")
     ] = "demo",
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute every stage (ignore the cache).")
+    ] = False,
 ) -> None:
     """Run the whole study and write the report."""
     from skillshore.pipeline import run_study
@@ -59,6 +62,7 @@ def run(
             out=out,
             scale=scale,
             seed=seed,
+            force=force,
             progress=lambda m: console.print(f"[cyan]·[/] {m}"),
         )
     except SkillshoreError as err:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshore import __version__
+from skillshore._cache import StageCache
 from skillshore.config import StudyConfig, load_config
 from skillshore.errors import SkillshoreError
 from skillshore.report import ReportBuilder, write_json
@@ -58,6 +59,7 @@ class Study:
     headline: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     report_path: Path | None = None
+    cache: StageCache | None = None
 
     def summary(self) -> str:
         lines = [f"skillshore study '{self.config.study.name}' -> {self.out_dir}"]
@@ -97,6 +99,7 @@ def run_study(
     scale: str = "demo",
     seed: int | None = None,
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> Study:
     """Run the whole study and write the report.
 
@@ -112,6 +115,8 @@ def run_study(
         Seed of the synthetic economy and of every random step.
     progress : callable, optional
         Receives one line per stage (the CLI passes a rich console printer).
+    force : bool
+        Recompute every stage instead of reusing cached results in ``out/.cache``.
 
     Returns
     -------
@@ -129,10 +134,18 @@ def run_study(
         out_dir = Path(out) if out else (cfg.root / cfg.study.output)
     out_dir.mkdir(parents=True, exist_ok=True)
     study = Study(config=cfg, out_dir=out_dir, timings=timings)
+    cache = StageCache(out_dir / ".cache", force=force)
+    study.cache = cache
 
     t = time.perf_counter()
     say("validating raw tables")
-    frames = validate_study(cfg)
+    table_files = tuple(p for p in cfg.tables.values() if p is not None)
+    frames = cache.run(
+        "validate",
+        lambda: validate_study(cfg),
+        settings={"years": cfg.all_years},
+        files=table_files,
+    )
     data_summary = describe_tables(frames)
     study.results["tables"] = data_summary
     study.headline["worker-years"] = data_summary.rows.get("workers", 0)
@@ -155,6 +168,8 @@ def run_study(
             "config": cfg.to_dict(),
             "versions": versions(),
             "timings_s": timings,
+            "stages_run": cache.ran,
+            "stages_reused": cache.reused,
         },
     )
     return study

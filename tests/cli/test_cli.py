@@ -32,3 +32,29 @@ def test_bad_config_is_one_readable_error(tmp_path):
     assert res.exit_code == 1
     assert "unknown section" in res.output and "sampel" in res.output
     assert "Traceback" not in res.output
+
+
+def test_rerun_reuses_cached_stages(tiny_study, tmp_path):
+    out = tmp_path / "out"
+    assert (
+        runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out)]).exit_code == 0
+    )
+    first = json.loads((out / "results.json").read_text())
+    assert "validate" in first["stages_run"]
+    assert (
+        runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out)]).exit_code == 0
+    )
+    second = json.loads((out / "results.json").read_text())
+    assert "validate" in second["stages_reused"] and "validate" not in second["stages_run"]
+    # a changed input file invalidates the stage
+    import polars as pl
+
+    wpath = tiny_study.parent / "workers.parquet"
+    pl.read_parquet(wpath).with_columns(pl.col("hours") + 1).write_parquet(wpath)
+    assert (
+        runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out)]).exit_code == 0
+    )
+    third = json.loads((out / "results.json").read_text())
+    assert "validate" in third["stages_run"]
+    assert runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out), "--force"]).exit_code == 0
+    assert "validate" in json.loads((out / "results.json").read_text())["stages_run"]
