@@ -96,6 +96,10 @@ class MatchingModel:
     surplus : array (Nx, Ny), optional
         A general surplus matrix q(x_i, y_j) replacing x' Phi y + C for domestic matches
         (the foreign surplus is then ``surplus - (C - C_star)``); forces the dense solver.
+    singles : bool
+        ``False`` removes the outside options: every agent is matched (entropic optimal
+        transport, the plain Dupuy-Galichon 2014 case); total masses must then balance.
+        Outside options and meeting intensities only shift the surplus by constants then.
     """
 
     x: np.ndarray
@@ -118,6 +122,7 @@ class MatchingModel:
     dx: np.ndarray | float = 1.0
     dy: np.ndarray | float = 1.0
     surplus: np.ndarray | None = field(default=None, repr=False)
+    singles: bool = True
 
     def __post_init__(self) -> None:
         x = _as_2d(self.x, "x")
@@ -159,6 +164,13 @@ class MatchingModel:
             if s.shape != (nx, ny) or not np.all(np.isfinite(s)):
                 raise ModelInputError(f"surplus must be a finite ({nx}, {ny}) array")
             sets["surplus"] = s
+        if not self.singles:
+            total_w = sets["fbar"].sum() + (sets["fbar_star"].sum() if "fbar_star" in sets else 0.0)
+            total_f = sets["gbar"].sum()
+            if abs(total_w - total_f) > 1e-9 * max(total_w, total_f):
+                raise ModelInputError(
+                    f"without singles the total masses must balance: workers {total_w:.12g} != firms {total_f:.12g}"
+                )
         for k, v in sets.items():
             object.__setattr__(self, k, v)
         for k in ("C", "C_star", "lambda_x", "lambda_y", "nu_x", "nu_y", "nu_x_star", "nu_y_star"):

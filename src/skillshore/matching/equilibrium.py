@@ -90,23 +90,33 @@ class Equilibrium:
     def log_row_singles(self) -> np.ndarray:
         return self.log_u
 
+    def _need_singles(self, what: str) -> None:
+        if not self.model.singles:
+            from skillshore.errors import ModelInputError
+
+            raise ModelInputError(f"{what} needs outside options (the model has singles=False)")
+
     @property
     def f0(self) -> np.ndarray:
-        """Mass of unmatched (unemployed) domestic workers by type."""
+        """Mass of unmatched (unemployed) domestic workers by type (zero without singles)."""
+        if not self.model.singles:
+            return np.zeros(self.system.n_dom)
         return np.exp(self.log_u[: self.system.n_dom])
 
     @property
     def f0_star(self) -> np.ndarray:
         """Mass of foreign workers not matched with a domestic firm, by type."""
         out = np.zeros(self.system.n_dom)
-        if self.model.fbar_star is not None:
+        if self.model.fbar_star is not None and self.model.singles:
             out[:] = self.model.fbar_star
             out[self.system.foreign_idx] = np.exp(self.log_u[self.system.n_dom :])
         return out
 
     @property
     def g0(self) -> np.ndarray:
-        """Mass of firms with no match, by type."""
+        """Mass of firms with no match, by type (zero without singles)."""
+        if not self.model.singles:
+            return np.zeros_like(self.log_g0)
         return np.exp(self.log_g0)
 
     # ---------------------------------------------------------------- matches
@@ -148,6 +158,7 @@ class Equilibrium:
     # ---------------------------------------------------------------- prices
     def wages(self) -> np.ndarray:
         """Domestic wages w_ij = w0_i + lambda_x (log(pi/f0) - nu_x) with pi, f0 densities."""
+        self._need_singles("wages")
         m = self.model
         with np.errstate(divide="ignore"):
             lp = np.log(self.pi)
@@ -157,6 +168,7 @@ class Equilibrium:
 
     def wages_star(self) -> np.ndarray:
         """Foreign wages w*_ij = w0*_i + lambda_x (log(pi*/f0*) - nu_x*)."""
+        self._need_singles("wages_star")
         m = self.model
         with np.errstate(divide="ignore", invalid="ignore"):
             return m.w0_star[:, None] + m.lambda_x * (
@@ -168,6 +180,7 @@ class Equilibrium:
 
     def profits(self) -> np.ndarray:
         """Firms' profits from domestic matches r_ij = r0_j + lambda_y (log(pi/g0) - nu_y) = q - w."""
+        self._need_singles("profits")
         m = self.model
         with np.errstate(divide="ignore"):
             lp = np.log(self.pi)
@@ -177,6 +190,7 @@ class Equilibrium:
 
     def profits_star(self) -> np.ndarray:
         """Firms' profits from foreign matches r*_ij = r0_j + lambda_y (log(pi*/g0) - nu_y*)."""
+        self._need_singles("profits_star")
         m = self.model
         with np.errstate(divide="ignore"):
             lp = np.log(self.pi_star)
@@ -241,6 +255,8 @@ class Equilibrium:
                 out[f"cross_{key}"] += xcol[idx].T @ (mu @ m.y)
                 if not foreign:
                     out["colx_dom"] += mu.T @ xcol[idx]
+                    if not m.singles:
+                        continue
                     with np.errstate(divide="ignore"):
                         w = m.w0[idx, None] + m.lambda_x * (
                             np.log(mu) - np.log(self.f0[idx])[:, None] - ldy[None, :] - m.nu_x
@@ -324,6 +340,7 @@ class Equilibrium:
         W = sum mu Phi~ + sum mu* Phi~* - lx sum_i [sum_j mu log(mu/F) + m0 log(m0/F)] (domestic
         and foreign workers) - ly sum_j [sum_i (mu + mu*) log(./G) + m0j log(m0j/G)].
         """
+        self._need_singles("welfare_primal")
         s = self.system
         m = self.model
         lam = m.lam
@@ -352,6 +369,7 @@ class Equilibrium:
 
     def welfare_dual(self) -> float:
         """Dual value sum_i F_i u_i + sum_j G_j v_j, u = -lx log(m0/F), v = -ly log(m0/G)."""
+        self._need_singles("welfare_dual")
         s = self.system
         m = self.model
         F = np.exp(s.logF)

@@ -60,10 +60,18 @@ def _solve_singles(logF: np.ndarray, a: np.ndarray, s: float, u: np.ndarray) -> 
     return u
 
 
-def _residual(logF: np.ndarray, a: np.ndarray, s: float, u: np.ndarray) -> np.ndarray:
-    """Relative margin error |m + m^s A - F| / F of each row or column."""
-    lse = np.logaddexp(u, s * u + a)
+def _residual(
+    logF: np.ndarray, a: np.ndarray, s: float, u: np.ndarray, singles: bool = True
+) -> np.ndarray:
+    """Relative margin error |m + m^s A - F| / F of each row or column (|m^s A - F| / F without singles)."""
+    lse = np.logaddexp(u, s * u + a) if singles else s * u + a
     return np.abs(np.expm1(lse - logF))
+
+
+def _update(logF: np.ndarray, a: np.ndarray, s: float, u: np.ndarray, singles: bool) -> np.ndarray:
+    if singles:
+        return _solve_singles(logF, a, s, u)
+    return (logF - a) / s  # Sinkhorn step: F = m^s A exactly
 
 
 def _build(model: MatchingModel, mode: Mode) -> _System:
@@ -169,6 +177,7 @@ def solve(
     t0 = time.perf_counter()
     sys_ = _build(model, mode)
     R = sys_.logF.size
+    singles = model.singles
     if init is None:
         u = np.full(R, np.nan)
         t = sys_.logG.copy()
@@ -185,7 +194,7 @@ def solve(
     for it in range(1, max_iter + 1):
         a = sys_.row_off + sys_.row_lse(sys_.col_off + sys_.sy * t)
         if np.all(np.isfinite(u)):
-            err = float(np.max(_residual(sys_.logF, a, sys_.sx, u)))
+            err = float(np.max(_residual(sys_.logF, a, sys_.sx, u, singles)))
             errors.append(err)
             if callback is not None:
                 callback(it, err)
@@ -195,9 +204,9 @@ def solve(
                 break
             if not np.isfinite(err):
                 break
-        u = _solve_singles(sys_.logF, a, sys_.sx, u)
+        u = _update(sys_.logF, a, sys_.sx, u, singles)
         b = sys_.col_off + sys_.col_lse(sys_.row_off + sys_.sx * u)
-        t = _solve_singles(sys_.logG, b, sys_.sy, t)
+        t = _update(sys_.logG, b, sys_.sy, t, singles)
     # exact errors of the returned state, both sides
     a = sys_.row_off + sys_.row_lse(sys_.col_off + sys_.sy * t)
     b = sys_.col_off + sys_.col_lse(sys_.row_off + sys_.sx * u)
@@ -206,8 +215,8 @@ def solve(
     else:
         final = float(
             max(
-                np.max(_residual(sys_.logF, a, sys_.sx, u)),
-                np.max(_residual(sys_.logG, b, sys_.sy, t)),
+                np.max(_residual(sys_.logF, a, sys_.sx, u, singles)),
+                np.max(_residual(sys_.logG, b, sys_.sy, t, singles)),
             )
         )
     converged = bool(np.isfinite(final) and final < max(tol, 1e-15) * 10)
