@@ -20,6 +20,7 @@ from skillshore.matching.economy import MatchingModel
 __all__ = ["Equilibrium"]
 
 _BLOCK_ENTRIES = 4_000_000
+_ABSORB = 30.0
 
 
 @dataclass(eq=False)
@@ -40,15 +41,62 @@ class _System:
     Xt: np.ndarray | None
     Y: np.ndarray | None
 
+    # Dense mode runs "absorbed" scaling iterations (Schmitzer 2019): it stores
+    # E = exp(K + rho_r + kappa_j - shift) and computes log-sum-exps as BLAS
+    # matrix-vector products, exp(colw - kappa) and exp(roww - rho) staying within
+    # [e^-ABSORB, e^ABSORB]; when they leave that range, rho and kappa are
+    # re-absorbed into E (recomputed from K, so no entry is lost for good).
+    _E: np.ndarray | None = None
+    _rho: np.ndarray | None = None
+    _kappa: np.ndarray | None = None
+    _shift: float = 0.0
+    absorbed: int = 0
+
+    def _absorb(self, rho: np.ndarray, kappa: np.ndarray) -> None:
+        Z = self.Kmat + rho[:, None] + kappa[None, :]
+        shift = float(np.max(Z))
+        shift = shift - 600.0 if shift > 600.0 else 0.0
+        if shift:
+            Z -= shift
+        np.exp(Z, out=Z)
+        self._E, self._rho, self._kappa, self._shift = Z, rho.copy(), kappa.copy(), shift
+        self.absorbed += 1
+
+    def _ready(self) -> bool:
+        return self._E is not None
+
     def row_lse(self, colw: np.ndarray) -> np.ndarray:
-        if self.Kmat is not None:
+        if self.Kmat is None:
+            return K.row_lse_free(self.Xt, self.Y, colw)
+        if not self._ready():
             return K.row_lse_dense(self.Kmat, colw)
-        return K.row_lse_free(self.Xt, self.Y, colw)
+        d = colw - self._kappa
+        if not np.all(np.abs(d) < _ABSORB):
+            self._absorb(self._rho, colw)
+            d = colw - self._kappa
+        with np.errstate(divide="ignore"):
+            return np.log(self._E @ np.exp(d)) - self._rho + self._shift
 
     def col_lse(self, roww: np.ndarray) -> np.ndarray:
-        if self.Kmat is not None:
+        if self.Kmat is None:
+            return K.col_lse_free(self.Xt, self.Y, roww)
+        if not self._ready():
             return K.col_lse_dense(self.Kmat, roww)
-        return K.col_lse_free(self.Xt, self.Y, roww)
+        d = roww - self._rho
+        if not np.all(np.abs(d) < _ABSORB):
+            self._absorb(roww, self._kappa)
+            d = roww - self._rho
+        with np.errstate(divide="ignore"):
+            return np.log(np.exp(d) @ self._E) - self._kappa + self._shift
+
+    def start_scaling(self, roww: np.ndarray, colw: np.ndarray) -> None:
+        """Switch the dense mode to absorbed scaling iterations at the current potentials."""
+        if self.Kmat is not None and np.all(np.isfinite(roww)) and np.all(np.isfinite(colw)):
+            self._absorb(roww, colw)
+
+    def release(self) -> None:
+        """Drop the scaling matrix (the equilibrium keeps only the kernel)."""
+        self._E = None
 
     def kernel_block(self, rows: slice) -> np.ndarray:
         if self.Kmat is not None:

@@ -33,6 +33,7 @@ from skillshore.matching.equilibrium import Equilibrium, _System
 __all__ = ["solve", "solve_path"]
 
 Mode = Literal["auto", "dense", "kernel_free"]
+_LOG_SWEEPS = 3  # exact log-domain sweeps before the dense mode switches to absorbed scaling
 
 
 def _solve_singles(logF: np.ndarray, a: np.ndarray, s: float, u: np.ndarray) -> np.ndarray:
@@ -97,7 +98,8 @@ def _build(model: MatchingModel, mode: Mode) -> _System:
     col_off = (-model.r0 + model.lambda_x * np.log(model.dy)) / lam
     logF = np.log(np.concatenate([model.fbar, model.fbar_star[foreign] if foreign.size else []]))
     if mode == "auto":
-        mode = "dense" if model.surplus is not None else "kernel_free"
+        small = nx * ny * (2 if foreign.size else 1) <= 64_000_000
+        mode = "dense" if (model.surplus is not None or small) else "kernel_free"
     if model.surplus is not None and mode != "dense":
         raise ValueError("a general surplus matrix needs mode='dense'")
     if mode == "dense":
@@ -154,9 +156,12 @@ def solve(
     max_iter : int
         Maximum number of IPFP sweeps (one sweep = a row and a column update).
     mode : {"auto", "dense", "kernel_free"}
-        ``dense`` stores the (Nx, Ny) kernel; ``kernel_free`` recomputes
-        ``x' Phi y`` on the fly with O(Nx + Ny) memory. ``auto``: kernel-free
-        unless a general surplus matrix is given.
+        ``dense`` stores the (Nx, Ny) kernel and, after three exact log-domain
+        sweeps, runs absorbed scaling iterations (BLAS matrix-vector products,
+        potentials re-absorbed into the kernel whenever a scaling leaves
+        [e^-30, e^30], so nothing overflows); ``kernel_free`` recomputes
+        ``x' Phi y`` on the fly in the log domain with O(Nx + Ny) memory.
+        ``auto``: dense up to 64 million kernel entries, kernel-free beyond.
     init : Equilibrium or (log_f0, log_g0), optional
         Warm start (e.g. the previous point of a comparative-statics path).
     verbose : bool
@@ -178,6 +183,7 @@ def solve(
     sys_ = _build(model, mode)
     R = sys_.logF.size
     singles = model.singles
+    scaling = sys_.mode == "dense"
     if init is None:
         u = np.full(R, np.nan)
         t = sys_.logG.copy()
@@ -207,7 +213,10 @@ def solve(
         u = _update(sys_.logF, a, sys_.sx, u, singles)
         b = sys_.col_off + sys_.col_lse(sys_.row_off + sys_.sx * u)
         t = _update(sys_.logG, b, sys_.sy, t, singles)
-    # exact errors of the returned state, both sides
+        if it == _LOG_SWEEPS and scaling:
+            sys_.start_scaling(sys_.row_off + sys_.sx * u, sys_.col_off + sys_.sy * t)
+    # exact errors of the returned state, both sides, in the exact log domain
+    sys_.release()
     a = sys_.row_off + sys_.row_lse(sys_.col_off + sys_.sy * t)
     b = sys_.col_off + sys_.col_lse(sys_.row_off + sys_.sx * u)
     if np.any(~np.isfinite(u)) or np.any(np.isnan(t)):
