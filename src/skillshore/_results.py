@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["TableMixin", "stars", "fmt_coef", "fmt_se", "fmt_num"]
+__all__ = ["FrameTable", "TableMixin", "stars", "fmt_coef", "fmt_se", "fmt_num"]
 
 
 def stars(pvalue: float) -> str:
@@ -120,3 +120,14 @@ class TableMixin:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+class FrameTable(TableMixin):
+    """A ready pandas DataFrame rendered as a study table (for small derived tables)."""
+
+    def __init__(self, frame: pd.DataFrame, title: str = ""):
+        self._frame = frame
+        self.title = title
+
+    def to_frame(self) -> pd.DataFrame:
+        return self._frame.copy()

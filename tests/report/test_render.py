@@ -100,3 +100,14 @@ def test_report_figures_load_and_tables_filled(tmp_path):
     assert res == {"images": 1, "broken": 0, "tables": 1, "empty_tables": 0}
     assert (tmp_path / "rep" / "figures" / "f1.pdf").exists()
     assert (tmp_path / "rep" / "tables" / "t1.md").read_text().count("|") > 4
+
+
+def test_study_report_renders(tiny_study, tmp_path):
+    from skillshore.pipeline import run_study
+
+    study = run_study(tiny_study, out=tmp_path / "out")
+    res = render_probe(study.report_path, tmp_path)
+    assert res["images"] >= 3 and res["broken"] == 0
+    assert res["tables"] >= 2 and res["empty_tables"] == 0
+    for name in ("offshoring_prob_by_firm", "matched_quality_by_firm", "wage_along_c_f"):
+        assert (tmp_path / "out" / "figures" / f"{name}.png").exists()

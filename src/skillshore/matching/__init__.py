@@ -9,5 +9,14 @@ Primitives are data (:class:`MatchingModel`), the solver is a plain function
 from skillshore.matching.economy import MatchingModel
 from skillshore.matching.equilibrium import Equilibrium
 from skillshore.matching.ipfp import solve, solve_path
+from skillshore.matching.presets import SEED_CALIBRATION, SEED_ESTIMATES, seed_economy
 
-__all__ = ["MatchingModel", "Equilibrium", "solve", "solve_path"]
+__all__ = [
+    "MatchingModel",
+    "Equilibrium",
+    "solve",
+    "solve_path",
+    "seed_economy",
+    "SEED_ESTIMATES",
+    "SEED_CALIBRATION",
+]
