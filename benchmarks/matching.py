@@ -184,8 +184,8 @@ def main() -> None:
             if res:
                 row("cupid-matching (with singles)", res[0], float("nan"), res[1], t_ss)
         g = global_model(n, args.phi)
-        eqg, t, mem = timed(lambda g=g: solve(g, tol=TOL))
-        row(f"skillshore singles+foreign ({eqg.n_iter})", t, mem, eqg.marginal_error, t_ss)
+        eqg, t, mem = timed(lambda g=g: solve(g, tol=TOL, mode="dense"))
+        row(f"skillshore singles+foreign dense ({eqg.n_iter})", t, mem, eqg.marginal_error, t_ss)
         if args.with_cupid and n <= 2000:
             res = run_cupid(g)
             if res:

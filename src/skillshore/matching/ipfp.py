@@ -33,6 +33,7 @@ from skillshore.matching.equilibrium import Equilibrium, _System
 __all__ = ["solve", "solve_path"]
 
 Mode = Literal["auto", "dense", "kernel_free"]
+_DENSE_MAX_ENTRIES = 150_000_000  # auto mode: dense up to 1.2 GB per kernel copy (two copies held)
 _LOG_SWEEPS = 3  # exact log-domain sweeps before the dense mode switches to absorbed scaling
 
 
@@ -98,7 +99,7 @@ def _build(model: MatchingModel, mode: Mode) -> _System:
     col_off = (-model.r0 + model.lambda_x * np.log(model.dy)) / lam
     logF = np.log(np.concatenate([model.fbar, model.fbar_star[foreign] if foreign.size else []]))
     if mode == "auto":
-        small = nx * ny * (2 if foreign.size else 1) <= 64_000_000
+        small = (nx + foreign.size) * ny <= _DENSE_MAX_ENTRIES
         mode = "dense" if (model.surplus is not None or small) else "kernel_free"
     if model.surplus is not None and mode != "dense":
         raise ValueError("a general surplus matrix needs mode='dense'")
@@ -161,7 +162,7 @@ def solve(
         potentials re-absorbed into the kernel whenever a scaling leaves
         [e^-30, e^30], so nothing overflows); ``kernel_free`` recomputes
         ``x' Phi y`` on the fly in the log domain with O(Nx + Ny) memory.
-        ``auto``: dense up to 64 million kernel entries, kernel-free beyond.
+        ``auto``: dense up to 150 million kernel entries (two copies of 1.2 GB), kernel-free beyond.
     init : Equilibrium or (log_f0, log_g0), optional
         Warm start (e.g. the previous point of a comparative-statics path).
     verbose : bool
