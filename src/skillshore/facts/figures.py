@@ -1,0 +1,155 @@
+"""Figures of the stylized facts: each takes a fact's result and returns a matplotlib Figure.
+
+Lines differ by line style and marker as well as grey level, so the figures
+read in greyscale print. The figures never recompute a number: they plot the
+result's ``data``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import cycle
+
+import matplotlib.pyplot as plt
+import polars as pl
+from matplotlib.figure import Figure
+
+from skillshore.errors import DataValidationError
+from skillshore.facts.dynamics import SkillDynamics
+from skillshore.facts.variance import BetweenFirmShare, VarianceDecomposition
+from skillshore.panel.occupations import GROUP_LABELS
+
+__all__ = ["plot_variance_decomposition", "plot_between_firm_share", "plot_skill_dynamics"]
+
+_STYLES = (
+    {"color": "0.0", "linestyle": "-", "marker": "o"},
+    {"color": "0.35", "linestyle": "--", "marker": "s"},
+    {"color": "0.55", "linestyle": ":", "marker": "^"},
+    {"color": "0.2", "linestyle": "-.", "marker": "D"},
+)
+
+
+def _panels(n: int) -> tuple[Figure, list]:
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6), squeeze=False)
+    return fig, list(axes[0])
+
+
+def _skills(data, skills: Sequence[str] | None) -> list[str]:
+    have = data["skill"].unique(maintain_order=True).to_list()
+    if skills is None:
+        return have
+    bad = [s for s in skills if s not in have]
+    if bad:
+        raise DataValidationError(f"skill(s) {bad} not in the result; available: {have}.")
+    return list(skills)
+
+
+def _finish(fig: Figure, axes: list, title: str) -> Figure:
+    axes[0].legend(frameon=False, fontsize=8)
+    for ax in axes:
+        ax.grid(True, color="0.9", linewidth=0.6)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_variance_decomposition(
+    result: VarianceDecomposition, skills: Sequence[str] | None = None, group: str = "all"
+) -> Figure:
+    """Fact 1: within- and between-cell variance by year (one panel per skill)."""
+    skills = _skills(result.data, skills)
+    fig, axes = _panels(len(skills))
+    for ax, s in zip(axes, skills, strict=True):
+        d = result.data.filter((pl.col("skill") == s) & (pl.col("group") == group)).sort("year")
+        years = d["year"].to_list()
+        for (col, lab), st in zip(
+            (("within", "Within-cell"), ("between", "Between-cell")), _STYLES, strict=False
+        ):
+            ax.plot(years, d[col].to_list(), label=lab, **st)
+        ax.set_title(s.capitalize(), fontsize=9)
+        ax.set_xlabel("Year")
+        ax.set_ylabel("Variance (skill units squared)")
+    return _finish(
+        fig,
+        axes,
+        f"Fact 1: skill variance within and between cells ({GROUP_LABELS.get(group, group)})",
+    )
+
+
+def plot_between_firm_share(
+    result: BetweenFirmShare,
+    skills: Sequence[str] | None = None,
+    correction: str = "kss",
+    show_plugin: bool = True,
+) -> Figure:
+    """Fact 2: between-firm share of within-cell variance (%) by year, one line per occupation group.
+
+    ``correction`` picks ``"kss"``, ``"homoskedastic"`` or ``"plugin"``; with
+    ``show_plugin`` the uncorrected share of all workers is drawn thin for comparison.
+    """
+    col = {
+        "kss": "share_kss",
+        "homoskedastic": "share_homoskedastic",
+        "plugin": "share_plugin",
+    }.get(correction)
+    if col is None:
+        raise DataValidationError(
+            f"correction must be 'kss', 'homoskedastic' or 'plugin', got {correction!r}."
+        )
+    skills = _skills(result.data, skills)
+    groups = result.data["group"].unique(maintain_order=True).sort().to_list()
+    groups = ["all"] + [g for g in groups if g != "all"]
+    fig, axes = _panels(len(skills))
+    for ax, s in zip(axes, skills, strict=True):
+        styles = cycle(_STYLES)
+        for g in groups:
+            d = result.data.filter((pl.col("skill") == s) & (pl.col("group") == g)).sort("year")
+            if d.height == 0:
+                continue
+            ax.plot(
+                d["year"].to_list(),
+                [100 * v for v in d[col].to_list()],
+                label=GROUP_LABELS.get(g, g),
+                **next(styles),
+            )
+        if show_plugin and correction != "plugin":
+            d = result.data.filter((pl.col("skill") == s) & (pl.col("group") == "all")).sort("year")
+            ax.plot(
+                d["year"].to_list(),
+                [100 * v for v in d["share_plugin"].to_list()],
+                color="0.6",
+                linewidth=0.8,
+                linestyle="-",
+                label="All, plug-in (uncorrected)",
+            )
+        ax.set_title(s.capitalize(), fontsize=9)
+        ax.set_xlabel("Year")
+        ax.set_ylabel("Between-firm share of within-cell variance (%)")
+    how = {
+        "kss": "leave-one-out (KSS) corrected",
+        "homoskedastic": "homoskedastic correction",
+        "plugin": "plug-in",
+    }
+    return _finish(
+        fig, axes, f"Fact 2: between-firm share of within-cell variance, {how[correction]}"
+    )
+
+
+def plot_skill_dynamics(result: SkillDynamics, skills: Sequence[str] | None = None) -> Figure:
+    """Fact 3: within-firm average skill of all, continuing and new workers by year."""
+    skills = _skills(result.data, skills)
+    fig, axes = _panels(len(skills))
+    series = (
+        ("mean_all", "All workers"),
+        ("mean_continuing", "Continuing workers"),
+        ("mean_new", "New matches"),
+    )
+    for ax, s in zip(axes, skills, strict=True):
+        d = result.data.filter(pl.col("skill") == s).sort("year")
+        for (col, lab), st in zip(series, _STYLES, strict=False):
+            ax.plot(d["year"].to_list(), d[col].to_list(), label=lab, **st)
+        ax.set_title(s.capitalize(), fontsize=9)
+        ax.set_xlabel("Year")
+        ax.set_ylabel("Within-firm average skill (index units)")
+    return _finish(fig, axes, f"Fact 3: {GROUP_LABELS.get(result.group, result.group)} occupations")

@@ -1,0 +1,151 @@
+"""Facts 1 and 2: decompositions vs direct numpy, pyfixest, explicit leave-one-out, simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pyfixest as pf
+import pytest
+
+from skillshore.errors import DataValidationError
+from skillshore.facts import between_firm_share, within_between
+
+CELLS = ("sector", "isco2", "educ_level")
+
+
+def _panel(seed: int = 0, n: int = 1500, firm_sd: float = 0.5) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    firm = rng.integers(0, 40, n)
+    psi = rng.normal(0, firm_sd, 40)
+    return pl.DataFrame(
+        {
+            "year": rng.integers(2000, 2003, n).astype(np.int32),
+            "firm_id": firm,
+            "sector": rng.choice(["10", "11"], n),
+            "isco2": rng.choice(["71", "81", "21"], n),
+            "educ_level": rng.choice(["basic", "long tertiary"], n),
+            "occ_group": pl.Series(
+                [["high", "low_high_skill", None][k] for k in rng.integers(0, 3, n)], dtype=pl.Utf8
+            ),
+            "cognitive": psi[firm] + rng.normal(size=n),
+            "manual": rng.normal(size=n) * (1 + firm / 40),
+        }
+    )
+
+
+def _direct_fact1(y: np.ndarray, cells: np.ndarray) -> tuple[float, float, float]:
+    m = y.mean()
+    ml = np.empty_like(y)
+    for c in np.unique(cells):
+        ml[cells == c] = y[cells == c].mean()
+    return np.mean((y - m) ** 2), np.mean((y - ml) ** 2), np.mean((ml - m) ** 2)
+
+
+def test_fact1_matches_numpy_and_identity_is_exact():
+    p = _panel()
+    r = within_between(p, ["cognitive", "manual"], cells=CELLS, group="occ_group")
+    d = r.data
+    np.testing.assert_allclose(d["total"], d["within"] + d["between"], rtol=1e-12, atol=0)
+    for skill in ("cognitive", "manual"):
+        for year in (2000, 2002):
+            for grp in ("all", "high"):
+                sub = p.filter(pl.col("year") == year)
+                if grp != "all":
+                    sub = sub.filter(pl.col("occ_group") == grp)
+                cells = sub.select(pl.concat_str(list(CELLS), separator="|")).to_series().to_numpy()
+                tot, wit, bet = _direct_fact1(sub[skill].to_numpy(), cells)
+                row = d.filter(
+                    (pl.col("skill") == skill) & (pl.col("year") == year) & (pl.col("group") == grp)
+                )
+                assert row["n"].item() == sub.height
+                assert row["total"].item() == pytest.approx(tot, rel=1e-10)
+                assert row["within"].item() == pytest.approx(wit, rel=1e-10)
+                assert row["between"].item() == pytest.approx(bet, rel=1e-10)
+    assert r.to_frame().shape[0] == 9  # 3 years x (all + 2 groups)
+    assert "Within share" in r.to_markdown()
+
+
+def test_fact2_plugin_equals_r2_of_firm_cell_dummies():
+    p = _panel(seed=1)
+    r = between_firm_share(p, ["cognitive"], cells=CELLS, group=None)
+    for year in (2000, 2001):
+        sub = (
+            p.filter(pl.col("year") == year)
+            .with_columns(pl.concat_str(list(CELLS), separator="|").alias("cell"))
+            .with_columns(pl.len().over(["cell", "firm_id"]).alias("ng"))
+            .filter(pl.col("ng") >= 2)
+            .with_columns(
+                pl.concat_str(["cell", pl.col("firm_id").cast(pl.Utf8)], separator="#").alias("fc")
+            )
+            .to_pandas()
+        )
+        tss = np.sum((sub.cognitive - sub.cognitive.mean()) ** 2)
+        r2_fc = 1 - np.sum(pf.feols("cognitive ~ 1 | fc", data=sub).resid() ** 2) / tss
+        r2_c = 1 - np.sum(pf.feols("cognitive ~ 1 | cell", data=sub).resid() ** 2) / tss
+        row = r.data.filter(pl.col("year") == year)
+        assert row["n"].item() == len(sub)
+        assert row["share_total_plugin"].item() == pytest.approx(r2_fc, rel=1e-9)
+        assert row["share_plugin"].item() == pytest.approx((r2_fc - r2_c) / (1 - r2_c), rel=1e-9)
+
+
+def test_kss_equals_explicit_leave_one_out_formula():
+    """theta_KSS = y'Ay - sum_i A_ii y_i (y_i - ybar_{g,-i}), computed worker by worker."""
+    p = _panel(seed=2, n=600)
+    r = between_firm_share(p, ["manual"], cells=("sector", "isco2"), group=None)
+    sub = p.filter(pl.col("year") == 2001).with_columns(
+        pl.concat_str(["sector", "isco2"], separator="|").alias("cell")
+    )
+    sub = sub.filter(pl.len().over(["cell", "firm_id"]) >= 2)
+    y = sub["manual"].to_numpy()
+    cell = sub["cell"].to_numpy()
+    grp = np.array([f"{c}#{f}" for c, f in zip(cell, sub["firm_id"].to_numpy(), strict=True)])
+    N = y.size
+    plug, bias = 0.0, 0.0
+    for i in range(N):
+        in_g, in_l = grp == grp[i], cell == cell[i]
+        ng, nl = in_g.sum(), in_l.sum()
+        yg, yl = y[in_g].mean(), y[in_l].mean()
+        plug += (yg - yl) ** 2 / N
+        loo = (y[in_g].sum() - y[i]) / (ng - 1)
+        bias += (1 / ng - 1 / nl) / N * y[i] * (y[i] - loo)
+    row = r.data.filter(pl.col("year") == 2001)
+    assert row["between_plugin"].item() == pytest.approx(plug, rel=1e-10)
+    assert row["between_kss"].item() == pytest.approx(plug - bias, rel=1e-8, abs=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hetero", [False, True])
+def test_corrections_remove_small_cell_bias_when_no_firm_effects(hetero):
+    """True between-firm variance is zero; each 'year' is an independent replication."""
+    rng = np.random.default_rng(7)
+    reps, n = 300, 240
+    year = np.repeat(np.arange(reps), n).astype(np.int32)
+    firm = rng.integers(0, 80, reps * n)  # about 3 workers per firm and cell
+    sd = 0.5 + 1.5 * (firm % 2) if hetero else 1.0
+    p = pl.DataFrame(
+        {
+            "year": year,
+            "firm_id": firm,
+            "sector": rng.choice(["10", "11"], reps * n),
+            "skill": 3.0 + rng.normal(size=reps * n) * sd,
+        }
+    )
+    d = between_firm_share(p, ["skill"], cells=("sector",), group=None).data
+    se = d["between_kss"].std() / np.sqrt(reps)
+    assert d["share_plugin"].mean() > 0.3  # the plug-in is badly biased upward
+    assert abs(d["between_kss"].mean()) < 3.5 * se
+    if not hetero:
+        se_h = d["between_homoskedastic"].std() / np.sqrt(reps)
+        assert abs(d["between_homoskedastic"].mean()) < 3.5 * se_h
+
+
+def test_bad_inputs():
+    p = _panel()
+    with pytest.raises(DataValidationError):
+        between_firm_share(p, ["cognitive"], cells=CELLS, min_group_size=1)
+    with pytest.raises(DataValidationError, match="nope"):
+        within_between(p, ["nope"], cells=CELLS)
+    with pytest.raises(DataValidationError):
+        within_between(p, [], cells=CELLS)
+    with pytest.raises(DataValidationError):
+        between_firm_share(p, ["cognitive"], cells=())
