@@ -7,6 +7,7 @@ stage lives in its own subpackage and returns a small result object.
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import time
 from collections.abc import Callable
@@ -90,6 +91,148 @@ def _synth_config(out: Path, scale: str, seed: int, progress: Callable[[str], No
     progress(f"synthesizing the {scale} economy (seed {seed}) into {data_dir}")
     generate(data_dir, scale=scale, seed=seed)
     return load_config(data_dir / "study.toml")
+
+
+def _skills_stage(frames: dict, cfg: StudyConfig) -> dict[str, Any]:
+    """Catalog titles -> O*NET -> skill vectors -> worker skills (seed "Measurement: Worker Skill")."""
+    import polars as pl
+
+    from skillshore.skills import (
+        code_skills,
+        load_bundle,
+        match_titles,
+        occupation_skills,
+        worker_skills,
+    )
+
+    bundle = load_bundle(cfg.skills.onet_dir) if cfg.skills.onet_dir else load_bundle()
+    overrides = None
+    if cfg.skills.overrides:
+        path = cfg.root / cfg.skills.overrides
+        overrides = pl.read_csv(path, infer_schema=False)
+    matches = match_titles(
+        frames["catalog"],
+        bundle,
+        top_k=cfg.skills.top_k,
+        min_score=cfg.skills.min_score,
+        overrides=overrides,
+    )
+    occ = occupation_skills(bundle)
+    codes = code_skills(matches, occ)
+    workers = worker_skills(frames["workers"], codes)
+    return {"matches": matches, "codes": codes, "workers": workers}
+
+
+def _facts_stage(frames: dict, skills: dict[str, Any], cfg: StudyConfig) -> dict[str, Any]:
+    """The seed's baseline sample and stylized facts 1-3."""
+    import polars as pl
+
+    from skillshore.facts import between_firm_share, skill_dynamics, within_between
+    from skillshore.panel import baseline_sample, build_worker_panel
+
+    sample = baseline_sample(
+        frames["firms"],
+        cfg.study.years,
+        sectors=cfg.sample.manufacturing_sectors,
+        min_employees=cfg.sample.min_employees,
+        continuous=cfg.sample.continuous_firms,
+    )
+    workers = skills["workers"].drop_nulls(["cognitive", "manual", "interpersonal"])
+    dropped = skills["workers"].height - workers.height
+    panel = build_worker_panel(
+        workers,
+        sample,
+        frames["offshorability"],
+        threshold=cfg.offshoring.high_offshorable_threshold,
+    )
+    out: dict[str, Any] = {"sample": sample, "panel_rows": panel.height, "no_skill_rows": dropped}
+    if panel.height == 0:
+        return out
+    out["fact1"] = within_between(panel)
+    if panel.filter(pl.col("occ_group").is_not_null()).height:
+        out["fact2"] = between_firm_share(panel)
+        out["fact3"] = skill_dynamics(panel)
+    return out
+
+
+def _report_skills(rb: ReportBuilder, skills: dict[str, Any], out_dir: Path) -> None:
+    import polars as pl
+
+    from skillshore._results import FrameTable
+    from skillshore.skills import ATTRIBUTION
+
+    rb.table("title_matching", skills["matches"], "Matching education and training titles to O*NET")
+    n_missing = skills["workers"].filter(pl.col("cognitive").is_null()).height
+    if n_missing:
+        rb.text(
+            f"{n_missing} worker-years have no skill vector (their education code matched no rated occupation); they are left out of the facts.",
+            note=True,
+        )
+    truth = out_dir / "data" / "truth" / "catalog_truth.parquet"
+    if truth.exists():
+        t = pl.read_parquet(truth).select(
+            "code",
+            pl.col("onet_soc").alias("true_soc"),
+            *[pl.col(s).alias(f"true_{s}") for s in ("cognitive", "manual", "interpersonal")],
+        )
+        j = skills["codes"].join(t, on="code")
+        import pandas as pd
+
+        rows = {
+            "top-1 accuracy of the title matcher": float((j["onet_soc"] == j["true_soc"]).mean())
+        }
+        top = skills["matches"].top.join(t.select("code", "true_soc"), on="code")
+        rows["top-5 accuracy"] = float(
+            top.group_by("code")
+            .agg((pl.col("onet_soc") == pl.col("true_soc")).any())["onet_soc"]
+            .mean()
+        )
+        for s in ("cognitive", "manual", "interpersonal"):
+            rows[f"corr(recovered, true) {s}"] = float(j.select(pl.corr(s, f"true_{s}")).item())
+        rb.table(
+            "skills_truth",
+            FrameTable(
+                pd.DataFrame({"value": rows}), "Truth vs estimate: skills (synthetic economy)"
+            ),
+        )
+    rb.text("Skill data: " + ATTRIBUTION)
+
+
+def _report_facts(rb: ReportBuilder, facts: dict[str, Any]) -> None:
+    from skillshore.facts import (
+        plot_between_firm_share,
+        plot_skill_dynamics,
+        plot_variance_decomposition,
+    )
+
+    rb.table("baseline_sample", facts["sample"], "Baseline sample")
+    rb.section("2. Stylized facts")
+    if "fact1" not in facts:
+        rb.text("The baseline sample is empty: no stylized facts.", note=True)
+        return
+    rb.table("fact1_variance", facts["fact1"], "Fact 1: within- and between-cell skill variance")
+    rb.figure("fact1_variance", plot_variance_decomposition(facts["fact1"]), "Fact 1 (seed eq. 1)")
+    if "fact2" in facts:
+        rb.table(
+            "fact2_between_firm",
+            facts["fact2"],
+            "Fact 2: between-firm share of within-cell skill variance",
+        )
+        rb.figure(
+            "fact2_between_firm",
+            plot_between_firm_share(facts["fact2"]),
+            "Fact 2 (seed eq. 2), bias-corrected",
+        )
+        rb.table(
+            "fact3_dynamics",
+            facts["fact3"],
+            "Fact 3: within-firm average skills, high-offshorable occupations",
+        )
+        rb.figure(
+            "fact3_dynamics",
+            plot_skill_dynamics(facts["fact3"]),
+            "Fact 3: continuing workers and new matches",
+        )
 
 
 def _model_illustration() -> dict[str, Any]:
@@ -201,6 +344,32 @@ def run_study(
     timings["validate"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    say("skills: matching catalog titles to O*NET and building skill vectors")
+    skills = cache.run(
+        "skills",
+        lambda: _skills_stage(frames, cfg),
+        settings=dataclasses.asdict(cfg.skills),
+        depends=("validate",),
+    )
+    study.results["skills"] = skills
+    study.headline["title match coverage"] = round(skills["matches"].coverage, 4)
+    timings["skills"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("stylized facts: variance decompositions and within-firm skill dynamics")
+    facts = cache.run(
+        "facts",
+        lambda: _facts_stage(frames, skills, cfg),
+        settings={
+            "sample": dataclasses.asdict(cfg.sample),
+            "threshold": cfg.offshoring.high_offshorable_threshold,
+        },
+        depends=("skills",),
+    )
+    study.results["facts"] = facts
+    timings["facts"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     say("model: illustration of equilibrium (seed's 2006 estimates)")
     illus = cache.run("model_illustration", _model_illustration, settings={"year": 2006, "n": 60})
     study.results["model_illustration"] = illus
@@ -213,6 +382,8 @@ def run_study(
         meta=f"skillshore {__version__} · study '{cfg.study.name}' · years {cfg.study.years[0]}-{cfg.study.years[1]}",
     )
     rb.section("1. Data and measurement").table("raw_tables", data_summary, "Raw tables")
+    _report_skills(rb, skills, out_dir)
+    _report_facts(rb, facts)
     _report_model(rb, illus)
     study.report_path = rb.write(out_dir)
     timings["report"] = time.perf_counter() - t
