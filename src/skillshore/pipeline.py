@@ -150,8 +150,10 @@ def _facts_stage(frames: dict, skills: dict[str, Any], cfg: StudyConfig) -> dict
         return out
     out["fact1"] = within_between(panel)
     if panel.filter(pl.col("occ_group").is_not_null()).height:
-        out["fact2"] = between_firm_share(panel)
-        out["fact3"] = skill_dynamics(panel)
+        for key, fn in (("fact2", between_firm_share), ("fact3", skill_dynamics)):
+            res = fn(panel)
+            if len(res.to_frame()):  # too few workers per firm-cell or firm leave it empty
+                out[key] = res
     return out
 
 
@@ -223,6 +225,7 @@ def _report_facts(rb: ReportBuilder, facts: dict[str, Any]) -> None:
             plot_between_firm_share(facts["fact2"]),
             "Fact 2 (seed eq. 2), bias-corrected",
         )
+    if "fact3" in facts:
         rb.table(
             "fact3_dynamics",
             facts["fact3"],
