@@ -19,7 +19,6 @@ from typing import Any
 from skillshore import __version__
 from skillshore._cache import StageCache
 from skillshore.config import StudyConfig, load_config
-from skillshore.errors import SkillshoreError
 from skillshore.report import ReportBuilder, write_json
 from skillshore.tables import load_tables
 from skillshore.tables.describe import describe_tables
@@ -79,18 +78,27 @@ def validate_study(config: StudyConfig | str | Path) -> dict:
     return load_tables(cfg.tables, years=cfg.all_years)
 
 
-def _synth_config(out: Path, scale: str, seed: int, progress: Callable[[str], None]) -> StudyConfig:
-    try:
-        from skillshore.synth import generate  # type: ignore[attr-defined]
-    except ImportError:
-        raise SkillshoreError(
-            "the synthetic economy generator (skillshore.synth) is not available in this version; "
-            "run on your own data with `skillshore run --config study.toml`."
-        ) from None
+def _synth_config(
+    out: Path, scale: str, seed: int, progress: Callable[[str], None], force: bool = False
+) -> StudyConfig:
+    """Write (or reuse) the synthetic economy under ``out/data`` and return its config."""
+    import json
+
+    from skillshore.synth import generate
+
     data_dir = out / "data"
+    stamp = data_dir / ".synth.json"
+    want = {"scale": scale, "seed": seed, "version": __version__}
+    toml = data_dir / "study.toml"
+    if not force and toml.exists() and stamp.exists() and json.loads(stamp.read_text()) == want:
+        cfg = load_config(toml)
+        if all(p is None or p.exists() for p in cfg.tables.values()):
+            progress(f"reusing the {scale} synthetic economy (seed {seed}) in {data_dir}")
+            return cfg
     progress(f"synthesizing the {scale} economy (seed {seed}) into {data_dir}")
     generate(data_dir, scale=scale, seed=seed)
-    return load_config(data_dir / "study.toml")
+    write_json(stamp, want)
+    return load_config(toml)
 
 
 def _skills_stage(frames: dict, cfg: StudyConfig) -> dict[str, Any]:
@@ -321,7 +329,7 @@ def run_study(
     t0 = time.perf_counter()
     if config is None:
         out_dir = Path(out or "out")
-        cfg = _synth_config(out_dir, scale, 0 if seed is None else seed, say)
+        cfg = _synth_config(out_dir, scale, 0 if seed is None else seed, say, force)
         timings["synth"] = time.perf_counter() - t0
     else:
         cfg = config if isinstance(config, StudyConfig) else load_config(config)

@@ -111,3 +111,25 @@ def test_study_report_renders(tiny_study, tmp_path):
     assert res["tables"] >= 2 and res["empty_tables"] == 0
     for name in ("offshoring_prob_by_firm", "matched_quality_by_firm", "wage_along_c_f"):
         assert (tmp_path / "out" / "figures" / f"{name}.png").exists()
+
+
+def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
+    """`skillshore run` on the synthetic economy: report renders; a rerun reuses every stage."""
+    import json as _json
+
+    from skillshore.pipeline import run_study
+
+    out = tmp_path / "syn"
+    study = run_study(None, scale="tiny", seed=3, out=out)
+    res = render_probe(study.report_path, tmp_path)
+    assert res["broken"] == 0 and res["empty_tables"] == 0 and res["images"] >= 6
+    html = study.report_path.read_text()
+    assert "Truth vs estimate" in html and "O*NET" in html
+    first = _json.loads((out / "results.json").read_text())
+    assert {"validate", "skills", "facts"} <= set(first["stages_run"])
+    study2 = run_study(None, scale="tiny", seed=3, out=out)
+    second = _json.loads((out / "results.json").read_text())
+    assert (
+        second["stages_run"] == [] and "synth" not in study2.timings or study2.timings["synth"] < 5
+    )
+    assert {"validate", "skills", "facts"} <= set(second["stages_reused"])
