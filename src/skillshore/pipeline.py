@@ -19,6 +19,7 @@ from typing import Any
 from skillshore import __version__
 from skillshore._cache import StageCache
 from skillshore.config import StudyConfig, load_config
+from skillshore.errors import SkillshoreError
 from skillshore.report import ReportBuilder, write_json
 from skillshore.tables import load_tables
 from skillshore.tables.describe import describe_tables
@@ -124,6 +125,7 @@ def _skills_stage(frames: dict, cfg: StudyConfig) -> dict[str, Any]:
         top_k=cfg.skills.top_k,
         min_score=cfg.skills.min_score,
         overrides=overrides,
+        semantic=cfg.skills.semantic,
     )
     occ = occupation_skills(bundle)
     codes = code_skills(matches, occ)
@@ -153,7 +155,12 @@ def _facts_stage(frames: dict, skills: dict[str, Any], cfg: StudyConfig) -> dict
         frames["offshorability"],
         threshold=cfg.offshoring.high_offshorable_threshold,
     )
-    out: dict[str, Any] = {"sample": sample, "panel_rows": panel.height, "no_skill_rows": dropped}
+    out: dict[str, Any] = {
+        "sample": sample,
+        "panel": panel,
+        "panel_rows": panel.height,
+        "no_skill_rows": dropped,
+    }
     if panel.height == 0:
         return out
     out["fact1"] = within_between(panel)
@@ -244,6 +251,105 @@ def _report_facts(rb: ReportBuilder, facts: dict[str, Any]) -> None:
             plot_skill_dynamics(facts["fact3"]),
             "Fact 3: continuing workers and new matches",
         )
+
+
+def _structural_sample(facts: dict[str, Any], frames: dict, year: int):
+    """Matched pairs of one year, high-offshorable occupations: x = cognitive skill, y = the
+    employer's value added per worker as a within-year percentile (both in [0, 1])."""
+    import polars as pl
+
+    firms = (
+        frames["firms"]
+        .filter(pl.col("year") == year)
+        .with_columns(vapw=pl.col("value_added") / pl.col("employment").clip(1))
+    )
+    firms = firms.with_columns(y=(pl.col("vapw").rank("average") - 0.5) / pl.len()).select(
+        "firm_id", "y"
+    )
+    w = facts["panel"].filter((pl.col("year") == year) & (pl.col("occ_group") == "high"))
+    return (
+        w.join(firms, on="firm_id", how="inner").select("cognitive", "y", "hourly_wage").to_pandas()
+    )
+
+
+def _structural_stage(frames: dict, facts: dict[str, Any], cfg: StudyConfig) -> dict[str, Any]:
+    """Estimate the model for the first and last study years; counterfactuals on the last."""
+    from skillshore.structural import (
+        EstimationTable,
+        calibration_from_config,
+        counterfactuals,
+        decompose_change,
+        estimate,
+        scenarios_from_config,
+    )
+
+    cal = calibration_from_config(cfg)
+    years = [y for y in (cfg.study.years[0], cfg.study.years[1]) if y in cal.years]
+    out: dict[str, Any] = {"calibration": cal, "years": years}
+    if "panel" not in facts or not years:
+        return out
+    ests = {}
+    for year in years:
+        df = _structural_sample(facts, frames, year)
+        if len(df) < 50:
+            continue
+        kw = dict(
+            x_cols=["cognitive"],
+            y_cols=["y"],
+            wage=df["hourly_wage"].to_numpy(),
+            foreign="calibration",
+            calibration=cal.year(year),
+            lambda_x_share=cfg.structural.lambda_x_share,
+            seed=cfg.study.seed,
+            scheduler=cfg.structural.scheduler,
+            year=year,
+        )
+        try:
+            ests[year] = estimate(df, bootstrap=cfg.structural.bootstrap, **kw)
+        except SkillshoreError as err:
+            # the point estimate stands; say why the intervals are missing
+            out.setdefault("notes", []).append(f"{year}: bootstrap intervals not available ({err})")
+            ests[year] = estimate(df, bootstrap=0, **kw)
+    if not ests:
+        return out
+    out["estimates"] = EstimationTable(ests)
+    last = ests[max(ests)]
+    out["counterfactuals"] = counterfactuals(last.model(), scenarios_from_config(cfg))
+    if len(ests) == 2:
+        try:
+            out["decomposition"] = decompose_change(
+                ests[min(ests)].model(), last.model(), labels=tuple(str(y) for y in sorted(ests))
+            )
+        except ValueError as err:  # different type supports
+            out["decomposition_note"] = str(err)
+    return out
+
+
+def _report_structural(rb: ReportBuilder, st: dict[str, Any]) -> None:
+    from skillshore.structural import plot_between_firm_wages, plot_firm_matching, plot_unemployment
+
+    rb.section("4. Structural estimation and counterfactuals")
+    rb.table("calibration", st["calibration"], "Calibrated parameters")
+    if "estimates" not in st:
+        rb.text(
+            "Too few matched workers in high-offshorable occupations to estimate the model.",
+            note=True,
+        )
+        return
+    rb.table("estimates", st["estimates"], "Estimation results (95% bootstrap intervals)")
+    for note in st.get("notes", []):
+        rb.text(note, note=True)
+    cf = st["counterfactuals"]
+    rb.table("counterfactuals", cf, "Counterfactuals: wage inequality")
+    rb.figure(
+        "cf_between_firm_wages",
+        plot_between_firm_wages(cf),
+        "Changes in between-firm wage inequality",
+    )
+    rb.figure("cf_firm_matching", plot_firm_matching(cf), "Changes in firms' matching")
+    rb.figure("cf_unemployment", plot_unemployment(cf), "Changes in unemployment")
+    if "decomposition" in st:
+        rb.table("decomposition", st["decomposition"], "Globalization vs structural change")
 
 
 def _model_illustration() -> dict[str, Any]:
@@ -381,6 +487,20 @@ def run_study(
     timings["facts"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    say("structural estimation and counterfactuals")
+    structural = cache.run(
+        "structural",
+        lambda: _structural_stage(frames, facts, cfg),
+        settings={
+            "structural": dataclasses.asdict(cfg.structural),
+            "cf": dataclasses.asdict(cfg.counterfactuals),
+        },
+        depends=("facts",),
+    )
+    study.results["structural"] = structural
+    timings["structural"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     say("model: illustration of equilibrium (seed's 2006 estimates)")
     illus = cache.run("model_illustration", _model_illustration, settings={"year": 2006, "n": 60})
     study.results["model_illustration"] = illus
@@ -396,6 +516,7 @@ def run_study(
     _report_skills(rb, skills, out_dir)
     _report_facts(rb, facts)
     _report_model(rb, illus)
+    _report_structural(rb, structural)
     study.report_path = rb.write(out_dir)
     timings["report"] = time.perf_counter() - t
     study.headline["model: offshoring rate at estimated c_F"] = round(

@@ -68,9 +68,13 @@ def test_dense_and_kernel_free_agree():
     np.testing.assert_allclose(a.pi_star, b.pi_star, rtol=1e-9, atol=1e-15)
 
 
-def test_brute_force_root_solve_3x4():
-    """Solve the full equation system (all unknowns at once) with scipy and compare."""
-    m = _model(nx=3, ny=4, foreign=True, seed=3)
+@pytest.mark.parametrize("lx,ly", [(0.6, 0.4), (0.5, 0.5)])
+def test_brute_force_root_solve_3x4(lx, ly):
+    """Solve the full equation system (all unknowns at once) with scipy and compare.
+
+    lx = ly exercises the closed-form singles update, lx != ly the Newton one.
+    """
+    m = _model(nx=3, ny=4, foreign=True, seed=3, lx=lx, ly=ly)
     eq = solve(m, tol=1e-13)
     lam, lx, ly = m.lam, m.lambda_x, m.lambda_y
     q, qs = m.q(), m.q_star()
@@ -137,11 +141,17 @@ def test_homoskedastic_closed_form_one_by_one():
     assert eq.pi[0, 0] == pytest.approx(mu, rel=1e-10)
 
 
-def test_no_overflow_at_large_surplus_over_lambda():
-    """q / lambda of several hundred: the log-domain solver stays finite."""
-    m = _model(nx=50, ny=60, phi=600.0, lx=0.5, ly=0.5)
-    eq = solve(m, tol=1e-9, max_iter=200_000)
+@pytest.mark.parametrize("mode", ["dense", "kernel_free"])
+def test_no_overflow_at_large_surplus_over_lambda(mode):
+    """q / lambda of several hundred: the solver stays finite and the margins hold."""
+    m = _model(nx=50, ny=60, phi=900.0, lx=0.5, ly=0.5)
+    with np.errstate(over="raise"):  # plain exp(q / lambda) would overflow
+        with pytest.raises(FloatingPointError):
+            np.exp(m.q() / m.lam)
+    eq = solve(m, tol=1e-9, max_iter=200_000, mode=mode)
     assert eq.converged and np.all(np.isfinite(eq.pi)) and np.all(np.isfinite(eq.f0))
+    np.testing.assert_allclose(eq.pi.sum(1) + eq.f0, m.fbar, rtol=1e-8)
+    np.testing.assert_allclose(eq.pi.sum(0) + eq.pi_star.sum(0) + eq.g0, m.gbar, rtol=1e-8)
 
 
 def test_non_convergence_and_bad_inputs_raise():
@@ -158,6 +168,66 @@ def test_non_convergence_and_bad_inputs_raise():
         MatchingModel(x=[0, 1], y=[0, 1], fbar=[1, 1], gbar=[1, 1], Phi=np.ones((2, 2)))
     with pytest.raises(ModelInputError, match="gbar"):
         MatchingModel(x=[0, 1], y=[0, 1], fbar=[1, 1], gbar=[1, 1, 1], Phi=1.0)
+
+
+@pytest.mark.parametrize("mode", ["dense", "kernel_free"])
+def test_aggregates_match_the_materialised_matrices(mode):
+    """Blockwise aggregates (no Nx x Ny matrix) equal sums over pi, pi* and the wages."""
+    m = _model(nx=23, ny=17, m=2, n=3, seed=4)
+    eq = solve(m, mode=mode)
+    pi, ps, w = eq.pi, eq.pi_star, eq.wages()
+    np.testing.assert_allclose(eq.matches_by_firm(), pi.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(eq.matches_by_firm(foreign=True), ps.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(eq.matches_by_worker(), pi.sum(1), rtol=1e-12)
+    np.testing.assert_allclose(eq.cross_moment(), m.x.T @ pi @ m.y / pi.sum(), rtol=1e-12)
+    np.testing.assert_allclose(
+        eq.cross_moment(foreign=True), m.x.T @ ps @ m.y / ps.sum(), rtol=1e-12
+    )
+    assert eq.mean_wage == pytest.approx((pi * w).sum() / pi.sum(), rel=1e-12)
+    sd = np.sqrt((pi * (w - eq.mean_wage) ** 2).sum() / pi.sum())
+    assert eq.sd_wage == pytest.approx(sd, rel=1e-9)
+    np.testing.assert_allclose(eq.wage_by_firm(), (pi * w).sum(0) / pi.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(eq.offshoring_prob_by_firm(), ps.sum(0) / m.gbar, rtol=1e-12)
+    wts = np.array([0.3, -1.2])
+    np.testing.assert_allclose(
+        eq.mean_matched_quality_by_firm(weights=wts), (pi.T @ (m.x @ wts)) / pi.sum(0), rtol=1e-12
+    )
+    assert eq.offshoring_rate == pytest.approx(ps.sum() / pi.sum(), rel=1e-12)
+    assert eq.unmatched_domestic + pi.sum() == pytest.approx(m.fbar.sum(), rel=1e-10)
+    assert eq.unmatched_foreign + ps.sum() == pytest.approx(m.fbar_star.sum(), rel=1e-10)
+    assert eq.unmatched_firms + pi.sum() + ps.sum() == pytest.approx(m.gbar.sum(), rel=1e-10)
+
+
+def test_over_relaxation_reaches_the_same_equilibrium_in_fewer_sweeps():
+    m = _model(nx=60, ny=50, phi=8.0)
+    plain = solve(m, tol=1e-11, relax=1.0)
+    fast = solve(m, tol=1e-11, relax="auto")
+    np.testing.assert_allclose(fast.pi, plain.pi, rtol=1e-9, atol=1e-16)
+    np.testing.assert_allclose(fast.g0, plain.g0, rtol=1e-9)
+    assert fast.n_iter < plain.n_iter
+    with pytest.raises(ModelInputError, match="relax"):
+        solve(m, relax=2.5)
+
+
+def test_pi_refuses_to_materialise_huge_supports(monkeypatch):
+    from skillshore.matching import equilibrium as E
+
+    eq = solve(_model(nx=20, ny=20), mode="kernel_free")
+    monkeypatch.setattr(E, "_MATERIALISE_MAX", 100)
+    with pytest.raises(ModelInputError, match="aggregates"):
+        _ = eq.pi
+    assert eq.matches_by_firm().shape == (20,)
+
+
+def test_warm_start_across_a_change_of_foreign_pool():
+    """A warm start from an economy whose foreign pool covers fewer types still converges."""
+    m = _model(nx=30, ny=25)
+    fs = m.fbar_star.copy()
+    fs[:10] = 0.0
+    prev = solve(m.replace(fbar_star=fs))
+    eq = solve(m, init=prev)
+    ref = solve(m)
+    np.testing.assert_allclose(eq.pi_star, ref.pi_star, rtol=1e-8, atol=1e-16)
 
 
 def test_warm_start_saves_sweeps():

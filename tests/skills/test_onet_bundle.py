@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from skillshore.errors import ConfigError, SkillshoreError
 from skillshore.skills import load_bundle, occupation_skills
 
 RAW = Path(__file__).resolve().parents[3] / "shared" / "data" / "onet"
@@ -58,5 +59,27 @@ def test_skill_indices():
 
 
 def test_unknown_group_element_is_an_error():
-    with pytest.raises(ValueError, match="unknown O\\*NET elements"):
-        occupation_skills(groups={"cognitive": ("Telepathy",)})
+    with pytest.raises(ConfigError, match="unknown O\\*NET skills elements"):
+        occupation_skills(grouping={"cognitive": ("Telepathy",)})
+    with pytest.raises(SkillshoreError, match="no 'abilities' table"):
+        occupation_skills(grouping="extended")
+
+
+def test_zscore_scale_is_a_monotone_transform_of_percentiles():
+    p, z = occupation_skills(), occupation_skills(scale="zscore")
+    for g in ("cognitive", "manual", "interpersonal"):
+        assert abs(z[g].mean()) < 1e-12 and abs(z[g].std() - 1) < 1e-12
+        assert np.corrcoef(p[g].rank().to_numpy(), z[g].rank().to_numpy())[0, 1] > 0.9999
+
+
+def test_shipped_bundle_reports_join_failures_and_isco():
+    b = load_bundle()
+    assert b.report["skills"]["codes_not_in_crosswalk"] == []
+    assert (
+        len(b.report["skills"]["occupations_2019_without"])
+        == 1016 - b.skills["onet_soc"].n_unique()
+    )
+    m = b.isco_map()
+    assert m.group_by("onet_soc").agg(pl.col("weight").sum())["weight"].to_numpy() == pytest.approx(
+        1.0
+    )

@@ -4,6 +4,20 @@ Seed: "Baseline Economy" and "Global Economy" (eqs. 4-10 and the appendix).
 Primitives are data (:class:`MatchingModel`), the solver is a plain function
 (:func:`solve`, heteroskedastic IPFP in the log domain), and the result
 (:class:`Equilibrium`) carries the seed's summaries. See ``docs/model.md``.
+
+Public API::
+
+    model = MatchingModel(x=..., y=..., fbar=..., gbar=..., Phi=..., C=..., lambda_x=...,
+                          lambda_y=..., w0=..., r0=..., nu_x=..., nu_y=..., fbar_star=None,
+                          C_star=..., w0_star=..., nu_x_star=..., nu_y_star=..., dx=1, dy=1)
+    eq = solve(model, tol=1e-10, max_iter=100_000, mode="auto" | "dense" | "kernel_free",
+               init=None, verbose=False, relax="auto")      # init: a previous Equilibrium
+    eq.pi, eq.pi_star, eq.f0, eq.f0_star, eq.g0, eq.n_iter, eq.marginal_error, eq.converged
+    eq.wages(), eq.profits(), eq.a, eq.b, eq.offshoring_rate, eq.unemployment_rate, eq.mean_wage
+    eq.matches_by_firm(foreign=False), eq.matches_by_worker(foreign=False)   # no Nx x Ny matrix
+    eq.offshoring_prob_by_firm(), eq.mean_matched_quality_by_firm(k=0, weights=None)
+    eq.cross_moment(foreign=False), eq.matched_domestic, eq.matched_foreign, eq.summary()
+    path = solve_path(model, c_F=np.linspace(88, 0, 5))     # warm-started comparative statics
 """
 
 from skillshore.matching.economy import MatchingModel

@@ -1,122 +1,139 @@
-"""Numba kernels of the log-domain IPFP: log-sum-exp of the match kernel along
-rows and columns, either from a stored kernel matrix (dense mode) or computing
-``x_r' Phi y_j / lambda`` on the fly (kernel-free mode, O(Nx + Ny) memory).
+"""Numba kernels of the log-domain IPFP.
 
-The kernel entry is ``K[r, j] = <Xt[r], Y[j]>`` (kernel-free) or ``K[r, j]``
-(dense); the row and column offsets are added inside the sums. Each pass is an
-online (single-pass, running-max) log-sum-exp, so nothing overflows whatever the
-size of Phi / lambda.
+The match kernel is ``K[i, j] = <Xt[i], Y[j]>`` (``Xt = x Phi / lambda``, computed on
+the fly: O(Nx + Ny) memory) or a stored matrix ``K`` (a general surplus). Row and
+column log-sum-exps add an offset vector inside the sums.
+
+Each log-sum-exp takes a ``hint`` (the previous sweep's result, or NaN): with a
+finite hint h the sum ``s = sum exp(v - h)`` is taken in one branch-free pass and
+accepted when ``1e-280 <= s <= 1e280`` (then no term that matters has under- or
+overflowed and the result ``h + log s`` is exact to rounding); otherwise, or
+without a hint, an online (running-maximum) log-sum-exp is used, so nothing
+overflows whatever the size of Phi / lambda.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import get_num_threads, njit, prange  # noqa: F401
+from numba import get_num_threads, njit, prange
 
-__all__ = ["row_lse_free", "col_lse_free", "row_lse_dense", "col_lse_dense"]
+__all__ = [
+    "row_lse_free",
+    "col_lse_free",
+    "row_lse_dense",
+    "col_lse_dense",
+    "scaled_kernel_free",
+]
+
+_LO, _HI = 1e-280, 1e280
 
 
-@njit(parallel=True, cache=True)
-def row_lse_free(Xt, Y, colw):  # pragma: no cover - compiled
+@njit(inline="always", cache=False, fastmath=False)
+def _online(m, s, v):  # pragma: no cover - compiled
+    if v > m:
+        if m > -np.inf:
+            s = s * np.exp(m - v) + 1.0
+        else:
+            s = 1.0
+        m = v
+    elif v > -np.inf:
+        s += np.exp(v - m)
+    return m, s
+
+
+@njit(parallel=True, cache=False, fastmath=False)
+def row_lse_free(Xt, Y, colw, hint):  # pragma: no cover - compiled
     """out[r] = log sum_j exp(<Xt[r], Y[j]> + colw[j])."""
     R, n = Xt.shape
     J = Y.shape[0]
     out = np.empty(R)
     for r in prange(R):
-        m = -np.inf
-        s = 0.0
-        for j in range(J):
-            v = colw[j]
-            for k in range(n):
-                v += Xt[r, k] * Y[j, k]
-            if v > m:
-                if m > -np.inf:
-                    s = s * np.exp(m - v) + 1.0
-                else:
-                    s = 1.0
-                m = v
-            elif v > -np.inf:
-                s += np.exp(v - m)
-        out[r] = m + np.log(s) if m > -np.inf else -np.inf
+        h = hint[r]
+        done = False
+        if np.isfinite(h):
+            s = 0.0
+            for j in range(J):
+                v = colw[j] - h
+                for k in range(n):
+                    v += Xt[r, k] * Y[j, k]
+                s += np.exp(v)
+            if s >= _LO and s <= _HI:
+                out[r] = h + np.log(s)
+                done = True
+        if not done:
+            m = -np.inf
+            s = 0.0
+            for j in range(J):
+                v = colw[j]
+                for k in range(n):
+                    v += Xt[r, k] * Y[j, k]
+                m, s = _online(m, s, v)
+            out[r] = m + np.log(s) if m > -np.inf else -np.inf
     return out
 
 
-@njit(parallel=True, cache=True)
-def col_lse_free(Xt, Y, roww):  # pragma: no cover - compiled
+@njit(parallel=True, cache=False, fastmath=False)
+def col_lse_free(Xt, Y, roww, hint):  # pragma: no cover - compiled
     """out[j] = log sum_r exp(<Xt[r], Y[j]> + roww[r])."""
     R, n = Xt.shape
     J = Y.shape[0]
     out = np.empty(J)
     for j in prange(J):
-        m = -np.inf
-        s = 0.0
-        for r in range(R):
-            v = roww[r]
-            for k in range(n):
-                v += Xt[r, k] * Y[j, k]
-            if v > m:
-                if m > -np.inf:
-                    s = s * np.exp(m - v) + 1.0
-                else:
-                    s = 1.0
-                m = v
-            elif v > -np.inf:
-                s += np.exp(v - m)
-        out[j] = m + np.log(s) if m > -np.inf else -np.inf
+        h = hint[j]
+        done = False
+        if np.isfinite(h):
+            s = 0.0
+            for r in range(R):
+                v = roww[r] - h
+                for k in range(n):
+                    v += Xt[r, k] * Y[j, k]
+                s += np.exp(v)
+            if s >= _LO and s <= _HI:
+                out[j] = h + np.log(s)
+                done = True
+        if not done:
+            m = -np.inf
+            s = 0.0
+            for r in range(R):
+                v = roww[r]
+                for k in range(n):
+                    v += Xt[r, k] * Y[j, k]
+                m, s = _online(m, s, v)
+            out[j] = m + np.log(s) if m > -np.inf else -np.inf
     return out
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=False, fastmath=False)
 def row_lse_dense(K, colw):  # pragma: no cover - compiled
-    """out[r] = log sum_j exp(K[r, j] + colw[j])."""
+    """out[r] = log sum_j exp(K[r, j] + colw[j]) for a stored kernel."""
     R, J = K.shape
     out = np.empty(R)
     for r in prange(R):
         m = -np.inf
-        for j in range(J):
-            v = K[r, j] + colw[j]
-            if v > m:
-                m = v
-        if m == -np.inf:
-            out[r] = -np.inf
-            continue
         s = 0.0
         for j in range(J):
-            s += np.exp(K[r, j] + colw[j] - m)
-        out[r] = m + np.log(s)
+            m, s = _online(m, s, K[r, j] + colw[j])
+        out[r] = m + np.log(s) if m > -np.inf else -np.inf
     return out
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=False, fastmath=False)
 def _col_lse_dense(K, roww, P):  # pragma: no cover - compiled
-    """out[j] = log sum_r exp(K[r, j] + roww[r]), row-major friendly (P chunks of rows)."""
     R, J = K.shape
     P = min(P, max(R, 1))
     mx = np.full((P, J), -np.inf)
     sm = np.zeros((P, J))
     chunk = (R + P - 1) // P
     for p in prange(P):
-        lo = p * chunk
-        hi = min(R, lo + chunk)
-        for r in range(lo, hi):
+        for r in range(p * chunk, min(R, p * chunk + chunk)):
             w = roww[r]
             for j in range(J):
-                v = K[r, j] + w
-                m = mx[p, j]
-                if v > m:
-                    if m > -np.inf:
-                        sm[p, j] = sm[p, j] * np.exp(m - v) + 1.0
-                    else:
-                        sm[p, j] = 1.0
-                    mx[p, j] = v
-                elif v > -np.inf:
-                    sm[p, j] += np.exp(v - m)
+                mx[p, j], sm[p, j] = _online(mx[p, j], sm[p, j], K[r, j] + w)
     out = np.empty(J)
     for j in range(J):
         m = -np.inf
         for p in range(P):
-            if mx[p, j] > m:
-                m = mx[p, j]
+            m = max(m, mx[p, j])
         if m == -np.inf:
             out[j] = -np.inf
             continue
@@ -129,5 +146,34 @@ def _col_lse_dense(K, roww, P):  # pragma: no cover - compiled
 
 
 def col_lse_dense(K, roww):
-    """out[j] = log sum_r exp(K[r, j] + roww[r]) (one chunk of rows per thread)."""
+    """out[j] = log sum_r exp(K[r, j] + roww[r]) for a stored (row-major) kernel."""
     return _col_lse_dense(K, roww, get_num_threads())
+
+
+@njit(parallel=True, cache=False, fastmath=False)
+def scaled_kernel_free(Xt, Y, rho, kappa, out):  # pragma: no cover - compiled
+    """out[i, j] = exp(<Xt[i], Y[j]> + rho[i] + kappa[j] - shift); returns shift.
+
+    ``shift`` is 0 unless the largest exponent exceeds 600 (then it is that maximum
+    minus 600), so no entry overflows.
+    """
+    R, n = Xt.shape
+    J = Y.shape[0]
+    rowmax = np.empty(R)
+    for r in prange(R):
+        m = -np.inf
+        for j in range(J):
+            v = rho[r] + kappa[j]
+            for k in range(n):
+                v += Xt[r, k] * Y[j, k]
+            m = max(m, v)
+        rowmax[r] = m
+    top = rowmax.max()
+    shift = top - 600.0 if top > 600.0 else 0.0
+    for r in prange(R):
+        for j in range(J):
+            v = rho[r] + kappa[j] - shift
+            for k in range(n):
+                v += Xt[r, k] * Y[j, k]
+            out[r, j] = np.exp(v)
+    return shift

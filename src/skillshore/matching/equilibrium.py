@@ -14,99 +14,27 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from skillshore.matching import _kernels as K
+from skillshore._results import TableMixin
+from skillshore.errors import ModelInputError
+from skillshore.matching._system import _System
 from skillshore.matching.economy import MatchingModel
 
 __all__ = ["Equilibrium"]
 
 _BLOCK_ENTRIES = 4_000_000
-_ABSORB = 30.0
+_MATERIALISE_MAX = 150_000_000  # entries: pi / pi_star beyond this raise (use the aggregates)
 
 
-@dataclass(eq=False)
-class _System:
-    """The IPFP's row/column structure: domestic rows, then foreign rows."""
+@dataclass(frozen=True, eq=False)
+class Equilibrium(TableMixin):
+    """Solution of the matching model (seed eqs. 4-10), returned by :func:`~skillshore.matching.solve`.
 
-    model: MatchingModel
-    mode: str
-    n_dom: int
-    foreign_idx: np.ndarray
-    row_off: np.ndarray
-    col_off: np.ndarray
-    logF: np.ndarray
-    logG: np.ndarray
-    sx: float
-    sy: float
-    Kmat: np.ndarray | None
-    Xt: np.ndarray | None
-    Y: np.ndarray | None
-
-    # Dense mode runs "absorbed" scaling iterations (Schmitzer 2019): it stores
-    # E = exp(K + rho_r + kappa_j - shift) and computes log-sum-exps as BLAS
-    # matrix-vector products, exp(colw - kappa) and exp(roww - rho) staying within
-    # [e^-ABSORB, e^ABSORB]; when they leave that range, rho and kappa are
-    # re-absorbed into E (recomputed from K, so no entry is lost for good).
-    _E: np.ndarray | None = None
-    _rho: np.ndarray | None = None
-    _kappa: np.ndarray | None = None
-    _shift: float = 0.0
-    absorbed: int = 0
-
-    def _absorb(self, rho: np.ndarray, kappa: np.ndarray) -> None:
-        Z = self.Kmat + rho[:, None] + kappa[None, :]
-        shift = float(np.max(Z))
-        shift = shift - 600.0 if shift > 600.0 else 0.0
-        if shift:
-            Z -= shift
-        np.exp(Z, out=Z)
-        self._E, self._rho, self._kappa, self._shift = Z, rho.copy(), kappa.copy(), shift
-        self.absorbed += 1
-
-    def _ready(self) -> bool:
-        return self._E is not None
-
-    def row_lse(self, colw: np.ndarray) -> np.ndarray:
-        if self.Kmat is None:
-            return K.row_lse_free(self.Xt, self.Y, colw)
-        if not self._ready():
-            return K.row_lse_dense(self.Kmat, colw)
-        d = colw - self._kappa
-        if not np.all(np.abs(d) < _ABSORB):
-            self._absorb(self._rho, colw)
-            d = colw - self._kappa
-        with np.errstate(divide="ignore"):
-            return np.log(self._E @ np.exp(d)) - self._rho + self._shift
-
-    def col_lse(self, roww: np.ndarray) -> np.ndarray:
-        if self.Kmat is None:
-            return K.col_lse_free(self.Xt, self.Y, roww)
-        if not self._ready():
-            return K.col_lse_dense(self.Kmat, roww)
-        d = roww - self._rho
-        if not np.all(np.abs(d) < _ABSORB):
-            self._absorb(roww, self._kappa)
-            d = roww - self._rho
-        with np.errstate(divide="ignore"):
-            return np.log(np.exp(d) @ self._E) - self._kappa + self._shift
-
-    def start_scaling(self, roww: np.ndarray, colw: np.ndarray) -> None:
-        """Switch the dense mode to absorbed scaling iterations at the current potentials."""
-        if self.Kmat is not None and np.all(np.isfinite(roww)) and np.all(np.isfinite(colw)):
-            self._absorb(roww, colw)
-
-    def release(self) -> None:
-        """Drop the scaling matrix (the equilibrium keeps only the kernel)."""
-        self._E = None
-
-    def kernel_block(self, rows: slice) -> np.ndarray:
-        if self.Kmat is not None:
-            return self.Kmat[rows]
-        return self.Xt[rows] @ self.Y.T
-
-
-@dataclass(eq=False)
-class Equilibrium:
-    """Solution of the matching model.
+    The state is the potentials: log masses of unmatched agents (``log_u``: domestic
+    worker types, then the foreign types with a positive mass; ``log_g0``: firm
+    types). Match masses are recomputed from them in blocks, so every aggregate
+    (``matches_by_firm``, ``cross_moment``, ``mean_wage``, ...) works in the
+    kernel-free mode without an Nx x Ny matrix; ``pi``, ``pi_star``, ``wages()``
+    and ``profits()`` materialise one.
 
     Attributes
     ----------
@@ -115,10 +43,13 @@ class Equilibrium:
     marginal_error : float
         Largest relative margin error of this state (all rows and columns).
     converged : bool
+        ``marginal_error < tol``.
     errors : ndarray
-        Row margin error before each sweep (the convergence history).
+        Largest margin error before each sweep (the convergence history).
     seconds : float
         Wall time of the solve.
+    relax : float
+        Over-relaxation factor in use at the end (1 = plain IPFP); reused by warm starts.
     """
 
     system: _System = field(repr=False)
@@ -129,19 +60,38 @@ class Equilibrium:
     converged: bool = False
     errors: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     seconds: float = 0.0
+    relax: float = 1.0
+
+    title = "Matching equilibrium"
 
     # ---------------------------------------------------------------- singles
     @property
     def model(self) -> MatchingModel:
+        """The primitives solved."""
         return self.system.model
 
+    @property
+    def mode(self) -> str:
+        """Storage mode used: ``dense`` or ``kernel_free``."""
+        return self.system.mode
+
     def log_row_singles(self) -> np.ndarray:
+        """Stacked log masses of unmatched workers (domestic types, then foreign types with mass)."""
         return self.log_u
+
+    def log_singles_full(self) -> tuple[np.ndarray, np.ndarray]:
+        """(log f0, log f0*) over all Nx worker types (log fbar* where nobody can offshore)."""
+        s = self.system
+        dom = self.log_u[: s.n_dom]
+        fs = self.model.fbar_star
+        with np.errstate(divide="ignore"):
+            foreign = np.log(fs) if fs is not None else np.full(s.n_dom, -np.inf)
+        foreign = foreign.copy()
+        foreign[s.foreign_idx] = self.log_u[s.n_dom :]
+        return dom, foreign
 
     def _need_singles(self, what: str) -> None:
         if not self.model.singles:
-            from skillshore.errors import ModelInputError
-
             raise ModelInputError(f"{what} needs outside options (the model has singles=False)")
 
     @property
@@ -154,11 +104,9 @@ class Equilibrium:
     @property
     def f0_star(self) -> np.ndarray:
         """Mass of foreign workers not matched with a domestic firm, by type."""
-        out = np.zeros(self.system.n_dom)
-        if self.model.fbar_star is not None and self.model.singles:
-            out[:] = self.model.fbar_star
-            out[self.system.foreign_idx] = np.exp(self.log_u[self.system.n_dom :])
-        return out
+        if self.model.fbar_star is None or not self.model.singles:
+            return np.zeros(self.system.n_dom)
+        return np.exp(self.log_singles_full()[1])
 
     @property
     def g0(self) -> np.ndarray:
@@ -169,25 +117,30 @@ class Equilibrium:
 
     # ---------------------------------------------------------------- matches
     def _log_mu_block(self, rows: slice) -> np.ndarray:
+        """log mu for a slice of stacked rows (all firm types)."""
         s = self.system
         return (
-            s.kernel_block(rows)
+            s.kernel_block(s.krow[rows])
             + (s.row_off[rows] + s.sx * self.log_u[rows])[:, None]
             + (s.col_off + s.sy * self.log_g0)[None, :]
         )
 
     def _iter(self, foreign: bool) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(worker type indices, mu block) over domestic or foreign rows."""
         s = self.system
-        ny = s.logG.size
-        step = max(1, _BLOCK_ENTRIES // max(ny, 1))
+        step = max(1, _BLOCK_ENTRIES // max(s.logG.size, 1))
         lo0, hi0 = (s.n_dom, s.logF.size) if foreign else (0, s.n_dom)
-        idx_all = np.concatenate([np.arange(s.n_dom), s.foreign_idx])
         for lo in range(lo0, hi0, step):
             hi = min(hi0, lo + step)
-            yield idx_all[lo:hi], np.exp(self._log_mu_block(slice(lo, hi)))
+            yield s.krow[lo:hi], np.exp(self._log_mu_block(slice(lo, hi)))
 
     def _dense(self, foreign: bool) -> np.ndarray:
         nx, ny = self.model.shape
+        if nx * ny > _MATERIALISE_MAX:
+            raise ModelInputError(
+                f"pi would be a {nx} x {ny} matrix: use the aggregates (matches_by_firm, "
+                "matches_by_worker, cross_moment, mean_wage, ...) on supports this large"
+            )
         out = np.zeros((nx, ny))
         for idx, mu in self._iter(foreign):
             out[idx] = mu
@@ -250,71 +203,72 @@ class Equilibrium:
     def a(self) -> np.ndarray:
         """Worker potential a(x): lambda log pi(x,y) = q(x,y) - a(x) - b(y) (densities; seed eq. 10)."""
         m = self.model
-        return m.w0 - m.lambda_x * m.nu_x - m.lambda_x * (np.log(self.f0) - np.log(m.dx))
+        with np.errstate(divide="ignore"):
+            return m.w0 - m.lambda_x * (m.nu_x + np.log(self.f0) - np.log(m.dx))
 
     @property
     def b(self) -> np.ndarray:
         """Firm potential b(y) for domestic matches."""
         m = self.model
-        return m.r0 - m.lambda_y * m.nu_y - m.lambda_y * (self.log_g0 - np.log(m.dy))
+        return m.r0 - m.lambda_y * (m.nu_y + self.log_g0 - np.log(m.dy))
 
     @property
     def a_star(self) -> np.ndarray:
-        """Foreign worker potential a*(x)."""
+        """Foreign worker potential a*(x): lambda log pi* = q* - a* - b*."""
         m = self.model
         with np.errstate(divide="ignore"):
-            return (
-                m.w0_star
-                - m.lambda_x * m.nu_x_star
-                - m.lambda_x * (np.log(self.f0_star) - np.log(m.dx))
-            )
+            return m.w0_star - m.lambda_x * (m.nu_x_star + np.log(self.f0_star) - np.log(m.dx))
 
     @property
     def b_star(self) -> np.ndarray:
-        """Firm potential b*(y) for foreign matches: b* - b = -lambda_y (nu_y* - nu_y)."""
+        """Firm potential b*(y) for foreign matches: b* - b = -lambda_y (nu_y* - nu_y) (seed eq. 10)."""
         m = self.model
-        return m.r0 - m.lambda_y * m.nu_y_star - m.lambda_y * (self.log_g0 - np.log(m.dy))
+        return m.r0 - m.lambda_y * (m.nu_y_star + self.log_g0 - np.log(m.dy))
 
     # ---------------------------------------------------------------- aggregates
     @cached_property
     def _aggregates(self) -> dict[str, np.ndarray]:
+        """One blockwise pass over the matches (no Nx x Ny matrix)."""
         m = self.model
         nx, ny = m.shape
-        xcol = m.x
-        out = {
-            "col_dom": np.zeros(ny),
-            "col_for": np.zeros(ny),
-            "row_dom": np.zeros(nx),
-            "row_for": np.zeros(nx),
-            "colx_dom": np.zeros((ny, xcol.shape[1])),
-            "wage_sum": 0.0,
-            "wage_sq": 0.0,
-            "wage_col": np.zeros(ny),
-            "wage_row": np.zeros(nx),
-            "cross_dom": np.zeros((xcol.shape[1], m.y.shape[1])),
-            "cross_for": np.zeros((xcol.shape[1], m.y.shape[1])),
-        }
+        mx, ny_dim = m.x.shape[1], m.y.shape[1]
+        out: dict = {}
+        for key in ("dom", "for"):
+            out[f"col_{key}"] = np.zeros(ny)
+            out[f"row_{key}"] = np.zeros(nx)
+            out[f"cross_{key}"] = np.zeros((mx, ny_dim))
+        out.update(colx_dom=np.zeros((ny, mx)), wage_sum=0.0, wage_sq=0.0)
+        out.update(wage_col=np.zeros(ny), wage_row=np.zeros(nx))
         ldy = np.log(m.dy)
-        for foreign in (False, True):
+        log_f0 = self.log_u[: self.system.n_dom]
+        for foreign, key in ((False, "dom"), (True, "for")):
             for idx, mu in self._iter(foreign):
-                key = "for" if foreign else "dom"
                 out[f"col_{key}"] += mu.sum(axis=0)
                 out[f"row_{key}"][idx] += mu.sum(axis=1)
-                out[f"cross_{key}"] += xcol[idx].T @ (mu @ m.y)
-                if not foreign:
-                    out["colx_dom"] += mu.T @ xcol[idx]
-                    if not m.singles:
-                        continue
-                    with np.errstate(divide="ignore"):
-                        w = m.w0[idx, None] + m.lambda_x * (
-                            np.log(mu) - np.log(self.f0[idx])[:, None] - ldy[None, :] - m.nu_x
-                        )
-                    w = np.where(mu > 0, w, 0.0)
-                    out["wage_sum"] += float(np.sum(mu * w))
-                    out["wage_sq"] += float(np.sum(mu * w * w))
-                    out["wage_col"] += (mu * w).sum(axis=0)
-                    out["wage_row"][idx] += (mu * w).sum(axis=1)
+                out[f"cross_{key}"] += m.x[idx].T @ (mu @ m.y)
+                if foreign:
+                    continue
+                out["colx_dom"] += mu.T @ m.x[idx]
+                if not m.singles:
+                    continue
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    w = m.w0[idx, None] + m.lambda_x * (
+                        np.log(mu) - log_f0[idx, None] - ldy[None, :] - m.nu_x
+                    )
+                mw = np.where(mu > 0, mu * w, 0.0)
+                out["wage_sum"] += float(mw.sum())
+                out["wage_sq"] += float(np.sum(mw * np.where(mu > 0, w, 0.0)))
+                out["wage_col"] += mw.sum(axis=0)
+                out["wage_row"][idx] += mw.sum(axis=1)
         return out
+
+    def matches_by_firm(self, foreign: bool = False) -> np.ndarray:
+        """sum_x pi(x, y_j) (or pi*): matched mass of each firm type, without materialising pi."""
+        return self._aggregates["col_for" if foreign else "col_dom"].copy()
+
+    def matches_by_worker(self, foreign: bool = False) -> np.ndarray:
+        """sum_y pi(x_i, y) (or pi*): employed mass of each worker type."""
+        return self._aggregates["row_for" if foreign else "row_dom"].copy()
 
     @property
     def matched_domestic(self) -> float:
@@ -325,6 +279,21 @@ class Equilibrium:
     def matched_foreign(self) -> float:
         """|f*|: mass of offshored (foreign) matches."""
         return float(self._aggregates["col_for"].sum())
+
+    @property
+    def unmatched_domestic(self) -> float:
+        """|f0|: mass of unemployed domestic workers."""
+        return float(self.f0.sum())
+
+    @property
+    def unmatched_foreign(self) -> float:
+        """|f0*|: mass of potential foreign workers not matched with a domestic firm."""
+        return float(self.f0_star.sum())
+
+    @property
+    def unmatched_firms(self) -> float:
+        """|g0|: mass of firms with no match."""
+        return float(self.g0.sum())
 
     @property
     def unemployment_rate(self) -> float:
@@ -338,41 +307,52 @@ class Equilibrium:
 
     @property
     def mean_wage(self) -> float:
-        """E(wage) over domestic matches."""
+        """E(wage) over domestic matches (seed: "average wage")."""
+        self._need_singles("mean_wage")
         return self._aggregates["wage_sum"] / self.matched_domestic
 
     @property
     def sd_wage(self) -> float:
         """SD(wage) over domestic matches."""
         mean = self.mean_wage
-        return float(
-            np.sqrt(max(self._aggregates["wage_sq"] / self.matched_domestic - mean**2, 0.0))
-        )
+        second = self._aggregates["wage_sq"] / self.matched_domestic
+        return float(np.sqrt(max(second - mean**2, 0.0)))
 
     def wage_by_firm(self) -> np.ndarray:
         """E(wage | y_j) over the firm type's domestic matches."""
+        self._need_singles("wage_by_firm")
         agg = self._aggregates
         return agg["wage_col"] / agg["col_dom"]
 
     def wage_by_worker(self) -> np.ndarray:
-        """E(wage | x_i) over the worker type's matches."""
+        """E(wage | x_i) over the worker type's domestic matches."""
+        self._need_singles("wage_by_worker")
         agg = self._aggregates
         return agg["wage_row"] / agg["row_dom"]
 
     def offshoring_prob_by_firm(self) -> np.ndarray:
-        """P(a firm of type y_j is matched with a foreign worker) = sum_i mu*_ij / gbar_j."""
+        """P(a firm of type y_j is matched with a foreign worker) = sum_i mu*_ij / gbar_j (seed slide
+        "Illustration of Equilibrium": probability of offshoring by firm type)."""
         return self._aggregates["col_for"] / self.model.gbar
 
-    def mean_matched_quality_by_firm(self, k: int = 0) -> np.ndarray:
-        """E(x_k | y_j, domestic match): average skill of the domestic workers a firm type hires."""
+    def mean_matched_quality_by_firm(
+        self, k: int = 0, weights: np.ndarray | None = None
+    ) -> np.ndarray:
+        """E(x_k | y_j, domestic match), or E(weights' x | y_j): average skill of a firm type's
+        domestic hires (seed slide "Illustration of Equilibrium": average quality of matched
+        domestic workers)."""
         agg = self._aggregates
-        return agg["colx_dom"][:, k] / agg["col_dom"]
+        colx = (
+            agg["colx_dom"] @ np.asarray(weights, dtype=np.float64)
+            if weights is not None
+            else agg["colx_dom"][:, k]
+        )
+        return colx / agg["col_dom"]
 
     @property
     def mean_matched_quality(self) -> np.ndarray:
         """E(x | domestic match), each skill dimension."""
-        agg = self._aggregates
-        return agg["colx_dom"].sum(axis=0) / self.matched_domestic
+        return self._aggregates["colx_dom"].sum(axis=0) / self.matched_domestic
 
     def cross_moment(self, foreign: bool = False) -> np.ndarray:
         """E_pi[x y'] among domestic (or foreign) matches, normalised by their mass (m x n)."""
@@ -383,15 +363,14 @@ class Equilibrium:
 
     # ---------------------------------------------------------------- welfare (checks)
     def welfare_primal(self) -> float:
-        """Social welfare evaluated from the matches (surplus plus generalised entropy; dense).
+        """The planner's objective at the equilibrium matches (appendix; Galichon-Salanie 2022).
 
-        W = sum mu Phi~ + sum mu* Phi~* - lx sum_i [sum_j mu log(mu/F) + m0 log(m0/F)] (domestic
-        and foreign workers) - ly sum_j [sum_i (mu + mu*) log(./G) + m0j log(m0j/G)].
+        W = sum mu Phi~ + sum mu* Phi~* - lx sum_r [sum_j mu log(mu/F) + m0 log(m0/F)] over
+        domestic and foreign worker rows - ly sum_j [sum_r mu log(mu/G) + m0j log(m0j/G)],
+        Phi~ being the joint surplus net of outside options, intensities and base measure.
         """
         self._need_singles("welfare_primal")
-        s = self.system
-        m = self.model
-        lam = m.lam
+        s, m = self.system, self.model
 
         def xlogy(a, b):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -399,48 +378,51 @@ class Equilibrium:
 
         total = 0.0
         col_terms = np.zeros(m.shape[1])
-        R = s.logF.size
-        for lo, hi in ((0, s.n_dom), (s.n_dom, R)):
-            if hi <= lo:
-                continue
-            sl = slice(lo, hi)
-            lmu = self._log_mu_block(sl)
-            mu = np.exp(lmu)
-            phi_t = lam * (s.kernel_block(sl) + s.row_off[sl][:, None] + s.col_off[None, :])
+        step = max(1, _BLOCK_ENTRIES // max(s.logG.size, 1))
+        for lo in range(0, s.logF.size, step):
+            sl = slice(lo, min(s.logF.size, lo + step))
+            mu = np.exp(self._log_mu_block(sl))
+            phi_t = m.lam * (s.kernel_block(s.krow[sl]) + s.row_off[sl][:, None] + s.col_off)
             total += float(np.sum(mu * phi_t))
             F = np.exp(s.logF[sl])
-            m0 = np.exp(self.log_u[sl])
-            total -= m.lambda_x * float(np.sum(xlogy(mu, F[:, None])) + np.sum(xlogy(m0, F)))
+            total -= m.lambda_x * float(
+                np.sum(xlogy(mu, F[:, None])) + np.sum(xlogy(np.exp(self.log_u[sl]), F))
+            )
             col_terms += xlogy(mu, m.gbar[None, :]).sum(axis=0)
         total -= m.lambda_y * float(np.sum(col_terms) + np.sum(xlogy(self.g0, m.gbar)))
         return total
 
     def welfare_dual(self) -> float:
-        """Dual value sum_i F_i u_i + sum_j G_j v_j, u = -lx log(m0/F), v = -ly log(m0/G)."""
+        """Dual value sum_r F_r u_r + sum_j G_j v_j, u = -lx log(m0/F), v = -ly log(m0/G)."""
         self._need_singles("welfare_dual")
-        s = self.system
-        m = self.model
-        F = np.exp(s.logF)
+        s, m = self.system, self.model
         u = -m.lambda_x * (self.log_u - s.logF)
         v = -m.lambda_y * (self.log_g0 - s.logG)
-        return float(F @ u + m.gbar @ v)
+        return float(np.exp(s.logF) @ u + m.gbar @ v)
 
     # ---------------------------------------------------------------- reporting
     def to_frame(self) -> pd.DataFrame:
         """Headline statistics of the equilibrium (one column)."""
-        rows = {
-            "E(wage)": self.mean_wage,
-            "SD(wage)": self.sd_wage,
-            "unemployment rate": self.unemployment_rate,
-            "offshoring rate |f*|/|f|": self.offshoring_rate,
-            "domestic matches |f|": self.matched_domestic,
-            "foreign matches |f*|": self.matched_foreign,
-            "IPFP sweeps": self.n_iter,
-            "max relative margin error": self.marginal_error,
-        }
+        rows = {}
+        if self.model.singles:
+            rows.update({"E(wage)": self.mean_wage, "SD(wage)": self.sd_wage})
+            rows["unemployment rate"] = self.unemployment_rate
+        rows.update(
+            {
+                "offshoring rate |f*|/|f|": self.offshoring_rate,
+                "domestic matches |f|": self.matched_domestic,
+                "foreign matches |f*|": self.matched_foreign,
+                "IPFP sweeps": self.n_iter,
+                "max relative margin error": self.marginal_error,
+            }
+        )
         return pd.DataFrame({"value": rows})
 
     def summary(self) -> str:
+        """Status line and headline statistics."""
         status = "converged" if self.converged else "NOT converged"
-        head = f"Matching equilibrium ({status}; {self.n_iter} sweeps, margin error {self.marginal_error:.2e}, {self.seconds:.3f} s)"
-        return head + "\n" + self.to_frame().to_string()
+        head = (
+            f"{self.title} ({status}; {self.n_iter} sweeps, {self.mode}, margin error "
+            f"{self.marginal_error:.2e}, {self.seconds:.3f} s)"
+        )
+        return head + "\n" + self._string_frame().to_string()

@@ -1,0 +1,94 @@
+"""The calibration table: the seed's preset, custom files, config wiring."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from skillshore.config import StudyConfig
+from skillshore.errors import ConfigError
+from skillshore.structural import calibration_from_config, load_calibration, seed_calibration
+
+# transcribed from the seed's slide "Calibrated Parameters"
+SEED = {
+    1996: dict(
+        r0=0,
+        w0=40.538,
+        w0_star=17.945,
+        mean_w_star=28.672,
+        wage_bill_share=0.5371,
+        unemployment_rate=0.0633,
+        fbar_star=0.6325,
+        offshoring_rate=0.0005,
+        fbar=1,
+    ),
+    2006: dict(
+        r0=0,
+        w0=45.276,
+        w0_star=25.825,
+        mean_w_star=56.513,
+        wage_bill_share=0.6786,
+        unemployment_rate=0.0391,
+        fbar_star=0.6325,
+        offshoring_rate=0.0155,
+        fbar=1,
+    ),
+}
+
+
+@pytest.mark.parametrize("year", [1996, 2006])
+def test_seed_preset_has_the_seed_values(year):
+    cal = seed_calibration().year(year)
+    for k, v in SEED[year].items():
+        assert getattr(cal, k) == pytest.approx(v)
+    assert cal.gbar == pytest.approx(1 + SEED[year]["offshoring_rate"])
+
+
+def test_every_entry_has_a_source_and_table_renders():
+    tab = seed_calibration()
+    assert tab.years == (1996, 2006)
+    assert all(e.source for e in tab.entries)
+    df = tab.to_frame()
+    assert list(df.columns) == ["1996", "2006", "Note"]
+    assert "|gbar|" in df.index
+    assert "Statistics Denmark" in tab.to_markdown()
+
+
+def test_custom_file_relative_to_config(tmp_path):
+    rows = []
+    for k, v in SEED[2006].items():
+        rows.append({"parameter": k, "symbol": k, "year": 2010, "value": 2 * v, "source": "mine"})
+    pd.DataFrame(rows).to_csv(tmp_path / "cal.csv", index=False)
+    cfg = StudyConfig.from_dict(
+        {
+            "tables": {
+                k: "x.csv" for k in ("workers", "catalog", "firms", "customs", "world_trade")
+            },
+            "structural": {"calibration": "cal.csv"},
+        },
+        root=tmp_path,
+    )
+    cal = calibration_from_config(cfg).year(2010)
+    assert cal.w0 == pytest.approx(2 * 45.276)
+
+
+def test_missing_parameter_or_year_is_an_error(tmp_path):
+    pd.DataFrame([{"parameter": "w0", "year": 2006, "value": 1.0}]).to_csv(
+        tmp_path / "bad.csv", index=False
+    )
+    with pytest.raises(ConfigError, match="lacks"):
+        load_calibration(tmp_path / "bad.csv")
+    with pytest.raises(ConfigError, match="no values for 2000"):
+        seed_calibration().year(2000)
+    with pytest.raises(ConfigError, match="not found"):
+        load_calibration("nope.csv", root=tmp_path)
+
+
+def test_calibration_table_agrees_with_the_matching_presets():
+    """Two transcriptions of the seed's slide (this table and skillshore.matching's) agree."""
+    from skillshore.matching import SEED_CALIBRATION
+
+    for year, ref in SEED_CALIBRATION.items():
+        cal = seed_calibration().year(year)
+        for k, v in ref.items():
+            assert getattr(cal, "mean_w_star" if k == "E_w_star" else k) == pytest.approx(v)
