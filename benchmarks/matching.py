@@ -29,6 +29,7 @@ from skillshore.matching import MatchingModel, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 TOL = 1e-9
+CUPID_TIMEOUT = 600
 
 
 def timed(fn, reps: int = 1):
@@ -114,14 +115,19 @@ def run_cupid(model: MatchingModel) -> tuple[float, float, float] | None:
         men.append(model.fbar_star)
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "p.npz"
-        # cupid's tolerances are absolute and tuned to counts: scale masses to counts
-        # (the equilibrium is scale-covariant because lambda = lambda_x + lambda_y), large
-        # enough that its starting value nindivs / (X + Y + 2 sum exp(Phi / lambda)) is >= 1
-        # (below its absolute Newton tolerance its first Newton loop never runs).
+        # cupid's tolerances are absolute (tol on counts): scale the masses to counts so
+        # that its starting value nindivs / (X + Y + 2 sum exp(Phi / lambda)) is 1 (below its
+        # Newton tolerance its first Newton loop never runs); the equilibrium is
+        # scale-covariant because lambda = lambda_x + lambda_y.
         Phi_c = np.vstack(rows)
         total = sum(v.sum() for v in men) + model.gbar.sum()
         ephi = np.exp(Phi_c / model.lam).sum()
-        k = max(1e4 * len(model.fbar), 1e3 * (Phi_c.shape[0] + Phi_c.shape[1] + 2 * ephi) / total)
+        k = (Phi_c.shape[0] + Phi_c.shape[1] + 2 * ephi) / total
+        if k * max(model.gbar.max(), model.fbar.max()) > 1e6:
+            print(
+                "  cupid-matching skipped: at this scale its absolute tolerance is below rounding"
+            )
+            return None
         np.savez(
             f,
             Phi=Phi_c,
@@ -141,15 +147,29 @@ res = ipfp_heteroskedastic_solver(p['Phi'], p['men'], p['women'], np.full(X, flo
 dt = time.perf_counter() - t
 peak = tracemalloc.get_traced_memory()[1] / 2**20
 m = res[0]
-err = max(np.max(np.abs(m.muxy.sum(1) + m.mux0 - p['men']) / p['men']), np.max(np.abs(m.muxy.sum(0) + m.mu0y - p['women']) / p['women']))
-print(dt, err, peak)
+np.save({str(Path(d) / "muxy.npy")!r}, m.muxy)
+print(dt, peak)
 """
-        out = subprocess.run([str(py), "-c", code], capture_output=True, text=True)
+        try:
+            out = subprocess.run(
+                [str(py), "-c", code], capture_output=True, text=True, timeout=CUPID_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            print(f"  cupid-matching: no answer within {CUPID_TIMEOUT} s")
+            return None
         if out.returncode != 0:
             print("  cupid-matching failed:", out.stderr.strip().splitlines()[-1:])
             return None
-        dt, err, peak = map(float, out.stdout.split()[-3:])
-        return dt, err, peak
+        dt, peak = map(float, out.stdout.split()[-2:])
+        mu_c = np.load(Path(d) / "muxy.npy") / k
+    # cupid's returned singles close its margins by construction, so its accuracy is
+    # measured against skillshore's solution at tol 1e-12: largest relative gap in the
+    # domestic and foreign match masses above 1e-12 of the largest
+    ref = solve(model, tol=1e-12)
+    mu_s = np.vstack([ref.pi, ref.pi_star[ref.system.foreign_idx]]) if model.has_foreign else ref.pi
+    big = mu_s > 1e-12 * mu_s.max()
+    gap = float(np.max(np.abs(mu_c[big] - mu_s[big]) / mu_s[big]))
+    return dt, gap, peak
 
 
 def reps_for(n: int) -> int:
@@ -217,9 +237,15 @@ def main() -> None:
         row(f"skillshore dense ({eqg.n_iter} sweeps)", t_g, mem, eqg.marginal_error, ref)
         print(f"  -> singles+foreign / no-singles time: {t_g / t_ss:.2f} (target <= 2)")
         if args.with_cupid and n <= 2000:
-            res = run_cupid(g)
+            g1 = global_model(n, 1.0)
+            print(
+                f"  cupid-matching needs a milder surplus: the same economy with q = x y + {g1.C}"
+            )
+            eq1, t1, mem1 = skill(g1, "dense")
+            row(f"skillshore dense ({eq1.n_iter} sweeps)", t1, mem1, eq1.marginal_error)
+            res = run_cupid(g1)
             if res:
-                row("cupid-matching (heteroskedastic IPFP)", res[0], res[2], res[1], (t_g, mem))
+                row("cupid-matching (err = gap to skillshore)", res[0], res[2], res[1], (t1, mem1))
     m = no_singles_model(500, 80.0)
     q = m.q()
     print(

@@ -28,7 +28,7 @@ __all__ = [
 _LO, _HI = 1e-280, 1e280
 
 
-@njit(inline="always", cache=False, fastmath=False)
+@njit(inline="always", cache=True, fastmath=False)
 def _online(m, s, v):  # pragma: no cover - compiled
     if v > m:
         if m > -np.inf:
@@ -41,7 +41,7 @@ def _online(m, s, v):  # pragma: no cover - compiled
     return m, s
 
 
-@njit(parallel=True, cache=False, fastmath=False)
+@njit(parallel=True, cache=True, fastmath=False)
 def row_lse_free(Xt, Y, colw, hint):  # pragma: no cover - compiled
     """out[r] = log sum_j exp(<Xt[r], Y[j]> + colw[j])."""
     R, n = Xt.shape
@@ -72,7 +72,7 @@ def row_lse_free(Xt, Y, colw, hint):  # pragma: no cover - compiled
     return out
 
 
-@njit(parallel=True, cache=False, fastmath=False)
+@njit(parallel=True, cache=True, fastmath=False)
 def col_lse_free(Xt, Y, roww, hint):  # pragma: no cover - compiled
     """out[j] = log sum_r exp(<Xt[r], Y[j]> + roww[r])."""
     R, n = Xt.shape
@@ -103,7 +103,7 @@ def col_lse_free(Xt, Y, roww, hint):  # pragma: no cover - compiled
     return out
 
 
-@njit(parallel=True, cache=False, fastmath=False)
+@njit(parallel=True, cache=True, fastmath=False)
 def row_lse_dense(K, colw):  # pragma: no cover - compiled
     """out[r] = log sum_j exp(K[r, j] + colw[j]) for a stored kernel."""
     R, J = K.shape
@@ -117,7 +117,7 @@ def row_lse_dense(K, colw):  # pragma: no cover - compiled
     return out
 
 
-@njit(parallel=True, cache=False, fastmath=False)
+@njit(parallel=True, cache=True, fastmath=False)
 def _col_lse_dense(K, roww, P):  # pragma: no cover - compiled
     R, J = K.shape
     P = min(P, max(R, 1))
@@ -150,7 +150,7 @@ def col_lse_dense(K, roww):
     return _col_lse_dense(K, roww, get_num_threads())
 
 
-@njit(parallel=True, cache=False, fastmath=False)
+@njit(parallel=True, cache=True, fastmath=False)
 def scaled_kernel_free(Xt, Y, rho, kappa, out):  # pragma: no cover - compiled
     """out[i, j] = exp(<Xt[i], Y[j]> + rho[i] + kappa[j] - shift); returns shift.
 

@@ -403,20 +403,20 @@ class Equilibrium(TableMixin):
     # ---------------------------------------------------------------- reporting
     def to_frame(self) -> pd.DataFrame:
         """Headline statistics of the equilibrium (one column)."""
-        rows = {}
+        rows: dict[str, float | int] = {}
         if self.model.singles:
             rows.update({"E(wage)": self.mean_wage, "SD(wage)": self.sd_wage})
             rows["unemployment rate"] = self.unemployment_rate
         rows.update(
             {
-                "offshoring rate |f*|/|f|": self.offshoring_rate,
-                "domestic matches |f|": self.matched_domestic,
-                "foreign matches |f*|": self.matched_foreign,
-                "IPFP sweeps": self.n_iter,
+                "offshoring rate (foreign / domestic matches)": self.offshoring_rate,
+                "mass of domestic matches": self.matched_domestic,
+                "mass of foreign matches": self.matched_foreign,
+                "IPFP sweeps": int(self.n_iter),
                 "max relative margin error": self.marginal_error,
             }
         )
-        return pd.DataFrame({"value": rows})
+        return pd.DataFrame({"value": pd.Series(rows, dtype=object)})
 
     def summary(self) -> str:
         """Status line and headline statistics."""

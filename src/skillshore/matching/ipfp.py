@@ -283,7 +283,7 @@ def solve(
         converged=converged,
         errors=np.asarray(errors),
         seconds=time.perf_counter() - t0,
-        relax=theta,
+        relax=float(theta),
     )
     if raise_on_fail and not converged:
         raise ConvergenceError(
