@@ -1,1 +1,71 @@
-"""skillshore stage: offshoring."""
+"""Offshoring and the shift-share IV (seed: "Regression Analysis", "Robustness
+Exercises", appendix "Validity of Instruments" and "Robustness Checks").
+
+* measures (:mod:`skillshore.offshoring.measures`): narrow offshoring from customs
+  records, the Bartik inputs (initial import shares, China's export supply) and the
+  firm-year IV panel;
+* shift-share tools (:mod:`skillshore.offshoring.shiftshare`): the instrument, shock-level
+  diagnostics (Borusyak, Hull and Jaravel 2022), Rotemberg weights, the shock-level
+  regression with exposure-robust SEs; general, for any shift-share design;
+* IV (:mod:`skillshore.offshoring.iv`): 2SLS with absorbed fixed effects (pyfixest),
+  clustered SEs, Kleibergen-Paap and effective first-stage F, Anderson-Rubin test and
+  confidence set; tables in the seed's layout (:mod:`skillshore.offshoring.tables`).
+"""
+
+from skillshore.offshoring.iv import (
+    ConfidenceSet,
+    FirstStage,
+    IVResult,
+    WaldStatistic,
+    iv_regression,
+)
+from skillshore.offshoring.measures import (
+    FIRM_PANEL_COLUMNS,
+    FirmPanel,
+    build_firm_panel,
+    exposure_shares,
+    narrow_offshoring,
+    shift_share,
+    world_export_supply,
+    world_import_demand,
+)
+from skillshore.offshoring.shiftshare import (
+    RotembergWeights,
+    ShiftShareDesign,
+    ShockDiagnostics,
+    ShockLevelResult,
+    bartik,
+    rotemberg_weights,
+    shock_diagnostics,
+    shock_level_regression,
+)
+from skillshore.offshoring.tables import SEED_TABLES, ColumnSpec, IVTable, run_columns, seed_table
+
+__all__ = [
+    "FIRM_PANEL_COLUMNS",
+    "SEED_TABLES",
+    "ColumnSpec",
+    "ConfidenceSet",
+    "FirmPanel",
+    "FirstStage",
+    "IVResult",
+    "IVTable",
+    "RotembergWeights",
+    "ShiftShareDesign",
+    "ShockDiagnostics",
+    "ShockLevelResult",
+    "WaldStatistic",
+    "bartik",
+    "build_firm_panel",
+    "exposure_shares",
+    "iv_regression",
+    "narrow_offshoring",
+    "rotemberg_weights",
+    "run_columns",
+    "seed_table",
+    "shift_share",
+    "shock_diagnostics",
+    "shock_level_regression",
+    "world_export_supply",
+    "world_import_demand",
+]

@@ -1,0 +1,511 @@
+"""IV regressions with absorbed fixed effects and weak-IV diagnostics.
+
+Seed slides "Regression Analysis" (IV tables by occupational offshorability and
+by firm productivity) and "Robustness Checks": firm-year outcomes on
+offshoring instrumented by the shift-share of eq. (3), firm FE and sector x
+year FE, standard errors clustered by firm, with the first-stage F, the
+Anderson-Rubin statistic, Mean Y and N under each column.
+
+:func:`iv_regression` runs 2SLS with ``pyfixest.feols`` (pyfixest demeans;
+one endogenous regressor: pyfixest's estimate and variance; several: 2SLS on
+pyfixest's demeaned arrays) and returns an :class:`IVResult` whose
+diagnostics are computed on the same demeaned arrays:
+
+* :attr:`IVResult.first_stage`: partial first-stage F per endogenous
+  regressor, the Kleibergen-Paap (2006) rk Wald F and the Montiel Olea-Pflueger
+  (2013) effective F, with the controls partialled out;
+* :meth:`IVResult.anderson_rubin` (Anderson and Rubin 1949, robust Wald form)
+  and :meth:`IVResult.ar_conf_set`, its confidence set by test inversion.
+
+Small-sample conventions are pyfixest's / Stata ``reghdfe``'s; see
+``docs/shiftshare_iv.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from skillshore._results import TableMixin, fmt_num
+from skillshore.errors import ModelInputError
+from skillshore.offshoring import _linalg as la
+from skillshore.offshoring._fit import Demeaned, FeDof, demeaned_iv, to_pandas
+
+__all__ = [
+    "WaldStatistic",
+    "ConfidenceSet",
+    "FirstStage",
+    "IVResult",
+    "iv_regression",
+]
+
+
+@dataclass(frozen=True)
+class WaldStatistic:
+    """A test: statistic, p-value, degrees of freedom, null hypothesis and name.
+
+    ``dist`` is ``"F"`` (``df = (df1, df2)``) or ``"chi2"`` (``df = (df1,)``).
+    """
+
+    name: str
+    stat: float
+    pvalue: float
+    df: tuple[float, ...]
+    null: str
+    dist: str = "F"
+
+    def __repr__(self) -> str:
+        dfs = ", ".join(fmt_num(d, 0) if float(d).is_integer() else f"{d:g}" for d in self.df)
+        return (
+            f"{self.name}\n  H0: {self.null}\n  Statistic: {self.stat:.4f} ~ "
+            f"{self.dist}({dfs}), P-value: {self.pvalue:.4f}"
+        )
+
+
+@dataclass(frozen=True)
+class ConfidenceSet:
+    """A confidence set on the real line: a union of closed intervals.
+
+    ``intervals`` holds ``(lo, hi)`` pairs, ``-inf`` / ``inf`` for unbounded
+    ends: one bounded interval, the union of two rays, the whole line, or
+    empty (possible only with over-identification).
+    """
+
+    intervals: tuple[tuple[float, float], ...]
+    level: float
+    name: str = "Anderson-Rubin confidence set"
+
+    @property
+    def kind(self) -> str:
+        """``"interval"``, ``"rays"``, ``"real line"``, ``"empty"`` or ``"union"``."""
+        iv = self.intervals
+        if not iv:
+            return "empty"
+        if len(iv) == 1:
+            lo, hi = iv[0]
+            if math.isinf(lo) and math.isinf(hi):
+                return "real line"
+            return "interval" if math.isfinite(lo) and math.isfinite(hi) else "ray"
+        if len(iv) == 2 and math.isinf(iv[0][0]) and math.isinf(iv[1][1]):
+            return "rays"
+        return "union"
+
+    @property
+    def bounded(self) -> bool:
+        return all(math.isfinite(a) and math.isfinite(b) for a, b in self.intervals)
+
+    def contains(self, value: float) -> bool:
+        return any(lo <= value <= hi for lo, hi in self.intervals)
+
+    def __str__(self) -> str:
+        if not self.intervals:
+            return "∅"
+        return " ∪ ".join(
+            f"{'(' if math.isinf(lo) else '['}{lo:.4g}, {hi:.4g}{')' if math.isinf(hi) else ']'}"
+            for lo, hi in self.intervals
+        )
+
+    def __repr__(self) -> str:
+        return f"{self.name} ({self.level:.0%}): {self} [{self.kind}]"
+
+
+@dataclass(frozen=True)
+class FirstStage(TableMixin):
+    """First-stage diagnostics (controls and fixed effects partialled out).
+
+    Attributes
+    ----------
+    params, std_errors : DataFrame
+        Coefficients of the excluded instruments (rows) in the first stage of
+        each endogenous regressor (columns), with the model's robust SEs.
+    partial_f : Series
+        Robust Wald F of the excluded instruments, per endogenous regressor.
+    kp_f : float
+        Kleibergen-Paap rk Wald F (Stata ``ivreg2``/``ivreghdfe`` "Kleibergen-Paap
+        rk Wald F statistic"); equals ``partial_f`` with one endogenous
+        regressor and one instrument.
+    kp_stat : float
+        The rk Wald chi2 statistic behind ``kp_f`` (no small-sample factor).
+    effective_f : float
+        Montiel Olea-Pflueger (2013) effective F (NaN with several endogenous
+        regressors, where it is not defined).
+    """
+
+    params: pd.DataFrame
+    std_errors: pd.DataFrame
+    partial_f: pd.Series
+    kp_f: float
+    kp_stat: float
+    effective_f: float
+    title: str = "First stage"
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = {}
+        for e in self.params.columns:
+            rows[e] = {
+                **{f"coef {z}": self.params.loc[z, e] for z in self.params.index},
+                **{f"se {z}": self.std_errors.loc[z, e] for z in self.params.index},
+                "partial F": self.partial_f[e],
+                "KP rk Wald F": self.kp_f,
+                "effective F": self.effective_f,
+            }
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+
+@dataclass(frozen=True, eq=False)
+class IVResult(TableMixin):
+    """A 2SLS fit with absorbed fixed effects (from :func:`iv_regression`).
+
+    Every statistic is a cached property computed on first use from the
+    demeaned arrays ``arrays`` of the estimation sample.
+    """
+
+    y: str
+    endog: tuple[str, ...]
+    instruments: tuple[str, ...]
+    fe: tuple[str, ...]
+    controls: tuple[str, ...]
+    cluster: str | None
+    weights: str | None
+    fe_dof: str
+    arrays: Demeaned = field(repr=False)
+    title: str = ""
+
+    # ----------------------------------------------------------- estimates
+    @property
+    def nobs(self) -> int:
+        """Observations used (after missing values and singletons are dropped)."""
+        return self.arrays.nobs
+
+    @property
+    def positions(self) -> np.ndarray:
+        """0-based positions of the rows of ``data`` in the estimation sample."""
+        return self.arrays.positions
+
+    @property
+    def n_clusters(self) -> int | None:
+        return self.arrays.n_clusters
+
+    @property
+    def df_resid(self) -> float:
+        """Degrees of freedom of the t and F tests: ``G-1`` clustered, ``N-k`` otherwise."""
+        return self.arrays.df_t
+
+    @property
+    def names(self) -> list[str]:
+        return [*self.endog, *self.arrays.exog_names]
+
+    @property
+    def k(self) -> int:
+        """Parameters counted in the small-sample factor (regressors + absorbed FE)."""
+        return len(self.names) + self.arrays.k_fe
+
+    @cached_property
+    def _fit(self) -> tuple[pd.Series, pd.DataFrame]:
+        a = self.arrays
+        names = self.names
+        if len(self.endog) == 1:
+            params = a.pf_params
+            pf_names = list(params.index)
+            order = [pf_names.index(n) for n in names]
+            v = a.pf_vcov[np.ix_(order, order)]
+            return params.loc[names], pd.DataFrame(v, index=names, columns=names)
+        x = np.column_stack([a.endog, a.exog])
+        z = np.column_stack([a.instruments, a.exog])
+        fac = la.ssc_factor(a.nobs, self.k, a.n_clusters)
+        fit = la.tsls(a.y, x, z, a.codes, fac)
+        return (
+            pd.Series(fit.params, index=names, name="Estimate"),
+            pd.DataFrame(fit.vcov, index=names, columns=names),
+        )
+
+    @property
+    def params(self) -> pd.Series:
+        """2SLS coefficients: endogenous regressors first, then controls."""
+        return self._fit[0]
+
+    @property
+    def vcov(self) -> pd.DataFrame:
+        return self._fit[1]
+
+    @cached_property
+    def std_errors(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.vcov)), index=self.names, name="Std. Error")
+
+    @cached_property
+    def tstats(self) -> pd.Series:
+        return (self.params / self.std_errors).rename("t value")
+
+    @cached_property
+    def pvalues(self) -> pd.Series:
+        p = 2 * stats.t.sf(np.abs(self.tstats), self.df_resid)
+        return pd.Series(p, index=self.names, name="Pr(>|t|)")
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald confidence intervals with t(df_resid) critical values."""
+        q = stats.t.ppf(0.5 + level / 2, self.df_resid)
+        se = self.std_errors
+        return pd.DataFrame({"lower": self.params - q * se, "upper": self.params + q * se})
+
+    @cached_property
+    def mean_y(self) -> float:
+        """(Weighted) mean of the outcome over the estimation sample (seed's "Mean Y")."""
+        a = self.arrays
+        return float(np.average(a.y_raw, weights=a.weights))
+
+    # ------------------------------------------------------- reduced forms
+    @cached_property
+    def _reduced(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """Reduced form and first stages on the partialled instruments.
+
+        Returns ``B`` (L x (1+K): reduced form, then first stages), the
+        joint robust variance of ``vec(B)``, ``Z_perp`` and the residual df.
+        """
+        a = self.arrays
+        w = a.exog
+        zp = la.partial_out(a.instruments, w)
+        lhs = la.partial_out(np.column_stack([a.y, a.endog]), w)
+        b = np.linalg.solve(zp.T @ zp, zp.T @ lhs)
+        resid = lhs - zp @ b
+        k_fs = zp.shape[1] + w.shape[1] + a.k_fe
+        fac = la.ssc_factor(a.nobs, k_fs, a.n_clusters)
+        v = la.ols_sandwich(zp, resid, a.codes, fac)
+        df = a.n_clusters - 1 if a.n_clusters is not None else a.nobs - k_fs
+        return b, v, zp, float(df)
+
+    @cached_property
+    def first_stage(self) -> FirstStage:
+        """First-stage F statistics (partial, Kleibergen-Paap rk Wald, effective)."""
+        a = self.arrays
+        b, v, zp, _ = self._reduced
+        n_l, n_k = len(self.instruments), len(self.endog)
+        pi = b[:, 1:]
+        se = np.sqrt(np.diag(v))[n_l:].reshape(n_k, n_l).T
+        partial = {}
+        for j, e in enumerate(self.endog):
+            blk = slice((1 + j) * n_l, (2 + j) * n_l)
+            vj = v[blk, blk]
+            partial[e] = float(pi[:, j] @ np.linalg.solve(vj, pi[:, j]) / n_l)
+        xp = la.partial_out(a.endog, a.exog)
+        kp = la.kp_rk_wald(xp, zp, a.codes)
+        k_fs = n_l + a.exog.shape[1] + a.k_fe
+        kp_f = kp / n_l / la.ssc_factor(a.nobs, k_fs, a.n_clusters)
+        if n_k == 1:
+            q = zp.T @ zp
+            v_pi = v[n_l:, n_l:]
+            eff = float(pi[:, 0] @ q @ pi[:, 0] / np.trace(v_pi @ q))
+        else:
+            eff = float("nan")
+        return FirstStage(
+            params=pd.DataFrame(pi, index=list(self.instruments), columns=list(self.endog)),
+            std_errors=pd.DataFrame(se, index=list(self.instruments), columns=list(self.endog)),
+            partial_f=pd.Series(partial, name="partial F"),
+            kp_f=float(kp_f),
+            kp_stat=kp,
+            effective_f=eff,
+        )
+
+    # ------------------------------------------------------- weak-IV robust
+    def _ar_parts(self, beta0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        b, v, _, _ = self._reduced
+        n_l = len(self.instruments)
+        r = np.hstack([np.eye(n_l), *[-bj * np.eye(n_l) for bj in beta0]])
+        g = b[:, 0] - b[:, 1:] @ beta0
+        return g, r @ v @ r.T
+
+    def anderson_rubin(self, beta0: float | Sequence[float] | None = None) -> WaldStatistic:
+        """Anderson-Rubin test of ``beta = beta0`` (default 0) for all endogenous regressors.
+
+        Robust Wald F of the excluded instruments in the regression of
+        ``y - X beta0`` on instruments, controls and fixed effects, with the
+        model's covariance (clustered or robust) and small-sample factor;
+        ``F(L, df_resid)`` reference distribution (Stata ``ivreg2`` with
+        ``small``). Valid whatever the strength of the instruments. With
+        ``beta0 = 0`` it is the seed's "AR First Stage F-stat".
+        """
+        k = len(self.endog)
+        b0 = np.zeros(k) if beta0 is None else np.atleast_1d(np.asarray(beta0, dtype=float))
+        if b0.shape != (k,):
+            raise ModelInputError(f"beta0 needs {k} value(s), got {b0.shape[0]}.")
+        g, vg = self._ar_parts(b0)
+        n_l = len(self.instruments)
+        stat = float(g @ np.linalg.solve(vg, g) / n_l)
+        df2 = self._reduced[3]
+        null = ", ".join(f"{e} = {v:g}" for e, v in zip(self.endog, b0, strict=True))
+        return WaldStatistic(
+            name="Anderson-Rubin test",
+            stat=stat,
+            pvalue=float(stats.f.sf(stat, n_l, df2)),
+            df=(n_l, df2),
+            null=null,
+        )
+
+    def ar_conf_set(self, level: float = 0.95) -> ConfidenceSet:
+        """Weak-IV-robust confidence set: ``{beta : AR(beta) <= F_level(L, df)}``.
+
+        One endogenous regressor only. With one instrument the set solves a
+        quadratic inequality in closed form: a bounded interval when the
+        first stage is significant at ``level`` (``pi^2 > c V_pi``), else the
+        union of two rays or the whole line. With ``L > 1`` instruments the
+        boundary is the real roots of a polynomial of degree ``2L``.
+        """
+        if len(self.endog) != 1:
+            raise ModelInputError("ar_conf_set needs exactly one endogenous regressor.")
+        if not 0 < level < 1:
+            raise ModelInputError(f"level must be in (0, 1), got {level}.")
+        b, v, _, df2 = self._reduced
+        n_l = len(self.instruments)
+        crit = float(stats.f.ppf(level, n_l, df2)) * n_l
+        if n_l == 1:
+            gam, pi = b[0, 0], b[0, 1]
+            vyy, vyx, vxx = v[0, 0], v[0, 1], v[1, 1]
+            pieces = la.quadratic_set(
+                pi * pi - crit * vxx, -2 * (gam * pi - crit * vyx), gam * gam - crit * vyy
+            )
+        else:
+
+            def h(beta: float) -> float:
+                g, vg = self._ar_parts(np.array([beta]))
+                return float(np.linalg.det(vg) * (g @ np.linalg.solve(vg, g) - crit))
+
+            beta_hat = float(self.params.iloc[0])
+            scale = max(10 * float(self.std_errors.iloc[0]), abs(beta_hat), 1e-8)
+            pieces = la.polynomial_set(h, 2 * n_l, beta_hat, scale)
+        return ConfidenceSet(intervals=tuple(pieces), level=level)
+
+    # ------------------------------------------------------------ display
+    def to_frame(self) -> pd.DataFrame:
+        """Coefficient table: estimate, SE, t, p and the 95% interval."""
+        ci = self.conf_int()
+        return pd.DataFrame(
+            {
+                "Estimate": self.params,
+                "Std. Error": self.std_errors,
+                "t value": self.tstats,
+                "Pr(>|t|)": self.pvalues,
+                "2.5%": ci["lower"],
+                "97.5%": ci["upper"],
+            }
+        )
+
+    def summary(self) -> str:
+        fs = self.first_stage
+        se_kind = (
+            f"clustered by {self.cluster} ({self.n_clusters} clusters)" if self.cluster else "HC1"
+        )
+        lines = [
+            f"IV-2SLS: {self.y} on {', '.join(self.endog)} "
+            f"(instruments: {', '.join(self.instruments)})",
+            f"Fixed effects: {' + '.join(self.fe) or 'none'}; SE {se_kind}; N = {self.nobs:,d}",
+            self.to_frame().to_string(float_format=lambda v: f"{v:.4f}"),
+            f"Mean Y: {self.mean_y:.4f}",
+            f"First stage: KP rk Wald F = {fs.kp_f:.2f}, effective F = {fs.effective_f:.2f}, "
+            f"partial F = {', '.join(f'{v:.2f}' for v in fs.partial_f)}",
+            repr(self.anderson_rubin()),
+        ]
+        if len(self.endog) == 1:
+            lines.append(repr(self.ar_conf_set()))
+        return "\n".join(lines)
+
+
+def _names(v: str | Sequence[str] | None) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    return (v,) if isinstance(v, str) else tuple(v)
+
+
+def iv_regression(
+    data: Any,
+    y: str,
+    endog: str | Sequence[str],
+    instruments: str | Sequence[str],
+    fe: str | Sequence[str] | None = None,
+    controls: str | Sequence[str] | None = None,
+    cluster: str | None = None,
+    weights: str | None = None,
+    *,
+    fe_dof: FeDof = "nonnested",
+    drop_singletons: bool = True,
+    demeaner: Any = None,
+    title: str = "",
+) -> IVResult:
+    """2SLS of ``y`` on ``endog`` instrumented by ``instruments``, absorbing ``fe``.
+
+    Seed slides "Regression Analysis" / "Robustness Checks" (the IV tables).
+
+    Parameters
+    ----------
+    data : pandas or polars DataFrame
+        One row per observation (firm-year in the study).
+    y, endog, instruments : str or list of str
+        Outcome, endogenous regressor(s), excluded instrument(s)
+        (``len(instruments) >= len(endog)``).
+    fe : list of str, optional
+        Fixed effects to absorb; ``"a^b"`` is the interaction (pyfixest syntax),
+        e.g. ``["firm_id", "sector^year"]`` or ``["firm_id", "sector_year"]``.
+    controls : list of str, optional
+        Exogenous regressors (with no ``fe`` a constant is added).
+    cluster : str, optional
+        Cluster variable (CRV1); None gives heteroskedasticity-robust (HC1).
+    weights : str, optional
+        Analytic weights.
+    fe_dof : {"nonnested", "full", "none"}
+        Absorbed fixed effects counted in the small-sample factor
+        ``(N-1)/(N-k) G/(G-1)``: all but those nested in the clusters (default,
+        as ``reghdfe`` / pyfixest), all (as the same regression with dummies),
+        or none.
+    drop_singletons : bool
+        Drop singleton fixed-effect groups before estimation (as ``reghdfe``).
+    demeaner : pyfixest demeaner, optional
+        Default ``pyfixest.MapDemeaner(fixef_tol=1e-10)`` (docs: measured).
+
+    Returns
+    -------
+    IVResult
+    """
+    endog_, inst_, fe_, ctrl_ = _names(endog), _names(instruments), _names(fe), _names(controls)
+    if not endog_ or not inst_:
+        raise ModelInputError(
+            "iv_regression needs at least one endogenous regressor and instrument."
+        )
+    if len(inst_) < len(endog_):
+        raise ModelInputError(
+            f"{len(inst_)} instrument(s) for {len(endog_)} endogenous regressor(s): under-identified."
+        )
+    roles = [y, *endog_, *inst_, *ctrl_]
+    if len(set(roles)) != len(roles):
+        raise ModelInputError(
+            f"a column has two roles among y, endog, instruments, controls: {roles}."
+        )
+    if fe_dof not in ("nonnested", "full", "none"):
+        raise ModelInputError(f"fe_dof must be 'nonnested', 'full' or 'none', got {fe_dof!r}.")
+    fe_cols = [p for f in fe_ for p in f.split("^")]
+    extra = [c for c in (cluster, weights) if c]
+    frame = to_pandas(data, [*roles, *fe_cols, *extra])
+    for c in roles:
+        if not pd.api.types.is_numeric_dtype(frame[c]):
+            raise ModelInputError(f"column {c!r} must be numeric, got {frame[c].dtype}.")
+    if weights and (frame[weights].dropna() <= 0).any():
+        raise ModelInputError(f"weights {weights!r} must be positive.")
+    arrays = demeaned_iv(
+        frame, y, endog_, inst_, fe_, ctrl_, cluster, weights, fe_dof, demeaner, drop_singletons
+    )
+    return IVResult(
+        y=y,
+        endog=endog_,
+        instruments=inst_,
+        fe=fe_,
+        controls=ctrl_,
+        cluster=cluster,
+        weights=weights,
+        fe_dof=fe_dof,
+        arrays=arrays,
+        title=title,
+    )
