@@ -52,8 +52,12 @@ def run(
     ] = False,
 ) -> None:
     """Run the whole study and write the report."""
+    import logging
+
     from skillshore.pipeline import run_study
 
+    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker"):
+        logging.getLogger(name).setLevel(logging.WARNING)  # keep the console for our progress lines
     if scale not in ("tiny", "demo", "paper"):
         _fail(SkillshoreError(f"--scale must be tiny, demo or paper, got {scale!r}"))
     try:

@@ -253,6 +253,134 @@ def _report_facts(rb: ReportBuilder, facts: dict[str, Any]) -> None:
         )
 
 
+def _iv_stage(frames: dict, facts: dict[str, Any], cfg: StudyConfig) -> dict[str, Any]:
+    """Narrow offshoring, the Bartik instrument, its shock diagnostics and the seed's IV tables."""
+    import polars as pl
+
+    from skillshore.offshoring import (
+        SEED_TABLES,
+        ShiftShareDesign,
+        build_firm_panel,
+        exposure_shares,
+        seed_table,
+        shock_diagnostics,
+        world_export_supply,
+    )
+    from skillshore.panel import main_industry
+
+    out: dict[str, Any] = {"tables": {}, "notes": []}
+    if "panel" not in facts:
+        return out
+    fp = build_firm_panel(
+        facts["panel"],
+        facts["sample"],
+        frames["firms"],
+        frames["customs"],
+        frames["world_trade"],
+        frames["low_wage"],
+        base_years=cfg.study.base_years,
+        raw_material_hs2=cfg.offshoring.raw_material_hs2,
+        normalise=cfg.offshoring.normalise,
+        home=cfg.offshoring.home_country,
+    )
+    out["firm_panel"] = fp
+    data = fp.data
+    high = data.filter(pl.col("occ_group") == "high")
+    if high.height < 50 or high["firm_id"].n_unique() < 5:
+        # pyfixest's compiled demeaner aborts the process on degenerate panels: guard here
+        out["notes"].append(
+            f"too few firm-years in high-offshorable occupations for the IV regressions ({high.height} rows, "
+            f"{high['firm_id'].n_unique()} firms)"
+        )
+        return out
+    for name in SEED_TABLES:
+        try:
+            out["tables"][name] = seed_table(name, data, cluster=cfg.offshoring.cluster)
+        except SkillshoreError as err:
+            out["notes"].append(f"table {name}: not estimated ({err})")
+    try:
+        industries = main_industry(frames["firms"], cfg.study.years)
+        shares = exposure_shares(
+            frames["customs"],
+            industries,
+            cfg.study.base_years,
+            raw_material_hs2=cfg.offshoring.raw_material_hs2,
+        )
+        shocks = world_export_supply(
+            frames["world_trade"],
+            countries="CHN",
+            home=cfg.offshoring.home_country,
+            years=cfg.study.years,
+        )
+        obs = data.filter(pl.col("occ_group") == "high").select("industry", "year")
+        design = ShiftShareDesign.from_panel(
+            obs,
+            shares,
+            shocks,
+            unit="industry",
+            product="hs6",
+            share="share",
+            period="year",
+            shock="wes",
+        )
+        out["shock_diagnostics"] = shock_diagnostics(design)
+    except SkillshoreError as err:
+        out["notes"].append(f"shock diagnostics: not computed ({err})")
+    return out
+
+
+def _report_iv(rb: ReportBuilder, iv: dict[str, Any], out_dir: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    from skillshore._results import FrameTable
+
+    rb.section("2b. Regression analysis: offshoring and the shift-share IV")
+    for name, table in iv.get("tables", {}).items():
+        rb.table(f"iv_{name}", table)
+    if "shock_diagnostics" in iv:
+        rb.table(
+            "shock_diagnostics",
+            iv["shock_diagnostics"],
+            "Validity of the Bartik-type instrument (shock-level diagnostics)",
+        )
+    for note in iv.get("notes", []):
+        rb.text(note, note=True)
+    truth_path = out_dir / "data" / "truth.json"
+    tab = iv.get("tables", {}).get("productivity")
+    if truth_path.exists() and tab is not None:
+        truth = json.loads(truth_path.read_text()).get("effect_cognitive_x100_per_offshoring")
+        if truth:
+            rows = {}
+            for label, res, key in zip(
+                ("All", "Low productivity", "High productivity"),
+                tab.columns[:3],
+                ("all", "low_productivity", "high_productivity"),
+                strict=False,
+            ):
+                ci = (
+                    res.conf_int().iloc[0].tolist()
+                    if hasattr(res.conf_int(), "iloc")
+                    else list(res.conf_int()[0])
+                )
+                rows[label] = {
+                    "truth (DGP)": truth[key],
+                    "IV estimate": float(res.params.iloc[0])
+                    if hasattr(res.params, "iloc")
+                    else float(res.params[0]),
+                    "95% CI low": ci[0],
+                    "95% CI high": ci[1],
+                }
+            rb.table(
+                "iv_truth",
+                FrameTable(
+                    pd.DataFrame(rows).T,
+                    "Truth vs estimate: effect of offshoring on average cognitive skill x 100",
+                ),
+            )
+
+
 def _structural_sample(facts: dict[str, Any], frames: dict, year: int):
     """Matched pairs of one year, high-offshorable occupations: x = cognitive skill, y = the
     employer's value added per worker as a within-year percentile (both in [0, 1])."""
@@ -487,6 +615,17 @@ def run_study(
     timings["facts"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    say("offshoring: narrow offshoring, shift-share instrument, IV regressions")
+    iv = cache.run(
+        "iv",
+        lambda: _iv_stage(frames, facts, cfg),
+        settings=dataclasses.asdict(cfg.offshoring),
+        depends=("facts",),
+    )
+    study.results["iv"] = iv
+    timings["iv"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     say("structural estimation and counterfactuals")
     structural = cache.run(
         "structural",
@@ -515,6 +654,7 @@ def run_study(
     rb.section("1. Data and measurement").table("raw_tables", data_summary, "Raw tables")
     _report_skills(rb, skills, out_dir)
     _report_facts(rb, facts)
+    _report_iv(rb, iv, out_dir)
     _report_model(rb, illus)
     _report_structural(rb, structural)
     study.report_path = rb.write(out_dir)
