@@ -47,6 +47,10 @@ def run(
         str, typer.Option(help="Synthetic economy size: tiny, demo or paper.")
     ] = "demo",
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address for the bootstrap (default: a local cluster)."),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Recompute every stage (ignore the cache).")
     ] = False,
@@ -67,6 +71,7 @@ def run(
             scale=scale,
             seed=seed,
             force=force,
+            scheduler=scheduler,
             progress=lambda m: console.print(f"[cyan]·[/] {m}"),
         )
     except SkillshoreError as err:

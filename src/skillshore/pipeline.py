@@ -536,6 +536,7 @@ def run_study(
     seed: int | None = None,
     progress: Callable[[str], None] | None = None,
     force: bool = False,
+    scheduler: str | None = None,
 ) -> Study:
     """Run the whole study and write the report.
 
@@ -553,6 +554,9 @@ def run_study(
         Receives one line per stage (the CLI passes a rich console printer).
     force : bool
         Recompute every stage instead of reusing cached results in ``out/.cache``.
+    scheduler : str, optional
+        Address of a running Dask scheduler for the bootstrap (default: the config's
+        ``[structural] scheduler``, else an embedded local cluster).
 
     Returns
     -------
@@ -569,6 +573,10 @@ def run_study(
         cfg = config if isinstance(config, StudyConfig) else load_config(config)
         out_dir = Path(out) if out else (cfg.root / cfg.study.output)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if scheduler is not None:
+        cfg = dataclasses.replace(
+            cfg, structural=dataclasses.replace(cfg.structural, scheduler=scheduler)
+        )
     study = Study(config=cfg, out_dir=out_dir, timings=timings)
     cache = StageCache(out_dir / ".cache", force=force)
     study.cache = cache
