@@ -133,3 +133,20 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
         second["stages_run"] == [] and "synth" not in study2.timings or study2.timings["synth"] < 5
     )
     assert {"validate", "skills", "facts"} <= set(second["stages_reused"])
+
+
+def test_counterfactual_change_reuses_earlier_stages(tmp_path):
+    """Only the counterfactual stage runs again when only [counterfactuals] changes."""
+    import json as _json
+
+    from skillshore.pipeline import run_study
+
+    out = tmp_path / "syn"
+    run_study(None, scale="tiny", seed=4, out=out)
+    toml = out / "data" / "study.toml"
+    toml.write_text(toml.read_text() + "\n[counterfactuals]\nphi_up = 0.2\n")
+    run_study(toml, out=out)
+    res = _json.loads((out / "results.json").read_text())
+    assert "counterfactuals" in res["stages_run"]
+    assert {"validate", "skills", "facts", "iv", "structural"} <= set(res["stages_reused"])
+    assert not {"validate", "skills", "facts", "iv", "structural"} & set(res["stages_run"])
