@@ -1,5 +1,10 @@
-"""Synthetic Denmark: an embedded economy with a recorded ground truth (``skillshore synth``)."""
+"""Synthetic Denmark: an embedded economy with a recorded ground truth (``skillshore synth``).
 
-from skillshore.synth.generator import SCALES, SynthResult, generate
+See docs/synth.md. Public API: :func:`generate` -> :class:`SynthResult`; the knobs of the
+data-generating process are :class:`SynthSettings`; sizes are in :data:`SCALES`.
+"""
 
-__all__ = ["SCALES", "SynthResult", "generate"]
+from skillshore.synth.generator import SynthResult, generate
+from skillshore.synth.params import SCALES, SynthSettings
+
+__all__ = ["SCALES", "SynthResult", "SynthSettings", "generate"]

@@ -55,29 +55,71 @@ def _singular(word: str) -> str:
     return word
 
 
-def make_title(
-    onet_title: str, isco: str | None, rng: np.random.Generator, training: bool = False
-) -> str:
-    """A catalog-style title for an O*NET occupation title."""
-    t = re.sub(r"\s*\(.*?\)", "", onet_title)
+_CAND_BY_SOC = {
+    "11": ", cand.merc.",
+    "13": ", cand.merc.",
+    "15": ", cand.scient.",
+    "17": ", cand.polyt.",
+    "19": ", cand.scient.",
+    "21": ", cand.mag.",
+    "23": ", cand.jur.",
+    "25": ", cand.mag.",
+    "27": ", cand.mag.",
+    "29": ", cand.med.",
+}
+_ABBREV = {
+    "technician": "tech.",
+    "technicians": "tech.",
+    "assistant": "asst.",
+    "operator": "op.",
+    "mechanical": "mech.",
+    "electrical": "el.",
+    "supervisor": "supv.",
+    "maintenance": "maint.",
+}
+
+
+def _head(title: str) -> str:
+    """The occupational noun phrase of an O*NET title: its first comma/and/or part that
+    ends in a plural noun and has two or more words (else the first part)."""
+    t = re.sub(r"\s*\(.*?\)", "", title)
     parts = [p.strip() for p in re.split(r",| and | or |/", t) if p.strip()]
-    head = parts[0]
-    if len(parts) > 1 and rng.random() < 0.3:
-        alt = parts[1]
-        if len(alt.split()) >= 2 and not alt.lower().startswith(
-            ("except", "all other", "including")
+    for p in parts:
+        if (
+            len(p.split()) >= 2
+            and p.endswith("s")
+            and not p.lower().startswith(("except", "all other", "including"))
         ):
-            head = alt
-    words = head.split()
+            return p
+    return parts[0] if parts else t
+
+
+def make_title(
+    onet_title: str,
+    isco: str | None,
+    rng: np.random.Generator,
+    training: bool = False,
+    onet_soc: str | None = None,
+) -> str:
+    """A catalog-style title for an O*NET occupation title (module docstring): the
+    title's occupational noun phrase in the singular, sometimes lower-cased or
+    abbreviated, with a degree or programme suffix by skill level (Danish long-cycle
+    degrees by the SOC major group) or a training prefix."""
+    words = _head(onet_title).split()
     if words:
         words[-1] = _singular(words[-1])
+    if rng.random() < 0.3:
+        words = [_ABBREV.get(w.lower(), w) for w in words]
     head = " ".join(words)
     if rng.random() < 0.5 and head:
         head = head[0].upper() + head[1:].lower()
     if training:
         prefix = rng.choice(["Course in ", "Further training: ", "AMU course, ", "Certificate in "])
         return f"{prefix}{head.lower()}"
-    suffixes = _SUFFIX_BY_MAJOR.get((isco or "9")[0], [""])
+    major = (isco or "9")[0]
+    suffixes = list(_SUFFIX_BY_MAJOR.get(major, [""]))
+    if major == "2" and onet_soc and onet_soc[:2] in _CAND_BY_SOC:
+        suffixes = [_CAND_BY_SOC[onet_soc[:2]], _CAND_BY_SOC[onet_soc[:2]], ", master's programme"]
     return head + str(rng.choice(suffixes))
 
 
@@ -103,12 +145,12 @@ def build_catalog(
     for k, idx in enumerate(picks):
         o = occ.row(int(idx), named=True)
         training = k >= n_educ
-        code = f"{(9000 if training else 3000) + k:04d}" if n_codes < 6000 else f"{k:05d}"
+        code = f"{6000 + k - n_educ:04d}" if training else f"{2000 + k:04d}"
         rows.append(
             {
                 "code": code,
                 "kind": "training" if training else "education",
-                "title": make_title(o["title"], o["isco"], rng, training),
+                "title": make_title(o["title"], o["isco"], rng, training, o["onet_soc"]),
                 "onet_soc": o["onet_soc"],
             }
         )

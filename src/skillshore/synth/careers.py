@@ -1,0 +1,179 @@
+"""Workers of the synthetic economy: hiring from the equilibrium matches, careers and wages.
+
+Each study year, for every active firm j and occupation group g:
+
+1. **Target.** The firm's number of workers is the stochastic rounding of its expected
+   domestic matches M_kg pi_j; their skill cells are Multinomial(n_jg, p_j), with p_j the
+   equilibrium's conditional distribution pi(x | y_j). In high-offshorable occupations
+   the firm-year confounder e_jt tilts it linearly,
+   p_j(x) (1 - gamma e~ (x - E_pj x) / sd(x)), e~ = e clipped to [-2.5, 2.5]
+   (mean-preserving over firms: the expected cell counts stay the model's).
+2. **Continuing workers.** Last year's workers of the firm in cell c stay with probability
+   ``stay_prob`` (not past age 66), up to the target of their cell.
+3. **New matches.** The remaining slots of (g, c) are filled first by workers separated
+   this year from any firm (each available with probability ``rehire_prob``, not past
+   age 62; careers across firms), then by new persons whose education code is drawn
+   uniformly among the group's codes in cell c.
+
+A person's occupation (ISCO-08) is that of the education code's true O*NET occupation
+(85%) or of another code of the same group (15%). Training: a new person holds a
+training record with probability ``train_prob_initial``; with probability
+``train_prob_later`` one is completed later (1-10 years after the first match).
+
+Wages (DKK per hour): log w = log max(w(x, y), w0) from the equilibrium + 0.04
+(educ_years - 12) + 0.03 exper - 0.0006 exper^2 + 0.25 (cog - 1/2) + 0.05 (man - 1/2)
++ 0.3 (int - 1/2) + N(0, 0.15^2) (the seed's wage table, skills after training).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from skillshore.synth.params import N_CELLS, SynthSettings
+
+__all__ = ["CodeBook", "Workforce", "WAGE_COEF"]
+
+WAGE_COEF = {
+    "educ_years": 0.04,
+    "experience": 0.03,
+    "experience2": -0.0006,
+    "cognitive": 0.25,
+    "manual": 0.05,
+    "interpersonal": 0.3,
+}
+GROUPS = ("high", "low")
+
+
+@dataclass(frozen=True)
+class CodeBook:
+    """Education codes by (group, cell) and their attributes (arrays by code index)."""
+
+    group: np.ndarray  # 0 high, 1 low
+    cell: np.ndarray
+    isco: np.ndarray  # str
+    educ_years: np.ndarray
+    skills: np.ndarray  # (n, 3) cognitive, manual, interpersonal
+    train_skills: np.ndarray  # (n_train, 3)
+
+    def __post_init__(self) -> None:
+        key = self.group * N_CELLS + self.cell
+        order = np.argsort(key, kind="stable")
+        counts = np.bincount(key, minlength=2 * N_CELLS)
+        object.__setattr__(self, "_order", order)
+        object.__setattr__(self, "_start", np.concatenate([[0], np.cumsum(counts)[:-1]]))
+        object.__setattr__(self, "_count", counts)
+        gorder = np.argsort(self.group, kind="stable")
+        gcounts = np.bincount(self.group, minlength=2)
+        object.__setattr__(self, "_gorder", gorder)
+        object.__setattr__(self, "_gstart", np.array([0, gcounts[0]]))
+        object.__setattr__(self, "_gcount", gcounts)
+
+    def draw(self, rng: np.random.Generator, key: np.ndarray) -> np.ndarray:
+        """A code uniformly among the codes of each (group, cell) key."""
+        cnt = self._count[key]
+        if np.any(cnt == 0):
+            raise ValueError("a skill cell has no education code")
+        return self._order[self._start[key] + (rng.random(len(key)) * cnt).astype(np.int64)]
+
+    def draw_in_group(self, rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
+        cnt = self._gcount[group]
+        return self._gorder[self._gstart[group] + (rng.random(len(group)) * cnt).astype(np.int64)]
+
+
+@dataclass
+class Workforce:
+    """Persons and last year's roster, advanced one year at a time by :meth:`step`."""
+
+    codes: CodeBook
+    settings: SynthSettings
+    rng: np.random.Generator
+    # person attributes (index = person_id - 1)
+    code: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    birth: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    job_code: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    train: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    train_year: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # roster: person index, global firm index, group, cell
+    roster: tuple = (np.zeros(0, np.int64),) * 4
+
+    def _new_persons(self, key: np.ndarray, year: int) -> np.ndarray:
+        rng, s = self.rng, self.settings
+        n = len(key)
+        code = self.codes.draw(rng, key)
+        group = key // N_CELLS
+        other = self.codes.draw_in_group(rng, group)
+        job = np.where(rng.random(n) < 0.85, code, other)
+        age = rng.integers(19, 60, n)
+        n_train = len(self.codes.train_skills)
+        has0 = rng.random(n) < s.train_prob_initial
+        later = rng.random(n) < s.train_prob_later
+        tyear = np.where(
+            has0, year - 1, np.where(later, year + rng.integers(1, 11, n), 10_000)
+        ).astype(np.int64)
+        train = np.where(tyear < 10_000, rng.integers(0, max(n_train, 1), n), -1)
+        first = len(self.code)
+        self.code = np.concatenate([self.code, code])
+        self.birth = np.concatenate([self.birth, year - age])
+        self.job_code = np.concatenate([self.job_code, job])
+        self.train = np.concatenate([self.train, train])
+        self.train_year = np.concatenate([self.train_year, tyear])
+        return np.arange(first, first + n, dtype=np.int64)
+
+    def step(
+        self,
+        year: int,
+        firm_global: np.ndarray,
+        counts: dict[str, np.ndarray],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Advance to ``year``: ``counts[g]`` (F, N_CELLS) are the target cell counts of the
+        active firms ``firm_global`` (global indices). Returns the new roster
+        (person index, global firm index, group, cell)."""
+        rng, s = self.rng, self.settings
+        F = len(firm_global)
+        T = np.stack([counts["high"], counts["low"]], axis=1).reshape(-1)  # (F*2*N_CELLS,)
+        local = np.full(int(max(firm_global.max(initial=0), self.roster[1].max(initial=0))) + 1, -1)
+        local[firm_global] = np.arange(F)
+        pid, fglob, grp, cell = self.roster
+        loc = local[fglob] if len(fglob) else fglob
+        key = (loc * 2 + grp) * N_CELLS + cell
+        u = rng.random(len(pid))
+        age = year - self.birth[pid]
+        surv = (loc >= 0) & (u < s.stay_prob) & (age <= 66)
+        # rank survivors within their (firm, group, cell) by u; keep up to the target
+        sidx = np.flatnonzero(surv)
+        order = sidx[np.lexsort((u[sidx], key[sidx]))]
+        ks = key[order]
+        first = np.r_[0, np.flatnonzero(np.diff(ks)) + 1]
+        rank = np.arange(len(ks)) - np.repeat(first, np.diff(np.r_[first, len(ks)]))
+        keep = order[rank < T[ks]]
+        kept_n = np.bincount(key[keep], minlength=len(T))
+        need = T - kept_n
+        slot_key = np.repeat(np.arange(len(T)), need)
+        slot_gc = slot_key % (2 * N_CELLS)  # group * N_CELLS + cell
+        slot_firm = slot_key // (2 * N_CELLS)
+        # separated workers available for new matches
+        kept_mask = np.zeros(len(pid), bool)
+        kept_mask[keep] = True
+        pool = np.flatnonzero(~kept_mask & (age <= 62) & (rng.random(len(pid)) < s.rehire_prob))
+        pool_gc = grp[pool] * N_CELLS + cell[pool]
+        pool = pool[np.lexsort((rng.random(len(pool)), pool_gc))]
+        pool_gc = grp[pool] * N_CELLS + cell[pool]
+        pcount = np.bincount(pool_gc, minlength=2 * N_CELLS)
+        pstart = np.r_[0, np.cumsum(pcount)[:-1]]
+        sorder = np.lexsort((rng.random(len(slot_gc)), slot_gc))
+        sg = slot_gc[sorder]
+        sfirst = np.r_[0, np.flatnonzero(np.diff(sg)) + 1] if len(sg) else np.zeros(0, np.int64)
+        srank = np.arange(len(sg)) - np.repeat(sfirst, np.diff(np.r_[sfirst, len(sg)]))
+        filled = srank < pcount[sg]
+        person = np.empty(len(sg), np.int64)
+        person[filled] = pid[pool[pstart[sg[filled]] + srank[filled]]]
+        person[~filled] = self._new_persons(sg[~filled], year)
+        new_firm = firm_global[slot_firm[sorder]]
+        out_pid = np.concatenate([pid[keep], person])
+        out_firm = np.concatenate([fglob[keep], new_firm])
+        out_grp = np.concatenate([grp[keep], sg // N_CELLS])
+        out_cell = np.concatenate([cell[keep], sg % N_CELLS])
+        self.roster = (out_pid, out_firm, out_grp, out_cell)
+        return self.roster
