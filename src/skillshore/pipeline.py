@@ -589,37 +589,37 @@ def run_study(
     cache = StageCache(out_dir / ".cache", force=force)
     study.cache = cache
 
-    t = time.perf_counter()
-    say("validating raw tables")
-    table_files = tuple(p for p in cfg.tables.values() if p is not None)
-    frames = cache.run(
+    def stage(name: str, message: str, fn: Callable[[], Any], **key: Any) -> Any:
+        """Run one stage through the cache, with a progress line and its timing."""
+        t = time.perf_counter()
+        say(message)
+        value = cache.run(name, fn, **key)
+        study.results[name] = value
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+        return value
+
+    frames = stage(
         "validate",
+        "validating raw tables",
         lambda: validate_study(cfg),
         settings={"years": cfg.all_years},
-        files=table_files,
+        files=tuple(p for p in cfg.tables.values() if p is not None),
     )
     data_summary = describe_tables(frames)
     study.results["tables"] = data_summary
     study.headline["worker-years"] = data_summary.rows.get("workers", 0)
     study.headline["firm-years"] = data_summary.rows.get("firms", 0)
-    timings["validate"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("skills: matching catalog titles to O*NET and building skill vectors")
-    skills = cache.run(
+    skills = stage(
         "skills",
+        "skills: matching catalog titles to O*NET and building skill vectors",
         lambda: _skills_stage(frames, cfg),
         settings=dataclasses.asdict(cfg.skills),
         depends=("validate",),
     )
-    study.results["skills"] = skills
     study.headline["title match coverage"] = round(skills["matches"].coverage, 4)
-    timings["skills"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("stylized facts: variance decompositions and within-firm skill dynamics")
-    facts = cache.run(
+    facts = stage(
         "facts",
+        "stylized facts: variance decompositions and within-firm skill dynamics",
         lambda: _facts_stage(frames, skills, cfg),
         settings={
             "sample": dataclasses.asdict(cfg.sample),
@@ -627,43 +627,34 @@ def run_study(
         },
         depends=("skills",),
     )
-    study.results["facts"] = facts
-    timings["facts"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("offshoring: narrow offshoring, shift-share instrument, IV regressions")
-    iv = cache.run(
+    iv = stage(
         "iv",
+        "offshoring: narrow offshoring, shift-share instrument, IV regressions",
         lambda: _iv_stage(frames, facts, cfg),
         settings=dataclasses.asdict(cfg.offshoring),
         depends=("facts",),
     )
-    study.results["iv"] = iv
-    timings["iv"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("structural estimation and counterfactuals")
-    estimates = cache.run(
+    estimates = stage(
         "structural",
+        "structural estimation",
         lambda: _structural_stage(frames, facts, cfg),
         settings=dataclasses.asdict(cfg.structural),
         depends=("facts",),
     )
-    cfs = cache.run(
+    cfs = stage(
+        "counterfactuals",
         "counterfactuals",
         lambda: _counterfactual_stage(estimates, cfg),
         settings=dataclasses.asdict(cfg.counterfactuals),
         depends=("structural",),
     )
     structural = {**estimates, **cfs}
-    study.results["structural"] = structural
-    timings["structural"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("model: illustration of equilibrium (seed's 2006 estimates)")
-    illus = cache.run("model_illustration", _model_illustration, settings={"year": 2006, "n": 60})
-    study.results["model_illustration"] = illus
-    timings["model"] = time.perf_counter() - t
+    illus = stage(
+        "model_illustration",
+        "model: illustration of equilibrium (seed's 2006 estimates)",
+        _model_illustration,
+        settings={"year": 2006, "n": 60},
+    )
 
     t = time.perf_counter()
     say("writing the report")
