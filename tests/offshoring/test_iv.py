@@ -300,3 +300,34 @@ def test_summary_and_frames(panel):
     ar = r.anderson_rubin()
     assert "F(1, 79)" in repr(ar) and ar.null == "x = 0"
     assert "x" in r.first_stage.to_frame().index
+
+
+def test_controls_collinear_with_fe_raise_or_are_dropped(panel):
+    data = panel.copy()
+    # constant within firm: absorbed by the firm fixed effect (the synthetic economy's
+    # importer/exporter dummies behave like this)
+    data["always"] = (data["firm"].astype("category").cat.codes % 2).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ModelInputError, match="collinear"):
+            iv_regression(data, "y", "x", "z", fe=FE, controls=["c", "always"], cluster="firm")
+        r = iv_regression(
+            data,
+            "y",
+            "x",
+            "z",
+            fe=FE,
+            controls=["c", "always"],
+            cluster="firm",
+            drop_collinear=True,
+        )
+        # a collinear instrument is never dropped silently
+        data["z_fe"] = data["always"]
+        with pytest.raises(ModelInputError, match="collinear"):
+            iv_regression(data, "y", "x", "z_fe", fe=FE, cluster="firm", drop_collinear=True)
+    ref = iv_regression(panel, "y", "x", "z", fe=FE, controls="c", cluster="firm")
+    assert r.dropped == ("always",)
+    assert r.controls == ("c",)
+    assert r.params["x"] == pytest.approx(ref.params["x"], rel=1e-12)
+    assert r.std_errors["x"] == pytest.approx(ref.std_errors["x"], rel=1e-12)
+    assert "Dropped" in r.summary()

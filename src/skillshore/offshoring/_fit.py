@@ -54,6 +54,14 @@ def to_pandas(data: Any, columns: Sequence[str]) -> pd.DataFrame:
     raise ModelInputError(f"data must be a pandas or polars DataFrame, got {type(data).__name__}.")
 
 
+class CollinearError(ModelInputError):
+    """Regressors collinear with the fixed effects or each other (``.names``)."""
+
+    def __init__(self, message: str, names: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
 @dataclass(frozen=True, eq=False)
 class Demeaned:
     """Demeaned, sqrt(weight)-scaled arrays of an IV model's estimation sample."""
@@ -135,9 +143,11 @@ def demeaned_iv(
         raise ModelInputError(f"pyfixest could not fit {fml!r}: {exc}") from exc
     dropped = list(getattr(fit, "_collin_vars", [])) + list(getattr(fit, "_collin_vars_z", []))
     if dropped:
-        raise ModelInputError(
-            f"{fml!r}: {sorted(set(map(str, dropped)))} collinear with the fixed effects "
-            "or other regressors; drop them."
+        names = tuple(sorted(set(map(str, dropped))))
+        raise CollinearError(
+            f"{fml!r}: {list(names)} collinear with the fixed effects "
+            "or other regressors; drop them.",
+            names,
         )
     xnames = [str(c) for c in fit._coefnames]
     znames = [str(c) for c in fit._coefnames_z]

@@ -36,7 +36,7 @@ from scipy import stats
 from skillshore._results import TableMixin, fmt_num
 from skillshore.errors import ModelInputError
 from skillshore.offshoring import _linalg as la
-from skillshore.offshoring._fit import Demeaned, FeDof, demeaned_iv, to_pandas
+from skillshore.offshoring._fit import CollinearError, Demeaned, FeDof, demeaned_iv, to_pandas
 
 __all__ = [
     "WaldStatistic",
@@ -177,6 +177,7 @@ class IVResult(TableMixin):
     fe_dof: str
     arrays: Demeaned = field(repr=False)
     title: str = ""
+    dropped: tuple[str, ...] = ()
 
     # ----------------------------------------------------------- estimates
     @property
@@ -412,6 +413,8 @@ class IVResult(TableMixin):
         ]
         if len(self.endog) == 1:
             lines.append(repr(self.ar_conf_set()))
+        if self.dropped:
+            lines.append(f"Dropped (collinear with the fixed effects): {', '.join(self.dropped)}")
         return "\n".join(lines)
 
 
@@ -435,6 +438,7 @@ def iv_regression(
     drop_singletons: bool = True,
     demeaner: Any = None,
     title: str = "",
+    drop_collinear: bool = False,
 ) -> IVResult:
     """2SLS of ``y`` on ``endog`` instrumented by ``instruments``, absorbing ``fe``.
 
@@ -465,6 +469,11 @@ def iv_regression(
         Drop singleton fixed-effect groups before estimation (as ``reghdfe``).
     demeaner : pyfixest demeaner, optional
         Default ``pyfixest.MapDemeaner(fixef_tol=1e-10)`` (docs: measured).
+    drop_collinear : bool
+        Controls collinear with the fixed effects (for example an importer dummy that
+        never changes within a firm) raise :class:`ModelInputError` by default; with
+        ``True`` they are dropped and listed in ``IVResult.dropped`` (tables show them).
+        Collinear endogenous regressors or instruments always raise.
 
     Returns
     -------
@@ -494,9 +503,19 @@ def iv_regression(
             raise ModelInputError(f"column {c!r} must be numeric, got {frame[c].dtype}.")
     if weights and (frame[weights].dropna() <= 0).any():
         raise ModelInputError(f"weights {weights!r} must be positive.")
-    arrays = demeaned_iv(
-        frame, y, endog_, inst_, fe_, ctrl_, cluster, weights, fe_dof, demeaner, drop_singletons
-    )
+    dropped: tuple[str, ...] = ()
+    try:
+        arrays = demeaned_iv(
+            frame, y, endog_, inst_, fe_, ctrl_, cluster, weights, fe_dof, demeaner, drop_singletons
+        )
+    except CollinearError as err:
+        if not drop_collinear or not set(err.names) <= set(ctrl_):
+            raise
+        dropped = err.names
+        ctrl_ = tuple(c for c in ctrl_ if c not in dropped)
+        arrays = demeaned_iv(
+            frame, y, endog_, inst_, fe_, ctrl_, cluster, weights, fe_dof, demeaner, drop_singletons
+        )
     return IVResult(
         y=y,
         endog=endog_,
@@ -508,4 +527,5 @@ def iv_regression(
         fe_dof=fe_dof,
         arrays=arrays,
         title=title,
+        dropped=dropped,
     )

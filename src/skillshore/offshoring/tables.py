@@ -120,6 +120,8 @@ class IVTable(TableMixin):
         rows.append(("First Stage F-stat", [f"{self._fs(r):.2f}" for r in cols]))
         rows.append(("AR First Stage F-stat", [f"{r.anderson_rubin().stat:.2f}" for r in cols]))
         rows += [(k, list(v)) for k, v in self.extra_rows.items()]
+        if any(r.dropped for r in cols):
+            rows.append(("Dropped (collinear with FE)", [", ".join(r.dropped) for r in cols]))
         rows.append(("N", [f"{r.nobs:,d}" for r in cols]))
         groups, labels, numbers = self._header()
         index = pd.MultiIndex.from_arrays([groups, labels, numbers])
@@ -339,11 +341,13 @@ def seed_table(
     ``data`` is the firm x year x occupation-group frame (columns as in the
     study's firm panel: ``occ_group``, ``avg_cognitive``, ``off_china``,
     ``iv_china``, ``low_va``, ...). Extra keyword arguments go to
-    :func:`iv_regression`.
+    :func:`iv_regression`; controls collinear with the fixed effects are dropped
+    (``drop_collinear=True``, as Stata's ``reghdfe``) and listed in a row of the table.
     """
     if name not in SEED_TABLES:
         raise ModelInputError(f"unknown seed table {name!r}; choose from {sorted(SEED_TABLES)}.")
     title, specs = SEED_TABLES[name]
+    kwargs.setdefault("drop_collinear", True)
     results = run_columns(data, specs, fe=fe, cluster=cluster, **kwargs)
     spans: list[tuple[str, int]] = []
     for s in specs:
