@@ -119,6 +119,47 @@ def synth(
     console.print(res.summary() if hasattr(res, "summary") else f"wrote {out}", highlight=False)
 
 
+@app.command()
+def montecarlo(
+    seeds: Annotated[int, typer.Option(help="Replications (generator seeds 1..N).")] = 50,
+    scale: Annotated[str, typer.Option(help="tiny, demo or paper.")] = "tiny",
+    skills: Annotated[
+        str, typer.Option(help="'truth' (generator's skills) or 'text' (matched titles).")
+    ] = "truth",
+    kappa: Annotated[
+        float | None, typer.Option(help="Shock strength of the DGP (default: SynthSettings).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Dask workers of the local cluster.")] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the draws to this CSV file.")
+    ] = None,
+) -> None:
+    """Monte Carlo of the shift-share IV over synthetic economies (coverage of the truth)."""
+    from skillshore.montecarlo import iv_montecarlo
+    from skillshore.report.io import write_text
+
+    try:
+        res = iv_montecarlo(
+            seeds,
+            scale=scale,
+            skills=skills,  # type: ignore[arg-type]
+            settings=None if kappa is None else {"kappa": kappa},
+            n_workers=workers,
+            scheduler=scheduler,
+            progress=True,
+        )
+    except SkillshoreError as err:
+        _fail(err)
+        return
+    console.print(res.summary(), highlight=False, soft_wrap=True)
+    if out is not None:
+        write_text(out, res.draws.to_csv(index=False))
+        console.print(f"draws: {out}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -58,3 +58,20 @@ def test_rerun_reuses_cached_stages(tiny_study, tmp_path):
     assert "validate" in third["stages_run"]
     assert runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out), "--force"]).exit_code == 0
     assert "validate" in json.loads((out / "results.json").read_text())["stages_run"]
+
+
+def test_montecarlo_command_writes_draws(tmp_path):
+    out = tmp_path / "mc.csv"
+    res = runner.invoke(
+        app, ["montecarlo", "--seeds", "1", "--workers", "1", "--skills", "truth", "-o", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "2SLS, firm-clustered Wald" in res.output
+    import pandas as pd
+
+    d = pd.read_csv(out)
+    assert d["seed"].tolist() == [1]
+    assert d.loc[0, "iv_lo"] <= d.loc[0, "iv"] <= d.loc[0, "iv_hi"]
+    bad = runner.invoke(app, ["montecarlo", "--seeds", "1", "--workers", "1", "--skills", "x"])
+    assert bad.exit_code == 1
+    assert "skills must be" in bad.output
