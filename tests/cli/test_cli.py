@@ -56,7 +56,12 @@ def test_rerun_reuses_cached_stages(tiny_study, tmp_path):
     )
     third = json.loads((out / "results.json").read_text())
     assert "validate" in third["stages_run"]
-    assert runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out), "--force"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["run", "--config", str(tiny_study), "--out", str(out), "--force"]
+        ).exit_code
+        == 0
+    )
     assert "validate" in json.loads((out / "results.json").read_text())["stages_run"]
 
 
