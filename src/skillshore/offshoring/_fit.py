@@ -37,7 +37,14 @@ DEMEAN_ERROR_MAX = 1e-4
 
 
 def default_demeaner() -> Any:
-    """pyfixest's Rust MAP demeaner at tolerance :data:`DEMEAN_TOL` (measured fastest, docs)."""
+    """pyfixest's Rust MAP demeaner at tolerance :data:`DEMEAN_TOL`.
+
+    ``benchmarks/iv.py`` (35,000 firm-years, firm and sector x year effects; two runs on
+    the shared 2-core machine): MAP Rust 0.12-0.25 s, MAP numba 0.16-0.23 s (plus JIT
+    compilation in every new process), LSMR "within" 0.13-0.18 s: no consistent winner,
+    and pyfixest 0.60's LSMR fails once singletons are dropped ("prebuilt preconditioner
+    shape does not match design DOF count"), so the compiled-ahead MAP stays the default. Pass ``demeaner=`` to choose another.
+    """
     return pf.MapDemeaner(fixef_tol=DEMEAN_TOL)
 
 
