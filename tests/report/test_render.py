@@ -125,6 +125,21 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
     assert res["broken"] == 0 and res["empty_tables"] == 0 and res["images"] >= 6
     html = study.report_path.read_text()
     assert "Truth vs estimate" in html and "O*NET" in html
+    # every seed IV table (robustness_2 drops the controls the firm FE absorbs), the
+    # exposure-robust column, Rotemberg weights and the truth comparison are written
+    for name in (
+        "iv_offshorability",
+        "iv_productivity",
+        "iv_continuing",
+        "iv_robustness_1",
+        "iv_robustness_2",
+        "iv_exposure_robust",
+        "rotemberg_weights",
+        "shock_diagnostics",
+        "iv_truth",
+    ):
+        assert (out / "tables" / f"{name}.md").read_text().count("|") > 8, name
+        assert (out / "tables" / f"{name}.tex").exists(), name
     first = _json.loads((out / "results.json").read_text())
     assert {"validate", "skills", "facts"} <= set(first["stages_run"])
     study2 = run_study(None, scale="tiny", seed=3, out=out)
