@@ -71,3 +71,13 @@ def test_summary_and_errors(mc):
         mc.coverage("gmm")
     with pytest.raises(ModelInputError):
         iv_montecarlo([], skills="truth")
+
+
+def test_demo_economy_iv_covers_its_truth():
+    """One demo-scale economy through the full path (skills from the catalog text)."""
+    from skillshore.montecarlo import iv_replication
+
+    r = iv_replication(0, scale="demo", skills="text")
+    assert r["n_obs"] > 1500
+    assert r["iv_lo"] <= r["truth"] <= r["iv_hi"], r
+    assert r["ar_covers"], r
