@@ -57,11 +57,15 @@ def run(
 ) -> None:
     """Run the whole study and write the report."""
     import logging
+    import warnings
 
     from skillshore.pipeline import run_study
 
     for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker"):
         logging.getLogger(name).setLevel(logging.WARNING)  # keep the console for our progress lines
+    # pyfixest warns on every fit that drops singleton fixed effects (the tables report N)
+    # and on its own pandas deprecations: keep the console for the study's messages
+    warnings.filterwarnings("ignore", module=r"pyfixest(\.|$)")
     if scale not in ("tiny", "demo", "paper"):
         _fail(SkillshoreError(f"--scale must be tiny, demo or paper, got {scale!r}"))
     try:

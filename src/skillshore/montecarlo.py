@@ -73,8 +73,8 @@ def iv_replication(
         KP F ``kp_f``, the exposure-robust first-stage F ``bhj_f``, ``n_obs``, ``n_firms``.
     """
     import polars as pl
-    import pyfixest as pf
 
+    from skillshore._compat import import_pyfixest
     from skillshore.config import load_config
     from skillshore.offshoring import iv_regression, shock_level_regression
     from skillshore.pipeline import (
@@ -115,7 +115,7 @@ def iv_replication(
         iv = iv_regression(data, outcome, "off_china", "iv_china", fe=FE, cluster="firm_id")
         ar = iv.ar_conf_set(level)
         bhj = shock_level_regression(design, data, outcome, "off_china", fe=FE, cluster="product")
-        ols = pf.feols(
+        ols = import_pyfixest().feols(
             f"{outcome} ~ off_china | {' + '.join(FE)}", data=data, vcov={"CRV1": "firm_id"}
         )
     lo, hi = iv.conf_int(level).iloc[0].tolist()

@@ -331,3 +331,19 @@ def test_controls_collinear_with_fe_raise_or_are_dropped(panel):
     assert r.params["x"] == pytest.approx(ref.params["x"], rel=1e-12)
     assert r.std_errors["x"] == pytest.approx(ref.std_errors["x"], rel=1e-12)
     assert "Dropped" in r.summary()
+
+
+def test_importing_the_iv_module_leaves_the_root_logger_alone():
+    """pyfixest 0.60 calls logging.basicConfig(INFO) when its API loads (skillshore._compat)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging\n"
+        "import skillshore.offshoring.iv\n"
+        "import pyfixest\n"
+        "pyfixest.feols\n"
+        "print(len(logging.getLogger().handlers), logging.getLogger().level)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", str(30)]

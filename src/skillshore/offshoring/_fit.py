@@ -14,16 +14,19 @@ alternating-projections kernel and partials out controls (shift-share tools).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import pyfixest as pf
-from pyfixest.core.demean import demean as _pf_demean
 
+from skillshore._compat import import_pyfixest
 from skillshore.errors import ConvergenceError, ModelInputError
+
+pf = import_pyfixest()
+_pf_demean = importlib.import_module("pyfixest.core.demean").demean
 
 __all__ = ["FeDof", "Demeaned", "default_demeaner", "demeaned_iv", "residualize", "to_pandas"]
 
