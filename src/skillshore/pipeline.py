@@ -392,6 +392,8 @@ def _report_iv(rb: ReportBuilder, iv: dict[str, Any], out_dir: Path) -> None:
     rb.section("2b. Regression analysis: offshoring and the shift-share IV")
     for name, table in iv.get("tables", {}).items():
         rb.table(f"iv_{name}", table)
+        for note in getattr(table, "notes", ()):
+            rb.text(note, note=True)
     if "shock_diagnostics" in iv:
         rb.table(
             "shock_diagnostics",
@@ -439,32 +441,102 @@ def _report_iv(rb: ReportBuilder, iv: dict[str, Any], out_dir: Path) -> None:
             )
 
 
-def _structural_sample(facts: dict[str, Any], frames: dict, year: int):
-    """Matched pairs of one year, high-offshorable occupations: x = cognitive skill, y = the
-    employer's value added per worker as a within-year percentile (both in [0, 1])."""
+def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: StudyConfig):
+    """Markets of one year for the structural model (docs/estimation.md, "The pipeline").
+
+    High-offshorable occupations; a market is a 6-digit industry; worker types are 12
+    quantile cells of measured cognitive skill among the year's high-offshorable
+    workers, x = (cell + 1/2)/12; firm types are the industry's firms with y = the
+    percentile of value added per worker among all firms of the year; offshored workers
+    per firm = purchases abroad / value added x employment (the seed's identifying
+    assumption); wages net of schooling, experience and skills within (firm, cell),
+    at the reference worker (12 years, no experience, skills 1/2); the shifter (after the
+    first study year) is the growth of China's export supply in the industry's export
+    products since the first study year, demeaned over industries.
+    """
+    import numpy as np
     import polars as pl
 
+    from skillshore.structural import market_sample_from_frames, residualise_wages
+    from skillshore.structural.synthetic import (
+        WAGE_CONTROLS,
+        WAGE_REFERENCE,
+        export_supply_shifter,
+    )
+
+    n_cells = 12
     firms = (
         frames["firms"]
         .filter(pl.col("year") == year)
         .with_columns(vapw=pl.col("value_added") / pl.col("employment").clip(1))
+        .with_columns(
+            y=(pl.col("vapw").rank("ordinal") - 0.5) / pl.len(),
+            offshored=pl.col("purchases_abroad").fill_null(0.0).clip(0.0)
+            / pl.col("value_added").clip(1e-9)
+            * pl.col("employment"),
+        )
+        .filter(pl.col("value_added") > 0)
     )
-    firms = firms.with_columns(y=(pl.col("vapw").rank("average") - 0.5) / pl.len()).select(
-        "firm_id", "y"
+    w = (
+        facts["panel"]
+        .filter((pl.col("year") == year) & (pl.col("occ_group") == "high"))
+        .drop_nulls(["cognitive", "manual", "interpersonal", "hourly_wage", "experience"])
+        .filter(pl.col("hourly_wage") > 0)
+        .join(firms.select("firm_id"), on="firm_id", how="inner")
     )
-    w = facts["panel"].filter((pl.col("year") == year) & (pl.col("occ_group") == "high"))
-    return (
-        w.join(firms, on="firm_id", how="inner").select("cognitive", "y", "hourly_wage").to_pandas()
+    if w.height < 50:
+        return None
+    rank = w["cognitive"].rank("ordinal").to_numpy()
+    cell = ((rank - 1) * n_cells // w.height).astype(np.int64)
+    w = w.with_columns(
+        cell=pl.Series(cell),
+        x=pl.Series((cell + 0.5) / n_cells),
+        experience2=pl.col("experience") ** 2,
+    )
+    keep = firms.filter(
+        pl.col("industry").is_in(w.join(firms, on="firm_id")["industry"].unique().implode())
+    )
+    wdf = w.select("firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS).to_pandas()
+    res = residualise_wages(
+        wdf["hourly_wage"].to_numpy(),
+        wdf[list(WAGE_CONTROLS)].to_numpy(),
+        wdf["firm_id"].to_numpy().astype(np.int64) * (n_cells + 1) + wdf["cell"].to_numpy(),
+        reference=np.array(WAGE_REFERENCE),
+        names=list(WAGE_CONTROLS),
+    )
+    wdf["wage_net"] = res.wage
+    markets, cols = None, None
+    y0 = cfg.study.years[0]
+    if year > y0 and frames.get("customs") is not None and frames.get("world_trade") is not None:
+        z = export_supply_shifter(
+            frames["customs"],
+            frames["firms"],
+            frames["world_trade"],
+            cfg.study.base_years,
+            y0,
+            year,
+        )
+        if z.height and float(z["z"].std() or 0.0) > 0:
+            markets, cols = z.rename({"industry": "market"}).to_pandas(), ["z"]
+            keep = keep.filter(pl.col("industry").is_in(z["industry"].implode()))
+            wdf = wdf[wdf["firm_id"].isin(keep["firm_id"].to_list())]
+    fdf = keep.select("firm_id", pl.col("industry").alias("market"), "y", "offshored").to_pandas()
+    return market_sample_from_frames(
+        wdf,
+        fdf,
+        ["x"],
+        ["y"],
+        wage_col="wage_net",
+        offshored_col="offshored",
+        markets=markets,
+        shifter_cols=cols,
+        n_worker_types=n_cells,
     )
 
 
 def _structural_stage(frames: dict, facts: dict[str, Any], cfg: StudyConfig) -> dict[str, Any]:
-    """Estimate the model for the first and last study years; counterfactuals on the last."""
-    from skillshore.structural import (
-        EstimationTable,
-        calibration_from_config,
-        estimate,
-    )
+    """Estimate the market-segmented model for the first and last study years."""
+    from skillshore.structural import EstimationTable, calibration_from_config, estimate_markets
 
     cal = calibration_from_config(cfg)
     years = [y for y in (cfg.study.years[0], cfg.study.years[1]) if y in cal.years]
@@ -473,26 +545,26 @@ def _structural_stage(frames: dict, facts: dict[str, Any], cfg: StudyConfig) -> 
         return out
     ests = {}
     for year in years:
-        df = _structural_sample(facts, frames, year)
-        if len(df) < 50:
+        sample = _structural_sample(facts, frames, year, cfg)
+        if sample is None:
             continue
         kw = dict(
-            x_cols=["cognitive"],
-            y_cols=["y"],
-            wage=df["hourly_wage"].to_numpy(),
-            foreign="calibration",
-            calibration=cal.year(year),
             lambda_x_share=cfg.structural.lambda_x_share,
             seed=cfg.study.seed,
             scheduler=cfg.structural.scheduler,
             year=year,
         )
         try:
-            ests[year] = estimate(df, bootstrap=cfg.structural.bootstrap, **kw)
+            ests[year] = estimate_markets(
+                sample, cal.year(year), bootstrap=cfg.structural.bootstrap, **kw
+            )
         except SkillshoreError as err:
             # the point estimate stands; say why the intervals are missing
             out.setdefault("notes", []).append(f"{year}: bootstrap intervals not available ({err})")
-            ests[year] = estimate(df, bootstrap=0, **kw)
+            try:
+                ests[year] = estimate_markets(sample, cal.year(year), bootstrap=0, **kw)
+            except SkillshoreError as err2:
+                out["notes"].append(f"{year}: not estimated ({err2})")
     if not ests:
         return out
     out["estimates"] = EstimationTable(ests)
@@ -531,6 +603,12 @@ def _report_structural(rb: ReportBuilder, st: dict[str, Any]) -> None:
         )
         return
     rb.table("estimates", st["estimates"], "Estimation results (95% bootstrap intervals)")
+    rb.text(
+        "Markets are 6-digit industries (high-offshorable occupations); Phi, lambda and the "
+        "nu's are common, firms' margins are profiled and the offshoring cost shifts with "
+        "the growth of China's export supply in the industry's products (docs/estimation.md).",
+        note=True,
+    )
     for note in st.get("notes", []):
         rb.text(note, note=True)
     cf = st["counterfactuals"]

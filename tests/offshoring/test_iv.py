@@ -347,3 +347,20 @@ def test_importing_the_iv_module_leaves_the_root_logger_alone():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", str(30)]
+
+
+def test_exact_first_stage_gives_infinite_f_not_a_crash():
+    # x = 3 z exactly (small integers: the first-stage residual is exactly zero), as an
+    # industry-level regressor in a subsample with few industries can be
+    z = np.tile(np.arange(9.0), 8)
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame(
+        {"z": z, "x": 3 * z, "y": 3 * z + rng.normal(size=z.size), "g": np.repeat(np.arange(8), 9)}
+    )
+    r = iv_regression(data, "y", "x", "z", cluster="g")
+    fs = r.first_stage
+    # zero residual variance up to rounding: F is infinite or astronomically large
+    for f in (fs.kp_f, fs.partial_f["x"], fs.effective_f):
+        assert f > 1e20
+    ols = np.polyfit(data["x"], data["y"], 1)[0]  # exact first stage: 2SLS = OLS
+    assert r.params["x"] == pytest.approx(ols, rel=1e-10)

@@ -139,3 +139,26 @@ def test_seed_tables_layout(firm_panel, name):
         assert t.columns[-1].endog == ("off_china", "exports")
         assert "exports" not in f.index
     assert "N" in f.index
+
+
+def test_column_without_identifying_variation_is_omitted_with_a_note(firm_panel):
+    data = firm_panel.copy()
+    # outside copenhagen the instrument is a sector-year constant: absorbed by the FE
+    cph = data["copenhagen"] == 0
+    data.loc[cph, "iv_china"] = data.loc[cph, "sector_year"].astype(float)
+    with pytest.raises(ModelInputError, match="collinear"):
+        iv_regression(
+            data[cph & (data["occ_group"] == "high")],
+            "avg_cognitive",
+            "off_china",
+            "iv_china",
+            fe=["firm_id", "sector_year"],
+            cluster="firm_id",
+        )
+    t = seed_table("robustness_2", data)
+    full = SEED_TABLES["robustness_2"][1]
+    # both "Exclude Copenhagen" columns are gone, everything else is estimated
+    assert len(t.columns) == len(full) - 2
+    assert sum(span for g, span in t.groups if g == "Exclude Copenhagen") == 0
+    assert len(t.notes) == 2 and all("collinear" in n for n in t.notes)
+    assert "Note:" in t.to_markdown() and "Note:" in t.to_latex()

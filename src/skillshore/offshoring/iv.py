@@ -293,15 +293,24 @@ class IVResult(TableMixin):
         for j, e in enumerate(self.endog):
             blk = slice((1 + j) * n_l, (2 + j) * n_l)
             vj = v[blk, blk]
-            partial[e] = float(pi[:, j] @ np.linalg.solve(vj, pi[:, j]) / n_l)
+            try:
+                partial[e] = float(pi[:, j] @ np.linalg.solve(vj, pi[:, j]) / n_l)
+            except np.linalg.LinAlgError:
+                # the first stage fits exactly (zero residual variance, e.g. an
+                # industry-level regressor in a subsample with few industries): F = inf
+                partial[e] = math.inf if np.any(pi[:, j] != 0) else math.nan
         xp = la.partial_out(a.endog, a.exog)
-        kp = la.kp_rk_wald(xp, zp, a.codes)
+        try:
+            kp = la.kp_rk_wald(xp, zp, a.codes)
+        except np.linalg.LinAlgError:  # exact first stage, as above
+            kp = math.inf if np.any(pi != 0) else math.nan
         k_fs = n_l + a.exog.shape[1] + a.k_fe
         kp_f = kp / n_l / la.ssc_factor(a.nobs, k_fs, a.n_clusters)
         if n_k == 1:
             q = zp.T @ zp
             v_pi = v[n_l:, n_l:]
-            eff = float(pi[:, 0] @ q @ pi[:, 0] / np.trace(v_pi @ q))
+            num, den = float(pi[:, 0] @ q @ pi[:, 0]), float(np.trace(v_pi @ q))
+            eff = num / den if den > 0 else (math.inf if num > 0 else math.nan)
         else:
             eff = float("nan")
         return FirstStage(

@@ -61,6 +61,7 @@ class IVTable(TableMixin):
     first_stage: FirstStageStat = "kp"
     extra_rows: Mapping[str, Sequence[str]] = field(default_factory=dict)
     digits: int = 4
+    notes: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         n = len(self.columns)
@@ -140,6 +141,7 @@ class IVTable(TableMixin):
             lines.append("| | " + " | ".join(labels) + " |")
         for idx, row in df.iterrows():
             lines.append("| " + " | ".join([str(idx), *[str(v) for v in row]]) + " |")
+        lines += [f"\n_Note: {n}_" for n in self.notes]
         return "\n".join(lines) + "\n"
 
     def to_latex(self) -> str:
@@ -165,6 +167,7 @@ class IVTable(TableMixin):
         for idx, row in df.iterrows():
             out.append(" & ".join([_latex_escape(idx), *[_latex_escape(v) for v in row]]) + r" \\")
         out += [r"\bottomrule", r"\end{tabular}"]
+        out += [rf"\par\footnotesize Note: {_latex_escape(n)}" for n in self.notes]
         return "\n".join(out).replace("×", r"$\times$") + "\n"
 
 
@@ -348,7 +351,20 @@ def seed_table(
         raise ModelInputError(f"unknown seed table {name!r}; choose from {sorted(SEED_TABLES)}.")
     title, specs = SEED_TABLES[name]
     kwargs.setdefault("drop_collinear", True)
-    results = run_columns(data, specs, fe=fe, cluster=cluster, **kwargs)
+    kept, results, notes = [], [], []
+    for s in specs:
+        try:
+            results += run_columns(data, [s], fe=fe, cluster=cluster, **kwargs)
+            kept.append(s)
+        except ModelInputError as err:
+            # a subsample can leave the instrument without variation within the fixed
+            # effects (few firms per sector-year): the column is omitted and said so
+            notes.append(
+                f"column {s.group} {s.label} ".replace("  ", " ") + f"not estimated: {err}"
+            )
+    if not kept:
+        raise ModelInputError(f"seed table {name!r}: no column could be estimated ({notes[0]})")
+    specs = kept
     spans: list[tuple[str, int]] = []
     for s in specs:
         if spans and spans[-1][0] == s.group:
@@ -365,4 +381,5 @@ def seed_table(
         fe_rows=_FE_ROWS,
         title=title,
         first_stage=first_stage,
+        notes=tuple(notes),
     )
