@@ -4,7 +4,8 @@
 
 Titles: the labelled evaluation set (tests/data/skills_eval_titles.csv) plus synthetic catalog
 titles from skillshore.synth.catalog, up to ``--n``. Reports the time to build the index
-(TF-IDF fit on O*NET text), to match, and in total, best of 3 runs.
+(character TF-IDF and BM25 on O*NET text), to match, and in total, best of 3 runs, and the
+first (cold) run, whose word-root cache is empty.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ def main() -> None:
     cat = cat.with_columns(pl.col("code").cast(pl.Utf8))
     bundle = load_bundle()
     best = {"fit": np.inf, "match": np.inf, "total": np.inf}
+    cold = None
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         m = TitleMatcher(bundle)
         t1 = time.perf_counter()
         res = m.match(cat, semantic=args.semantic)
         t2 = time.perf_counter()
+        cold = t2 - t0 if cold is None else cold
         best = {
             k: min(best[k], v)
             for k, v in {"fit": t1 - t0, "match": t2 - t1, "total": t2 - t0}.items()
@@ -56,7 +59,8 @@ def main() -> None:
     )
     print(
         f"index build {best['fit']:.2f} s, matching {best['match']:.2f} s, total {best['total']:.2f} s "
-        f"(best of {args.repeat}); target < 5 s: {'met' if best['total'] < 5 else 'NOT met'}"
+        f"(best of {args.repeat}; first run {cold:.2f} s); "
+        f"target < 5 s: {'met' if max(best['total'], cold) < 5 else 'NOT met'}"
     )
 
 

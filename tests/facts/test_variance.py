@@ -149,3 +149,116 @@ def test_bad_inputs():
         within_between(p, [], cells=CELLS)
     with pytest.raises(DataValidationError):
         between_firm_share(p, ["cognitive"], cells=())
+
+
+def _direct_fact2(rows: list[tuple], min_size: int) -> dict[str, float]:
+    """Worker-level formulas of seed eq. (2) on (cell, firm, y) tuples, by dict grouping."""
+    groups: dict[tuple, list[float]] = {}
+    for cell, firm, y in rows:
+        groups.setdefault((cell, firm), []).append(y)
+    dropped = sum(len(v) for v in groups.values() if len(v) < min_size)
+    groups = {k: v for k, v in groups.items() if len(v) >= min_size}
+    cells: dict[tuple, list[float]] = {}
+    for (cell, _), v in groups.items():
+        cells.setdefault(cell, []).extend(v)
+    y_all = np.array([y for v in groups.values() for y in v])
+    n, m = y_all.size, y_all.mean()
+    plug = btot = ssr = within = bias = bias_tot = 0.0
+    for (cell, _), v in groups.items():
+        yg = np.array(v)
+        ng, nl, mg, ml = yg.size, len(cells[cell]), yg.mean(), np.mean(cells[cell])
+        loo = (yg.sum() - yg) / (ng - 1)  # leave-one-out group means
+        plug += ng * (mg - ml) ** 2 / n
+        btot += ng * (mg - m) ** 2 / n
+        ssr += np.sum((yg - mg) ** 2)
+        within += np.sum((yg - ml) ** 2) / n
+        bias += np.sum((1 / ng - 1 / nl) / n * yg * (yg - loo))
+        bias_tot += np.sum((1 / ng - 1 / n) / n * yg * (yg - loo))
+    homo = plug - ssr / (n - len(groups)) * (len(groups) - len(cells)) / n
+    total = np.mean((y_all - m) ** 2)
+    return {
+        "n": n,
+        "n_groups": len(groups),
+        "n_cells": len(cells),
+        "n_dropped": dropped,
+        "var_total": total,
+        "var_within": within,
+        "between_plugin": plug,
+        "between_kss": plug - bias,
+        "between_homoskedastic": homo,
+        "share_plugin": plug / within,
+        "share_kss": (plug - bias) / within,
+        "share_homoskedastic": homo / within,
+        "share_total_plugin": btot / total,
+        "share_total_kss": (btot - bias_tot) / total,
+    }
+
+
+def test_facts_1_and_2_match_worker_level_formulas_with_nulls_and_groups():
+    """Every column of Facts 1 and 2, each skill with its own missing values, rows with a
+    missing cell, firm or occupation group, and cell values that would collide if joined
+    with a separator ("a|b", "c") vs ("a", "b|c"): against worker-level formulas."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    p = _panel(seed=11, n=n).with_columns(
+        sector=pl.Series(rng.choice(["a|b", "a", "10"], n)),
+        isco2=pl.Series(rng.choice(["c", "b|c", "71"], n)),
+        firm_id=pl.Series(rng.integers(0, 25, n)),
+    )
+    p = p.with_columns(
+        pl.when(pl.Series(rng.random(n) < 0.1))
+        .then(None)
+        .otherwise(pl.col("cognitive"))
+        .alias("cognitive"),
+        pl.when(pl.Series(rng.random(n) < 0.2))
+        .then(None)
+        .otherwise(pl.col("manual"))
+        .alias("manual"),
+        pl.when(pl.Series(rng.random(n) < 0.03))
+        .then(None)
+        .otherwise(pl.col("sector"))
+        .alias("sector"),
+        pl.when(pl.Series(rng.random(n) < 0.03))
+        .then(None)
+        .otherwise(pl.col("firm_id"))
+        .alias("firm_id"),
+    )
+    cells = ("sector", "isco2", "educ_level")
+    for min_size in (2, 3):
+        f2 = between_firm_share(p, ["cognitive", "manual"], cells=cells, min_group_size=min_size)
+        f1 = within_between(p, ["cognitive", "manual"], cells=cells, group="occ_group")
+        assert f2.data.height == f1.data.height == 2 * 3 * 3  # skills x (all + 2 groups) x years
+        for skill in ("cognitive", "manual"):
+            for grp in ("all", "high", "low_high_skill"):
+                for year in (2000, 2001, 2002):
+                    sub = p.filter(pl.col("year") == year).drop_nulls([skill, *cells])
+                    if grp != "all":
+                        sub = sub.filter(pl.col("occ_group") == grp)
+                    sel = (
+                        (pl.col("skill") == skill)
+                        & (pl.col("group") == grp)
+                        & (pl.col("year") == year)
+                    )
+                    # Fact 1 (the firm may be missing)
+                    y = sub[skill].to_numpy()
+                    keys = list(zip(*(sub[c].to_list() for c in cells), strict=True))
+                    by_cell: dict[tuple, list[float]] = {}
+                    for k, v in zip(keys, y, strict=True):
+                        by_cell.setdefault(k, []).append(v)
+                    ml = np.array([np.mean(by_cell[k]) for k in keys])
+                    row1 = f1.data.filter(sel).row(0, named=True)
+                    assert row1["n"] == y.size
+                    assert row1["n_cells"] == len(set(keys))
+                    assert row1["total"] == pytest.approx(np.var(y), rel=1e-10)
+                    assert row1["within"] == pytest.approx(np.mean((y - ml) ** 2), rel=1e-10)
+                    assert row1["between"] == pytest.approx(np.mean((ml - y.mean()) ** 2), rel=1e-9)
+                    # Fact 2
+                    sub = sub.drop_nulls("firm_id")
+                    keys = zip(*(sub[c].to_list() for c in cells), strict=True)
+                    rows = list(
+                        zip(keys, sub["firm_id"].to_list(), sub[skill].to_list(), strict=True)
+                    )
+                    want = _direct_fact2(rows, min_size)
+                    row2 = f2.data.filter(sel).row(0, named=True)
+                    for k, v in want.items():
+                        assert row2[k] == pytest.approx(v, rel=1e-8, abs=1e-13), (k, grp, year)

@@ -128,3 +128,48 @@ def test_firm_group_means_against_pandas():
             assert r["x_cont"] is None
     # group "all" has every worker, including those without an occupation group
     assert out.filter(pl.col("occ_group") == "all")["n_workers"].sum() == n
+
+
+@pytest.mark.parametrize("reference", ["previous_year", "first_year"])
+def test_match_status_against_a_python_spell_loop(reference):
+    """Random careers (gaps, moves, returns), rows shuffled, extra columns carried along:
+    spell starts and statuses equal a person-by-person loop over sorted years."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for person in range(300):
+        years = np.sort(rng.choice(np.arange(1990, 2000), rng.integers(1, 10), replace=False))
+        firm = rng.integers(0, 4)
+        for y in years:
+            if rng.random() < 0.25:
+                firm = rng.integers(0, 4)
+            rows.append((person, int(y), int(firm)))
+    w = pl.DataFrame(
+        rows, schema={"person_id": pl.Int64, "year": pl.Int32, "firm_id": pl.Int64}, orient="row"
+    )
+    w = w.with_columns(wage=pl.Series(rng.normal(size=w.height))).sample(
+        fraction=1.0, shuffle=True, seed=1
+    )
+    first_year = 1993 if reference == "first_year" else None
+    out = match_status(w, reference=reference, first_year=first_year)
+    assert out.drop("spell_start", "continuing").equals(w)
+    y0 = min(r[1] for r in rows)
+    ref = first_year if first_year is not None else y0
+    want = {}
+    by_person: dict[int, list] = {}
+    for p, y, f in rows:
+        by_person.setdefault(p, []).append((y, f))
+    for p, career in by_person.items():
+        start = None
+        for k, (y, f) in enumerate(career):
+            if k == 0 or f != career[k - 1][1] or y != career[k - 1][0] + 1:
+                start = y
+            if reference == "previous_year":
+                status = None if y == y0 else start < y
+            else:
+                status = None if y < ref else start <= ref
+            want[(p, y)] = (start, status)
+    got = {
+        (r["person_id"], r["year"]): (r["spell_start"], r["continuing"])
+        for r in out.iter_rows(named=True)
+    }
+    assert got == want

@@ -41,6 +41,13 @@ Both need groups of at least two workers: groups smaller than
 included, so the three columns refer to the same workers); ``n_dropped``
 counts the dropped workers. The denominator is the observed within-cell
 variance of the kept workers.
+
+**Computation.** Rows get integer codes for their cell and firm x cell group
+(cells are compared column by column, never through a joined string); every
+term above is then a sum over groups of counts, means and within-group sums of
+squares (``np.bincount``), e.g. ``sum_i (s_i - s_bar)^2 = sum_g [SS_g + n_g
+(s_bar_g - s_bar)^2]``, so the cost is a few passes over the rows per skill
+instead of one window expression per term.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import polars as pl
 
@@ -68,26 +76,152 @@ DEFAULT_CELLS: tuple[str, ...] = ("sector", "isco2", "educ_level")
 """Cell definition: 2-digit industry x 2-digit ISCO x education level (docs/facts.md)."""
 
 
-def _prepare(
-    panel: pl.DataFrame, skill: str, cells: Sequence[str], group: str | None, extra: Sequence[str]
+_FACT1 = ("n", "n_cells", "total", "within", "between")
+_FACT2 = (
+    "n",
+    "n_groups",
+    "n_cells",
+    "n_dropped",
+    "var_total",
+    "var_within",
+    "between_plugin",
+    "between_kss",
+    "between_homoskedastic",
+    "share_plugin",
+    "share_kss",
+    "share_homoskedastic",
+    "share_total_plugin",
+    "share_total_kss",
+)
+
+
+def _schema(cols: Sequence[str], year: pl.DataType) -> dict[str, pl.DataType]:
+    """Schema of a Fact 1/2 data frame: ``skill, group, year`` then ``cols``."""
+    out: dict[str, pl.DataType] = {"skill": pl.Utf8(), "group": pl.Utf8(), "year": year}
+    for c in cols:
+        out[c] = pl.Int64() if c.startswith("n") else pl.Float64()
+    return out
+
+
+def _frame(
+    skill: str,
+    group: str,
+    years: pl.Series,
+    cols: Sequence[str],
+    **values: np.ndarray,
 ) -> pl.DataFrame:
-    cols = ["year", skill, *cells, *extra]
-    d = panel.select(cols + ([group] if group else []))
-    return d.drop_nulls(subset=["year", skill, *cells, *extra]).with_columns(
-        pl.col(skill).cast(pl.Float64).alias("_y"),
-        pl.concat_str([pl.col(c).cast(pl.Utf8) for c in cells], separator="|").alias("_cell"),
-    )
+    """One (skill, group) block of ``values`` by year: a row per year with observations."""
+    keep = values["n"] > 0
+    data: dict[str, object] = {
+        "skill": [skill] * int(keep.sum()),
+        "group": [group] * int(keep.sum()),
+        "year": years.filter(pl.Series(keep)),
+    }
+    for c in cols:
+        v = values[c][keep]
+        data[c] = np.rint(v).astype(np.int64) if c.startswith("n") else v
+    return pl.DataFrame(data, schema=_schema(cols, years.dtype))
 
 
-def _stacked(d: pl.DataFrame, group: str | None) -> pl.DataFrame:
-    """Rows for group "all" plus one copy per non-null occupation group."""
-    allrows = d.with_columns(pl.lit("all").alias("_grp"))
-    if not group:
-        return allrows
-    sub = d.filter(pl.col(group).is_not_null()).with_columns(
-        pl.col(group).cast(pl.Utf8).alias("_grp")
-    )
-    return pl.concat([allrows, sub])
+def _concat(parts: list[pl.DataFrame], cols: Sequence[str], year: pl.DataType) -> pl.DataFrame:
+    return pl.concat(parts) if parts else pl.DataFrame(schema=_schema(cols, year))
+
+
+def _dense(frame: pl.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, int]:
+    """0-based dense code of each row's combination of ``cols`` (no nulls) and the count."""
+    if frame.height == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    code = frame.select(pl.struct(list(cols)).rank("dense")).to_series().to_numpy()
+    code = code.astype(np.int64) - 1
+    return code, int(code.max()) + 1
+
+
+def _parent(child: np.ndarray, parent: np.ndarray, n_child: int) -> np.ndarray:
+    """Map each child code to its parent code (a child lies in exactly one parent)."""
+    out = np.zeros(n_child, dtype=np.int64)
+    out[child] = parent
+    return out
+
+
+def _sums(y: np.ndarray, code: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Count, sum, and sum of squared deviations from the group mean of ``y`` by ``code``.
+
+    Two passes (mean first), so the squared deviations do not cancel catastrophically.
+    """
+    cnt = np.bincount(code, minlength=n).astype(np.float64)
+    tot = np.bincount(code, weights=y, minlength=n)
+    mean = np.divide(tot, cnt, out=np.zeros(n), where=cnt > 0)
+    ss = np.bincount(code, weights=(y - mean[code]) ** 2, minlength=n)
+    return cnt, tot, ss
+
+
+def _by(code: np.ndarray, n: int, w: np.ndarray) -> np.ndarray:
+    """Sum of ``w`` by ``code`` (``n`` codes)."""
+    return np.bincount(code, weights=w, minlength=n)
+
+
+def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a, dtype=np.float64), where=b > 0)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """The panel's rows with integer codes for the group-level sums.
+
+    ``year`` codes index ``years``; ``cell`` codes (year x cell) and, for Fact 2,
+    ``group`` codes (year x cell x firm) are dense; ``cell_year`` and ``group_cell``
+    map a code to its parent. ``passes`` lists ``(label, row mask)`` for ``"all"``
+    (mask ``None``) and each non-null value of the occupation-group column.
+    """
+
+    frame: pl.DataFrame
+    years: pl.Series
+    year: np.ndarray
+    cell: np.ndarray
+    n_cell: int
+    cell_year: np.ndarray
+    group: np.ndarray | None
+    n_group: int
+    group_cell: np.ndarray | None
+    passes: list[tuple[str, np.ndarray | None]]
+
+
+def _code(
+    panel: pl.DataFrame,
+    skills: Sequence[str],
+    cells: Sequence[str],
+    group: str | None,
+    firm: str | None,
+) -> _Coded:
+    """Keep rows with a year, every cell column (and the firm) and code them (see _Coded)."""
+    need = ["year", *cells, *([firm] if firm else [])]
+    cols = list(dict.fromkeys([*need, *([group] if group else []), *skills]))
+    d = panel.select(cols).drop_nulls(subset=need)
+    year = d.select(pl.col("year").rank("dense")).to_series().to_numpy().astype(np.int64) - 1
+    years = d["year"].unique().sort()  # code k is years[k]
+    cell, n_cell = _dense(d, ["year", *cells])
+    cell_year = _parent(cell, year, n_cell)
+    grp, n_grp, grp_cell = None, 0, None
+    if firm:
+        # firm x cell groups: (cell code, firm) is cheaper to rank than the raw columns
+        grp, n_grp = _dense(pl.DataFrame({"cell": cell, "firm": d[firm]}), ["cell", "firm"])
+        grp_cell = _parent(grp, cell, n_grp)
+    passes: list[tuple[str, np.ndarray | None]] = [("all", None)]
+    if group:
+        labels = d[group].cast(pl.Utf8)
+        for v in labels.drop_nulls().unique().sort().to_list():
+            passes.append((v, (labels == v).fill_null(False).to_numpy()))
+    return _Coded(d, years, year, cell, n_cell, cell_year, grp, n_grp, grp_cell, passes)
+
+
+def _rows(c: _Coded, skill: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices of one pass with a non-null ``skill``, and the skill values there."""
+    y = c.frame[skill].cast(pl.Float64)
+    ok = y.is_not_null().to_numpy()
+    if mask is not None:
+        ok &= mask
+    idx = np.flatnonzero(ok)
+    return idx, y.to_numpy()[idx]
 
 
 def _check(
@@ -193,28 +327,36 @@ def within_between(
     VarianceDecomposition
     """
     _check(panel, skills, cells, group)
-    parts = []
+    c = _code(panel, skills, cells, group, None)
+    nyear = c.years.len()
+    parts: list[pl.DataFrame] = []
     for s in skills:
-        d = _stacked(_prepare(panel, s, cells, group, ()), group)
-        d = d.with_columns(
-            pl.col("_y").mean().over(["_grp", "year"]).alias("_m"),
-            pl.col("_y").mean().over(["_grp", "year", "_cell"]).alias("_ml"),
-        )
-        out = d.group_by(["_grp", "year"]).agg(
-            pl.len().alias("n"),
-            pl.col("_cell").n_unique().alias("n_cells"),
-            ((pl.col("_y") - pl.col("_m")) ** 2).mean().alias("total"),
-            ((pl.col("_y") - pl.col("_ml")) ** 2).mean().alias("within"),
-            ((pl.col("_ml") - pl.col("_m")) ** 2).mean().alias("between"),
-        )
-        parts.append(out.with_columns(pl.lit(s).alias("skill")))
+        for label, mask in c.passes:
+            idx, y = _rows(c, s, mask)
+            # cell-level sums; within = sum_l SS_l / N, between = sum_l n_l (m_l - m)^2 / N
+            n_l, s_l, ss_l = _sums(y, c.cell[idx], c.n_cell)
+            n = _by(c.cell_year, nyear, n_l)
+            m = _div(_by(c.cell_year, nyear, s_l), n)
+            m_l = _div(s_l, n_l)
+            within = _div(_by(c.cell_year, nyear, ss_l), n)
+            between = _div(_by(c.cell_year, nyear, n_l * (m_l - m[c.cell_year]) ** 2), n)
+            n_cells = _by(c.cell_year, nyear, n_l > 0)
+            parts.append(
+                _frame(
+                    s,
+                    label,
+                    c.years,
+                    _FACT1,
+                    n=n,
+                    n_cells=n_cells,
+                    total=within + between,
+                    within=within,
+                    between=between,
+                )
+            )
     data = (
-        pl.concat(parts)
-        .rename({"_grp": "group"})
+        _concat(parts, _FACT1, c.years.dtype)
         .with_columns((pl.col("within") / pl.col("total")).alias("within_share"))
-        .select(
-            "skill", "group", "year", "n", "n_cells", "total", "within", "between", "within_share"
-        )
         .sort(["skill", "group", "year"])
     )
     return VarianceDecomposition(data=data, cells=tuple(cells))
@@ -258,86 +400,57 @@ def between_firm_share(
         raise DataValidationError(
             f"min_group_size must be >= 2 for the leave-one-out correction, got {min_group_size}."
         )
-    parts = []
+    c = _code(panel, skills, cells, group, firm)
+    assert c.group is not None and c.group_cell is not None
+    nyear, gcell = c.years.len(), c.group_cell
+    gyear = c.cell_year[gcell]
+    parts: list[pl.DataFrame] = []
     for s in skills:
-        d = _stacked(_prepare(panel, s, cells, group, (firm,)), group)
-        key = ["_grp", "year"]
-        d = d.with_columns(pl.len().over([*key, "_cell", firm]).alias("_ng"))
-        dropped = (
-            d.filter(pl.col("_ng") < min_group_size)
-            .group_by(key)
-            .agg(pl.len().cast(pl.Int64).alias("n_dropped"))
-        )
-        d = d.filter(pl.col("_ng") >= min_group_size)
-        g = [*key, "_cell", firm]
-        d = d.with_columns(
-            pl.col("_y").mean().over(key).alias("_m"),
-            pl.col("_y").mean().over([*key, "_cell"]).alias("_ml"),
-            pl.len().over([*key, "_cell"]).alias("_nl"),
-            pl.col("_y").mean().over(g).alias("_mg"),
-            pl.col("_y").var(ddof=1).over(g).alias("_s2"),
-        )
-        # each worker carries 1/n_g of its group's bias term, so sums over workers work
-        out = d.group_by(key).agg(
-            pl.len().alias("n"),
-            pl.struct(g[2:]).n_unique().alias("n_groups"),
-            pl.col("_cell").n_unique().alias("n_cells"),
-            ((pl.col("_y") - pl.col("_m")) ** 2).mean().alias("var_total"),
-            ((pl.col("_y") - pl.col("_ml")) ** 2).mean().alias("var_within"),
-            ((pl.col("_mg") - pl.col("_ml")) ** 2).mean().alias("between_plugin"),
-            ((pl.col("_mg") - pl.col("_m")) ** 2).mean().alias("_btot"),
-            ((1 - pl.col("_ng") / pl.col("_nl")) * pl.col("_s2") / pl.col("_ng"))
-            .mean()
-            .alias("_bias"),
-            ((1 - pl.col("_ng") / pl.len()) * pl.col("_s2") / pl.col("_ng"))
-            .mean()
-            .alias("_bias_tot"),
-            ((pl.col("_y") - pl.col("_mg")) ** 2).sum().alias("_ssr"),
-        )
-        out = out.with_columns(
-            (pl.col("between_plugin") - pl.col("_bias")).alias("between_kss"),
-            (
-                pl.col("between_plugin")
-                - pl.col("_ssr")
-                / (pl.col("n") - pl.col("n_groups"))
-                * (pl.col("n_groups") - pl.col("n_cells"))
-                / pl.col("n")
-            ).alias("between_homoskedastic"),
-        ).with_columns(
-            (pl.col("between_plugin") / pl.col("var_within")).alias("share_plugin"),
-            (pl.col("between_kss") / pl.col("var_within")).alias("share_kss"),
-            (pl.col("between_homoskedastic") / pl.col("var_within")).alias("share_homoskedastic"),
-            (pl.col("_btot") / pl.col("var_total")).alias("share_total_plugin"),
-            ((pl.col("_btot") - pl.col("_bias_tot")) / pl.col("var_total")).alias(
-                "share_total_kss"
-            ),
-        )
-        out = out.join(dropped, on=key, how="left").with_columns(
-            pl.col("n_dropped").fill_null(0), pl.col("n", "n_groups", "n_cells").cast(pl.Int64)
-        )
-        parts.append(out.with_columns(pl.lit(s).alias("skill")))
-    data = (
-        pl.concat(parts)
-        .rename({"_grp": "group"})
-        .select(
-            "skill",
-            "group",
-            "year",
-            "n",
-            "n_groups",
-            "n_cells",
-            "n_dropped",
-            "var_total",
-            "var_within",
-            "between_plugin",
-            "between_kss",
-            "between_homoskedastic",
-            "share_plugin",
-            "share_kss",
-            "share_homoskedastic",
-            "share_total_plugin",
-            "share_total_kss",
-        )
-        .sort(["skill", "group", "year"])
-    )
+        for label, mask in c.passes:
+            idx, y = _rows(c, s, mask)
+            n_g, s_g, ss_g = _sums(y, c.group[idx], c.n_group)
+            keep = n_g >= min_group_size
+            small = (n_g > 0) & ~keep
+            n_dropped = _by(gyear[small], nyear, n_g[small])
+            # from here on, only the kept firm x cell groups
+            kept = np.flatnonzero(keep)
+            n_g, s_g, ss_g, gc, gy = n_g[kept], s_g[kept], ss_g[kept], gcell[kept], gyear[kept]
+            n_l = _by(gc, c.n_cell, n_g)
+            m_l = _div(_by(gc, c.n_cell, s_g), n_l)
+            n = _by(gy, nyear, n_g)
+            m = _div(_by(gy, nyear, s_g), n)
+            m_g = s_g / n_g
+            s2_g = ss_g / (n_g - 1)  # unbiased within-group variance S_g^2
+            ssr = _by(gy, nyear, ss_g)
+            dev_l = _by(gy, nyear, n_g * (m_g - m_l[gc]) ** 2)  # sum_i (psi_hat - s_bar_l)^2
+            dev_t = _by(gy, nyear, n_g * (m_g - m[gy]) ** 2)  # sum_i (psi_hat - s_bar)^2
+            # KSS: each group contributes n_g * A_ii * S_g^2 = (1 - n_g/n_l) S_g^2 / N
+            bias = _by(gy, nyear, (1 - n_g / n_l[gc]) * s2_g)
+            bias_tot = _by(gy, nyear, (1 - n_g / n[gy]) * s2_g)
+            n_groups = np.bincount(gy, minlength=nyear).astype(np.float64)
+            n_cells = _by(c.cell_year, nyear, n_l > 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                plug = dev_l / n
+                kss = plug - bias / n
+                homo = plug - ssr / (n - n_groups) * (n_groups - n_cells) / n
+                v_within = (ssr + dev_l) / n
+                v_total = (ssr + dev_t) / n
+                cols = {
+                    "n": n,
+                    "n_groups": n_groups,
+                    "n_cells": n_cells,
+                    "n_dropped": n_dropped,
+                    "var_total": v_total,
+                    "var_within": v_within,
+                    "between_plugin": plug,
+                    "between_kss": kss,
+                    "between_homoskedastic": homo,
+                    "share_plugin": plug / v_within,
+                    "share_kss": kss / v_within,
+                    "share_homoskedastic": homo / v_within,
+                    "share_total_plugin": dev_t / n / v_total,
+                    "share_total_kss": (dev_t - bias_tot) / n / v_total,
+                }
+            parts.append(_frame(s, label, c.years, _FACT2, **cols))
+    data = _concat(parts, _FACT2, c.years.dtype).sort(["skill", "group", "year"])
     return BetweenFirmShare(data=data, cells=tuple(cells), min_group_size=int(min_group_size))

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from skillshore.errors import DataValidationError
@@ -83,8 +84,20 @@ def build_worker_panel(
         w = invariant_skills(w, skills)
     w = w.filter(pl.col("year").is_between(y0, y1)).join(sample.firms, on="firm_id", how="inner")
     w = assign_occupation_groups(w, offshorability, threshold=threshold)
-    return w.with_columns(
+    w = w.with_columns(
         pl.col("isco").str.slice(0, 1).alias("isco1"),
         pl.col("isco").str.slice(0, 2).alias("isco2"),
         education_level("educ_years"),
-    ).sort(["year", "firm_id", "person_id"])
+    )
+    return _sort_rows(w, ("year", "firm_id", "person_id"))
+
+
+def _sort_rows(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """``frame.sort(keys)``, through ``numpy.lexsort`` when the keys are integer columns
+    without nulls: several times faster than polars' multi-column sort on a wide
+    frame at paper scale, and the same order (the keys identify a row: no ties)."""
+    cols = [frame[k] for k in keys]
+    if frame.height and all(c.dtype.is_integer() and c.null_count() == 0 for c in cols):
+        order = np.lexsort([c.to_numpy() for c in reversed(cols)])
+        return frame[order]
+    return frame.sort(list(keys))

@@ -73,18 +73,28 @@ def match_status(
             pl.lit(None, dtype=pl.Int32).alias("spell_start"),
             pl.lit(None, dtype=pl.Boolean).alias("continuing"),
         )
-    if workers.select(pl.struct("person_id", "year").is_duplicated().any()).item():
-        raise DataValidationError("workers: more than one row per (person_id, year).")
+    # work on the three key columns only: sorting the whole worker frame (twice) costs
+    # far more than the status itself at paper scale
     y_first = int(workers["year"].min())
-    d = workers.with_row_index("_row").sort(["person_id", "year"])
+    d = (
+        workers.select("person_id", "year", "firm_id")
+        .with_row_index("_row")
+        .sort(["person_id", "year"])
+    )
+    dup = pl.col("person_id").eq_missing(pl.col("person_id").shift(1)) & pl.col("year").eq_missing(
+        pl.col("year").shift(1)
+    )
+    if d.select(dup.slice(1).any()).item():  # duplicates are adjacent once sorted
+        raise DataValidationError("workers: more than one row per (person_id, year).")
+    same_person = pl.col("person_id") == pl.col("person_id").shift(1)
     new_spell = (
-        (pl.col("person_id") != pl.col("person_id").shift(1))
+        ~same_person
         | (pl.col("firm_id") != pl.col("firm_id").shift(1))
         | (pl.col("year") != pl.col("year").shift(1) + 1)
     ).fill_null(True)
-    d = d.with_columns(new_spell.cum_sum().alias("_spell")).with_columns(
-        pl.col("year").min().over("_spell").cast(pl.Int32).alias("spell_start")
-    )
+    # rows of a spell are contiguous and sorted by year: its start is the year of its first row
+    first = pl.when(new_spell).then(pl.int_range(pl.len())).forward_fill()
+    d = d.with_columns(pl.col("year").gather(first).cast(pl.Int32).alias("spell_start"))
     if reference == "previous_year":
         status = (
             pl.when(pl.col("year") == y_first)
@@ -102,8 +112,8 @@ def match_status(
             .then(pl.lit(None, dtype=pl.Boolean))
             .otherwise(pl.col("spell_start") <= r)
         )
-    d = d.with_columns(status.alias("continuing"))
-    return d.sort("_row").drop("_row", "_spell")
+    d = d.with_columns(status.alias("continuing")).sort("_row")
+    return workers.with_columns(d["spell_start"], d["continuing"])
 
 
 def invariant_skills(

