@@ -111,6 +111,7 @@ def _skills_stage(frames: dict, cfg: StudyConfig) -> dict[str, Any]:
         load_bundle,
         match_titles,
         occupation_skills,
+        wage_table,
         worker_skills,
     )
 
@@ -130,7 +131,14 @@ def _skills_stage(frames: dict, cfg: StudyConfig) -> dict[str, Any]:
     occ = occupation_skills(bundle)
     codes = code_skills(matches, occ)
     workers = worker_skills(frames["workers"], codes)
-    return {"matches": matches, "codes": codes, "workers": workers}
+    out: dict[str, Any] = {"matches": matches, "codes": codes, "workers": workers, "notes": []}
+    try:  # the seed's wage table (slide "Skill Measures and Wages")
+        out["wage_table"] = wage_table(
+            workers.drop_nulls(["cognitive", "manual", "interpersonal", "hourly_wage"])
+        )
+    except SkillshoreError as err:
+        out["notes"].append(f"wage table: not estimated ({err})")
+    return out
 
 
 def _facts_stage(frames: dict, skills: dict[str, Any], cfg: StudyConfig) -> dict[str, Any]:
@@ -212,6 +220,25 @@ def _report_skills(rb: ReportBuilder, skills: dict[str, Any], out_dir: Path) -> 
                 pd.DataFrame({"value": rows}), "Truth vs estimate: skills (synthetic economy)"
             ),
         )
+    if "wage_table" in skills:
+        rb.table("wage_table", skills["wage_table"], "Skill measures and wages (log hourly wage)")
+        dgp = out_dir / "data" / "truth.json"
+        if dgp.exists():
+            import json
+
+            coef = json.loads(dgp.read_text()).get("dgp", {}).get("wage_coefficients")
+            if coef:
+                cmp = skills["wage_table"].compare(coef)
+                rb.table(
+                    "wage_truth",
+                    FrameTable(
+                        cmp.to_frame(),
+                        "Truth vs estimate: wage equation (the DGP's direct skill effects; "
+                        "the equilibrium wage adds to the cognitive coefficient)",
+                    ),
+                )
+    for note in skills.get("notes", []):
+        rb.text(note, note=True)
     rb.text("Skill data: " + ATTRIBUTION)
 
 

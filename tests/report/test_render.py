@@ -137,6 +137,8 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
         "rotemberg_weights",
         "shock_diagnostics",
         "iv_truth",
+        "wage_table",
+        "wage_truth",
     ):
         assert (out / "tables" / f"{name}.md").read_text().count("|") > 8, name
         assert (out / "tables" / f"{name}.tex").exists(), name

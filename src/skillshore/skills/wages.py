@@ -183,7 +183,9 @@ def wage_table(
     -------
     WageTable
     """
-    import pyfixest as pf
+    from skillshore._compat import import_pyfixest
+
+    pf = import_pyfixest()
 
     d = _prepare(workers_with_skills, cluster)
     specs_t = tuple((tuple(r), tuple(f)) for r, f in specs)
