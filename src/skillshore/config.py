@@ -77,7 +77,11 @@ class SampleSection:
 
 @dataclass(frozen=True)
 class SkillsSection:
-    """``[skills]``: O*NET data, matcher settings and manual overrides."""
+    """``[skills]``: O*NET data, matcher settings and manual overrides.
+
+    ``min_score`` is the confidence (the matcher's fitted probability that the best match
+    is right, ``docs/skills.md``) below which a match is flagged for review.
+    """
 
     onet_dir: str | None = None
     overrides: str | None = None
