@@ -80,3 +80,17 @@ def test_montecarlo_command_writes_draws(tmp_path):
     bad = runner.invoke(app, ["montecarlo", "--seeds", "1", "--workers", "1", "--skills", "x"])
     assert bad.exit_code == 1
     assert "skills must be" in bad.output
+
+
+def test_top_level_api_mirrors_the_cli():
+    import pytest
+
+    import skillshore
+    import skillshore.montecarlo
+    import skillshore.pipeline
+
+    assert skillshore.run_study is skillshore.pipeline.run_study
+    assert skillshore.validate_study is skillshore.pipeline.validate_study
+    assert skillshore.iv_montecarlo is skillshore.montecarlo.iv_montecarlo
+    with pytest.raises(AttributeError):
+        skillshore.no_such_thing  # noqa: B018
