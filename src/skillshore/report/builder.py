@@ -31,6 +31,7 @@ table.sstable tbody tr:last-child td,table.sstable tbody tr:last-child th{border
 table.sstable tbody th{text-align:left;font-weight:normal}
 figure{margin:1.5em 0;text-align:center} figure img{max-width:100%} figcaption{font-size:.9em;color:#333}
 .note{background:#f4f4f4;border-left:3px solid #888;padding:.5em 1em;font-size:.9em}
+.tablewrap{overflow-x:auto;max-width:100%}
 """
 
 
@@ -123,7 +124,7 @@ class ReportBuilder:
                     write_text(out_dir / "tables" / f"{it.name}.md", t.to_markdown())
                     cap = it.caption or getattr(t, "title", "") or it.name
                     body.append(f'<h3 id="{it.name}">{html.escape(cap)}</h3>')
-                    body.append(t.to_html())
+                    body.append(f'<div class="tablewrap">{t.to_html()}</div>')
                 elif it.kind == "figure":
                     fig = it.payload
                     buf = io.BytesIO()
