@@ -257,10 +257,15 @@ def _report_facts(rb: ReportBuilder, facts: dict[str, Any]) -> None:
     rb.table("fact1_variance", facts["fact1"], "Fact 1: within- and between-cell skill variance")
     rb.figure("fact1_variance", plot_variance_decomposition(facts["fact1"]), "Fact 1 (seed eq. 1)")
     if "fact2" in facts:
+        from skillshore._results import FrameTable
+
         rb.table(
             "fact2_between_firm",
-            facts["fact2"],
-            "Fact 2: between-firm share of within-cell skill variance",
+            FrameTable(
+                facts["fact2"].compact("share_kss"),
+                "Fact 2: between-firm share of within-cell skill variance, % "
+                "(leave-one-out corrected; – where fewer than 30 workers)",
+            ),
         )
         rb.figure(
             "fact2_between_firm",

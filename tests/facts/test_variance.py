@@ -262,3 +262,17 @@ def test_facts_1_and_2_match_worker_level_formulas_with_nulls_and_groups():
                     row2 = f2.data.filter(sel).row(0, named=True)
                     for k, v in want.items():
                         assert row2[k] == pytest.approx(v, rel=1e-8, abs=1e-13), (k, grp, year)
+
+
+def test_fact2_compact_layout_reads_the_data():
+    p = _panel(seed=4, n=600)
+    r = between_firm_share(p, ["manual", "cognitive"], cells=("sector", "isco2"), group=None)
+    c = r.compact("share_kss", min_workers=0)
+    assert sorted(c.columns) == ["cognitive: All", "manual: All"]
+    row = r.data.filter((pl.col("year") == 2001) & (pl.col("skill") == "cognitive"))
+    assert c.loc[2001, "cognitive: All"] == f"{100 * row['share_kss'].item():.1f}"
+    # group-years with too few workers are not shown
+    hidden = r.compact("share_kss", min_workers=10**9)
+    assert set(hidden.to_numpy().ravel()) == {"–"}
+    with pytest.raises(ValueError):
+        r.compact("nope")

@@ -234,6 +234,14 @@ def _check(
     _need(panel, ("year", *skills, *cells, *((group,) if group else ())), "panel")
 
 
+_SHORT_GROUPS = {
+    "all": "All",
+    "high": "High",
+    "low_high_skill": "Low (H)",
+    "low_mid_low_skill": "Low (M/L)",
+}
+
+
 def _label(grp: str, year: int, multi: bool) -> str:
     return f"{GROUP_LABELS.get(grp, grp)}, {year}" if multi else str(year)
 
@@ -299,6 +307,35 @@ class BetweenFirmShare(TableMixin):
                 "share_homoskedastic": "Share (homosk.)",
             },
         )
+
+    def compact(self, stat: str = "share_kss", min_workers: int = 30) -> pd.DataFrame:
+        """Years x (skill, occupation group) table of one share, in percent.
+
+        Parameters
+        ----------
+        stat : str
+            ``share_kss`` (default, bias-corrected), ``share_homoskedastic`` or
+            ``share_plugin``.
+        min_workers : int
+            Cells with fewer workers in a group-year are shown as "–" (too few to read).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Strings, index ``year``, columns ``"<skill>: <group>"`` (groups as in the
+            seed's tables: All, High, Low (H), Low (M/L)).
+        """
+        if stat not in self.data.columns:
+            raise ValueError(f"stat must be a share column of .data, got {stat!r}")
+        out: dict[tuple[str, str], dict[int, str]] = {}
+        for r in self.data.iter_rows(named=True):
+            v = r[stat]
+            cell = "–" if r["n"] < min_workers or v is None or v != v else f"{100 * v:.1f}"
+            key = f"{r['skill']}: {_SHORT_GROUPS.get(r['group'], r['group'])}"
+            out.setdefault(key, {})[r["year"]] = cell
+        df = pd.DataFrame(out).sort_index()
+        df.index.name = "year"
+        return df.fillna("–")
 
 
 def within_between(
