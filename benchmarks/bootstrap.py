@@ -8,9 +8,14 @@ workers, checking that the intervals are identical.
     python benchmarks/bootstrap.py --quick           # tiny scale, B = 10
     python benchmarks/bootstrap.py --scheduler tcp://host:8786   # an existing cluster
 
-Demo economy: 3 skills (cognitive, manual, interpersonal, as in the seed) and 2 firm
+Planted economy: 3 skills (cognitive, manual, interpersonal, as in the seed) and 2 firm
 characteristics, 150 worker types and 80 firm types drawn once, a foreign pool, and
 a sample of 20,000 domestic workers with wages measured with error.
+
+Synthetic economy (``--economy synthetic``): ``skillshore synth`` at the same scale
+(demo: 24 industries, about 8,000 high-offshorable workers a year), the
+market-segmented estimator on 2006 (the builder the tests use,
+``skillshore.structural.synthetic_market_sample``), truth from ``truth.json``.
 """
 
 from __future__ import annotations
@@ -24,7 +29,15 @@ import numpy as np
 from dask.distributed import Client, LocalCluster
 
 from skillshore.matching import MatchingModel, solve
-from skillshore.structural import calibration_from_equilibrium, estimate, simulate_sample
+from skillshore.structural import (
+    calibration_from_equilibrium,
+    estimate,
+    estimate_markets,
+    simulate_sample,
+    synthetic_calibration,
+    synthetic_market_sample,
+    synthetic_truth,
+)
 
 
 def _warm() -> None:
@@ -70,7 +83,12 @@ def main() -> None:
     ap.add_argument("--boot", type=int, default=None, help="bootstrap replications")
     ap.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--economy", choices=("planted", "synthetic", "both"), default="both")
     args = ap.parse_args()
+    if args.economy in ("synthetic", "both"):
+        synthetic(args)
+    if args.economy == "synthetic":
+        return
     nx, ny, n, B = SCALES["tiny" if args.quick else "demo"]
     B = args.boot or B
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
@@ -144,6 +162,61 @@ def main() -> None:
     cov = (ci[:, 0] <= tv) & (tv <= ci[:, 1])
     out = ", ".join(k for k, c in zip(keys, cov, strict=True) if not c) or "none"
     print(f"truth inside the 95% intervals: {int(cov.sum())} of {cov.size} (outside: {out})")
+
+
+def synthetic(args) -> None:
+    """The synthetic economy: one-year estimation time, bootstrap on 1 and 2 workers."""
+    import tempfile
+    from pathlib import Path
+
+    from skillshore.synth import generate
+
+    scale = "tiny" if args.quick else "demo"
+    B = args.boot or (10 if args.quick else 20)
+    out = Path(tempfile.mkdtemp(prefix="skillshore-bench-")) / scale
+    t = time.perf_counter()
+    generate(out, scale=scale, seed=1)
+    print(f"synthetic {scale} economy generated in {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    s = synthetic_market_sample(out, 2006)
+    cal = synthetic_calibration(out, 2006)
+    tv = synthetic_truth(out, 2006)
+    t_build = time.perf_counter() - t
+    kw = dict(foreign_normalisation=tv["nu_gap"])
+    t = time.perf_counter()
+    est = estimate_markets(s, cal, **kw)
+    dt = time.perf_counter() - t
+    f = est.fit
+    print(
+        f"synthetic {scale}, 2006: {s.n_markets} markets, {s.n_firms} firms, "
+        f"{s.x.shape[0]} workers; data and calibration {t_build:.1f} s, one estimation "
+        f"{dt:.2f} s ({f.n_iter} quasi-Newton steps, {f.n_solves} market IPFP solves, "
+        f"moment gap {f.gap:.1e})  [acceptance: < 30 s]"
+    )
+    results = {}
+    for k in (1, 2):
+        with LocalCluster(
+            n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            t = time.perf_counter()
+            e = estimate_markets(
+                s, cal, bootstrap=B, seed=args.seed, scheduler=cluster.scheduler_address, **kw
+            )
+            results[k] = (time.perf_counter() - t, e)
+        print(f"synthetic bootstrap B={B} on {k} worker(s): {results[k][0]:.2f} s wall")
+    same = np.array_equal(
+        results[1][1].bootstrap.draws, results[2][1].bootstrap.draws, equal_nan=True
+    )
+    print(f"identical draws on 1 and 2 workers: {same}")
+    print(f"speed-up 1 -> 2 workers: {results[1][0] / results[2][0]:.2f}x")
+    e2 = results[2][1]
+    pf = e2.params_frame()
+    keys = ["Phi", "lambda", "C", "C_star", "c_F", "nu_x", "nu_y", "nu_x_star", "nu_y_star"]
+    keys += [k for k in pf.index if k.startswith("beta")]
+    inside = [bool(pf.loc[k, "lower"] <= tv[k] <= pf.loc[k, "upper"]) for k in keys]
+    pf = pf.loc[keys].assign(truth=[tv[k] for k in keys], covered=inside)
+    print(pf.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"truth inside the 95% intervals: {sum(inside)} of {len(inside)}")
 
 
 if __name__ == "__main__":

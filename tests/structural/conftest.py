@@ -37,3 +37,24 @@ def truth_model(nx: int = 6, ny: int = 5) -> MatchingModel:
 @pytest.fixture(scope="session")
 def truth():
     return solve(truth_model(), tol=1e-12)
+
+
+@pytest.fixture(scope="session")
+def synthetic_tiny(tmp_path_factory):
+    """The tiny synthetic economy (seed 1): raw tables, truth.json and truth/."""
+    from skillshore.synth import generate
+
+    out = tmp_path_factory.mktemp("synth") / "tiny1"
+    generate(out, scale="tiny", seed=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler():
+    """One local Dask cluster (2 worker processes) for the bootstrap tests."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as c:
+        yield c.scheduler_address

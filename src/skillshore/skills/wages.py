@@ -24,7 +24,7 @@ import pandas as pd
 import polars as pl
 
 from skillshore._results import FrameTable, TableMixin, fmt_coef, fmt_num, fmt_se
-from skillshore.errors import DataValidationError
+from skillshore.errors import DataValidationError, ModelInputError
 from skillshore.skills.vectors import SKILLS
 
 __all__ = ["WageTable", "wage_table", "WAGE_SPECS"]
@@ -197,7 +197,13 @@ def wage_table(
             raise DataValidationError(f"wage table column ({j}): workers lack {miss}")
         sub = d.dropna(subset=["log_wage", *regs, *fes, cluster])
         fml = "log_wage ~ " + " + ".join(regs) + (" | " + " + ".join(fes) if fes else "")
-        fit = pf.feols(fml, data=sub, vcov={"CRV1": cluster})
+        try:
+            fit = pf.feols(fml, data=sub, vcov={"CRV1": cluster})
+        except Exception as exc:  # pyfixest raises many types; re-raise as ours
+            raise ModelInputError(
+                f"wage table column ({j}): pyfixest could not fit {fml!r} on {len(sub):,} "
+                f"worker-years: {type(exc).__name__}: {exc}"
+            ) from exc
         coef, se, pv = fit.coef(), fit.se(), fit.pvalue()
         for v in regs:
             rows.append(

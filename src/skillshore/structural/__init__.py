@@ -8,6 +8,10 @@ Results", "Counterfactuals: Wage Inequality" and the appendix "Estimation Strate
 * :func:`impute_offshored_matches`: the seed's unobserved offshored matches (eq. 10);
 * :func:`estimate`: Phi (any m x n), lambda, C, C*, the nu's from observed matches,
   with bootstrap intervals on Dask (:func:`run_bootstrap`) and a saliency analysis;
+* :func:`estimate_markets`: the same with segmented markets (matches only within a
+  market, profiled firm margins, market shifters of the offshoring cost), as in the
+  synthetic economy; :func:`synthetic_market_sample` builds its data from a generated
+  economy;
 * :func:`counterfactuals`, :func:`decompose_change`: the seed's counterfactual table and
   the 1996 -> 2006 decomposition; :func:`seed_economy`: the seed's estimates as presets.
 """
@@ -50,7 +54,19 @@ from skillshore.structural.offshored import (
 )
 from skillshore.structural.presets import SEED_ESTIMATES, SEED_INTERVALS, seed_economy
 from skillshore.structural.saliency import Saliency, saliency
+from skillshore.structural.segmented import (
+    MarketEstimate,
+    MarketSample,
+    estimate_markets,
+    market_sample_from_frames,
+)
 from skillshore.structural.simulate import calibration_from_equilibrium, simulate_sample
+from skillshore.structural.synthetic import (
+    synthetic_calibration,
+    synthetic_market_sample,
+    synthetic_truth,
+)
+from skillshore.structural.wages import WageResidualisation, residualise_wages
 
 __all__ = [
     "BootstrapResult",
@@ -58,6 +74,8 @@ __all__ = [
     "CounterfactualTable",
     "Decomposition",
     "EstimationTable",
+    "MarketEstimate",
+    "MarketSample",
     "MatchedSample",
     "SEED_ESTIMATES",
     "SEED_INTERVALS",
@@ -72,15 +90,19 @@ __all__ = [
     "counterfactuals",
     "decompose_change",
     "distribute_offshored",
+    "WageResidualisation",
     "estimate",
+    "estimate_markets",
     "estimate_params",
     "impute_offshored_matches",
     "load_calibration",
+    "market_sample_from_frames",
     "offshored_workers",
     "plot_between_firm_wages",
     "plot_firm_matching",
     "plot_unemployment",
     "replicate_seeds",
+    "residualise_wages",
     "run_bootstrap",
     "saliency",
     "sample_from_frame",
@@ -89,6 +111,9 @@ __all__ = [
     "seed_economy",
     "seed_scenarios",
     "simulate_sample",
+    "synthetic_calibration",
+    "synthetic_market_sample",
+    "synthetic_truth",
     "tilt_from_equilibrium",
     "wage_inequality",
 ]

@@ -187,6 +187,20 @@ def _vector(p: dict, Phi: np.ndarray) -> np.ndarray:
     return np.concatenate([Phi.ravel(), [p[k] for k in _SCALARS]])
 
 
+def _resample_impute(
+    sample: MatchedSample, rng: np.random.Generator, ratio: float
+) -> MatchedSample:
+    """Resample the observed records, then impute the offshored matches of the replicate.
+
+    Offshored matches are not data but a function of the domestic matches (the seed's
+    identifying assumption: offshored / domestic workers = purchases abroad / value
+    added), so each replicate recomputes them instead of resampling imputed records
+    independently of the domestic ones (which let a worker type's offshored mass exceed
+    its share of |fbar*|).
+    """
+    return impute_offshored_matches(sample.resample(rng), ratio)
+
+
 def _replicate(
     sample: MatchedSample,
     rng: np.random.Generator,
@@ -388,8 +402,9 @@ def estimate(
     max_types : int
         Largest number of worker (firm) types; more distinct values are grouped by k-means.
     bootstrap : int
-        Number of bootstrap replications (resampling records within each group), run on
-        Dask; 0 for none.
+        Number of bootstrap replications (resampling records, pooled over groups), run on
+        Dask; 0 for none. With ``foreign="calibration"`` the offshored matches are
+        imputed again in every replicate from its resampled domestic matches.
     seed, n_workers, scheduler, processes, progress :
         See :func:`skillshore.structural.run_bootstrap`.
     level, ci_method :
@@ -407,6 +422,7 @@ def estimate(
     sample = _as_sample(
         matches, wage, weights, x_cols, y_cols, unmatched_x, unmatched_y, None if imp else foreign
     )
+    observed = sample
     if imp:
         sample = impute_offshored_matches(sample, calibration.offshoring_rate)
     support = TypeSupport.build(sample, max_types=max_types)
@@ -421,11 +437,15 @@ def estimate(
             st=st,
             init=fit.theta,
         )
+        resample = None
+        if imp:
+            resample = functools.partial(_resample_impute, ratio=calibration.offshoring_rate)
         boot = run_bootstrap(
             fn,
-            sample,
+            observed if imp else sample,
             bootstrap,
             seed,
+            resample=resample,
             names=_phi_names(*Phi.shape) + list(_SCALARS),
             n_workers=n_workers,
             scheduler=scheduler,

@@ -124,11 +124,14 @@ def build_masses(
             )
         else:
             fbar_star = fbar * pool / fbar.sum()
-            short = fbar_star - mu_star.sum(axis=1)
-            if np.any(short <= 0):
+            # types absent from this sample (e.g. a bootstrap replicate) have neither
+            # workers nor offshored matches; they are dropped below
+            off = mu_star.sum(axis=1)
+            bad = (fbar_star - off <= 0) & (off > 0)
+            if np.any(bad):
                 raise DataValidationError(
                     f"the foreign pool |fbar*| = {pool} is smaller than the offshored matches "
-                    f"of worker type(s) {np.flatnonzero(short <= 0)[:5].tolist()}"
+                    f"of worker type(s) {np.flatnonzero(bad)[:5].tolist()}"
                 )
     keep_x = fbar > 0
     keep_y = gbar > 0

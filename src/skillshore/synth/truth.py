@@ -38,9 +38,15 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from skillshore.errors import ConvergenceError
+from skillshore.errors import ConvergenceError, SkillshoreError
 
-__all__ = ["demean_two_way", "fe_iv", "effect_table"]
+__all__ = [
+    "demean_two_way",
+    "fe_iv",
+    "effect_table",
+    "market_equilibria",
+    "population_targets",
+]
 
 
 def demean_two_way(
@@ -123,3 +129,109 @@ def effect_table(panel: pl.DataFrame) -> dict[str, dict[str, float]]:
             "mean_D": float(d["D1"].mean()),
         }
     return out
+
+
+def market_equilibria(out_dir, year: int, group: str = "high", tol: float = 1e-10) -> list[dict]:
+    """The population equilibria of one year's markets, rebuilt from ``truth.json``.
+
+    For structural recovery checks (docs/estimation.md, "Recovery on the synthetic
+    economy"): the generator does not write its firms' capacities, so the firm
+    population is redrawn from the recorded seed, scale and settings (the generator's
+    own random streams), and every market of ``group`` is solved again with the
+    recorded parameters and offshoring costs. Each rebuilt market is checked against
+    ``truth.json`` (offshoring and unemployment rates, cross moment); a mismatch raises.
+
+    Returns one dict per market: ``industry``, ``market_size`` (workers), ``firm_id``
+    (aligned with the model's firm types) and ``equilibrium``.
+    """
+    import json
+    from pathlib import Path
+
+    from skillshore.matching import solve
+    from skillshore.synth.firms import draw_firms
+    from skillshore.synth.params import N_CELLS, SCALES, market_model
+    from skillshore.synth.trade import build_trade
+
+    truth = json.loads((Path(out_dir) / "truth.json").read_text())
+    cfg = SCALES[truth["scale"]]
+    y0, y1 = truth["years"]
+    all_years = list(range(truth["base_years"][0], y1 + 1))
+    streams = np.random.SeedSequence(int(truth["seed"])).spawn(9)  # generator's order
+    trade = build_trade(
+        np.random.default_rng(streams[0]), int(cfg["industries_per_sector"]), all_years
+    )
+    firms = draw_firms(
+        np.random.default_rng(streams[1]),
+        trade.industry_sector,
+        int(cfg["firms_per_industry"]),
+        float(cfg["size"]),
+        (y0, y1),
+        all_years[0],
+    )
+    p = truth["parameters_by_year"][str(year)]
+    share = float(truth["dgp"]["lambda_x_share"])
+    act = np.flatnonzero(firms.active(year))
+    la = firms.log_a[act]
+    y = (np.argsort(np.argsort(la, kind="stable"), kind="stable") + 0.5) / len(la)
+    cap = firms.capacity[act] * (
+        firms.high_share[act] if group == "high" else 1 - firms.high_share[act]
+    )
+    grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
+    rows = {r["industry"]: r for r in truth["markets"] if r["year"] == year and r["group"] == group}
+    out = []
+    for k in np.unique(firms.industry[act]):
+        sel = np.flatnonzero(firms.industry[act] == k)
+        name = trade.industries[k]
+        row = rows[name]
+        foreign = group == "high"
+        gbar = cap[sel] / cap[sel].sum() * ((1 + p["offshoring_rate"]) if foreign else 1.0)
+        c_F = row["c_F"] if foreign else None
+        eq = solve(market_model(p, grid, y[sel], gbar, c_F, share, foreign), tol=tol)
+        got = (eq.offshoring_rate if foreign else 0.0, eq.unemployment_rate)
+        want = (row["offshoring_rate"], row["unemployment_rate"])
+        if not np.allclose(got, want, rtol=1e-6, atol=1e-12) or not np.isclose(
+            eq.cross_moment()[0, 0], row["cross_moment_xy"], rtol=1e-6
+        ):
+            raise SkillshoreError(
+                f"truth.json market {year}/{name}/{group} could not be rebuilt "
+                f"(rates {got} vs recorded {want}): the generator changed?"
+            )
+        out.append(
+            {
+                "industry": name,
+                "market_size": float(row["market_size"]),
+                "firm_id": firms.firm_id[act][sel],
+                "equilibrium": eq,
+            }
+        )
+    return out
+
+
+def population_targets(markets: list[dict]) -> dict[str, float]:
+    """The economy's calibration targets over rebuilt markets (weights: market sizes).
+
+    ``unemployment_rate`` |f0|/|fbar|, ``offshoring_rate_realised`` |f*|/|f|,
+    ``wage_bill_share`` (wage bill over surplus of domestic matches) and ``mean_w_star``
+    (mean wage of offshored matches): the population values a calibration of this
+    economy would use.
+    """
+    num = dict.fromkeys(("u", "f", "fs", "wb", "q", "ws"), 0.0)
+    tot = 0.0
+    for mk in markets:
+        eq, M = mk["equilibrium"], mk["market_size"]
+        pi = eq.pi
+        tot += M * eq.model.fbar.sum()
+        num["u"] += M * eq.unmatched_domestic
+        num["f"] += M * eq.matched_domestic
+        num["wb"] += M * float((pi * eq.wages()).sum())
+        num["q"] += M * float((pi * eq.model.q()).sum())
+        if eq.model.has_foreign:
+            ps = eq.pi_star
+            num["fs"] += M * eq.matched_foreign
+            num["ws"] += M * float(np.where(ps > 0, ps * eq.wages_star(), 0.0).sum())
+    return {
+        "unemployment_rate": num["u"] / tot,
+        "offshoring_rate_realised": num["fs"] / num["f"],
+        "wage_bill_share": num["wb"] / num["q"],
+        "mean_w_star": num["ws"] / num["fs"] if num["fs"] > 0 else float("nan"),
+    }

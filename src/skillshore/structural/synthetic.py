@@ -1,0 +1,246 @@
+"""Structural data, calibration and truth of a synthetic economy (``skillshore synth``).
+
+The recovery checks of issue 8 on the synthetic economy (docs/estimation.md,
+"Recovery on the synthetic economy") read a generated folder:
+
+* :func:`synthetic_market_sample`: the high-offshorable markets of one year as a
+  :class:`~skillshore.structural.segmented.MarketSample`. Markets are 6-digit
+  industries; worker types are the generator's skill cells x_c = (c + 1/2)/12 (the
+  education code's cell, ``truth/catalog_truth.parquet``); firm types are the
+  industry's active firms with y = the productivity percentile
+  (``truth/firm_years.parquet``): the *types* come from the truth files, so that the
+  check isolates the structural estimator from the measurement of skills and
+  productivity (the pipeline measures them; see ``_structural_sample``). Everything
+  else comes from the raw tables: matches (workers), offshored workers per firm =
+  purchases abroad / value added x employment (firms; the seed's identifying
+  assumption), wages net of schooling, experience and skills (workers, skills of the
+  education and training codes), and the market shifter z_kt = the growth of China's
+  export supply in the industry's export products since the first study year,
+  demeaned over industries (customs, world_trade; the generator's smooth bound applied).
+* :func:`synthetic_calibration`: the calibration targets of that economy (its own
+  unemployment rate, W/Y and E(w*), from the rebuilt population equilibria,
+  :func:`skillshore.synth.truth.market_equilibria`; outside options, |fbar*| and the
+  offshoring rate of the |gbar| normalisation from ``truth.json``).
+* :func:`synthetic_truth`: the planted parameters under the estimator's names.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from skillshore.errors import DataValidationError
+from skillshore.structural.calibration import YearCalibration
+from skillshore.structural.segmented import MarketSample, market_sample_from_frames
+from skillshore.structural.wages import residualise_wages
+
+__all__ = [
+    "HIGH_ISCO_MAJORS",
+    "WAGE_CONTROLS",
+    "WAGE_REFERENCE",
+    "export_supply_shifter",
+    "synthetic_calibration",
+    "synthetic_market_sample",
+    "synthetic_truth",
+    "synthetic_workers",
+]
+
+HIGH_ISCO_MAJORS = ("4", "7", "8")
+WAGE_CONTROLS = ("educ_years", "experience", "experience2", "cognitive", "manual", "interpersonal")
+WAGE_REFERENCE = (12.0, 0.0, 0.0, 0.5, 0.5, 0.5)
+"""The generator's reference worker (docs/synth.md, "Wages"): the model wage is the
+wage of a worker with 12 years of schooling, no experience and skills 1/2."""
+
+
+def _truth(out_dir: Path) -> dict:
+    return json.loads((Path(out_dir) / "truth.json").read_text())
+
+
+def export_supply_shifter(
+    customs: pl.DataFrame,
+    firms: pl.DataFrame,
+    world_trade: pl.DataFrame,
+    base_years: tuple[int, int],
+    first_year: int,
+    year: int,
+    cap: float | None = None,
+) -> pl.DataFrame:
+    """z_kt: growth of China's export supply in industry k's export products.
+
+    I_kt = sum_h e_hk0 WES_ht with e_hk0 the industry's base-year export shares
+    (non-raw products; :func:`skillshore.offshoring.measures.exposure_shares`) and WES
+    China's exports to the world but Denmark; g_kt = I_kt / I_k,t0 - 1 (t0 =
+    ``first_year``), demeaned over industries, optionally bounded as cap tanh(. / cap).
+    Returns ``industry, z``.
+    """
+    from skillshore.offshoring.measures import exposure_shares, shift_share, world_export_supply
+    from skillshore.panel.sample import main_industry
+
+    inds = main_industry(firms, (first_year, year))
+    shares = exposure_shares(customs, inds, base_years, flow="export")
+    wes = world_export_supply(world_trade, countries="CHN", home="DNK")
+    inst = shift_share(shares, wes, "wes")
+    a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
+    b = inst.filter(pl.col("year") == first_year).select(
+        "industry", pl.col("instrument").alias("i0")
+    )
+    g = a.join(b, on="industry").with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
+    g = g.with_columns(z=pl.col("g") - pl.col("g").mean())
+    if cap:
+        g = g.with_columns(z=cap * (pl.col("z") / cap).tanh())
+    return g.select("industry", "z").sort("industry")
+
+
+def synthetic_workers(out_dir: str | Path, year: int) -> pd.DataFrame:
+    """High-offshorable workers of ``year``: ``firm_id``, skill ``cell``, x, hourly wage and
+    the wage controls (true skills of the education and training codes, max rule)."""
+    d = Path(out_dir)
+    truth = _truth(d)
+    n_cells = int(truth["dgp"]["skill_cells"])
+    workers = pl.read_parquet(d / "workers.parquet").filter(pl.col("year") == year)
+    if workers.height == 0:
+        raise DataValidationError(f"{d}: no workers in {year}")
+    cat = pl.read_parquet(d / "truth" / "catalog_truth.parquet")
+    sk = ["cognitive", "manual", "interpersonal"]
+    educ = cat.filter(pl.col("kind") == "education").select(
+        pl.col("code").alias("educ_code"), "cell", *sk
+    )
+    train = cat.filter(pl.col("kind") == "training").select(
+        pl.col("code").alias("train_code"), *[pl.col(s).alias(f"t_{s}") for s in sk]
+    )
+    w = (
+        workers.filter(pl.col("isco").str.slice(0, 1).is_in(list(HIGH_ISCO_MAJORS)))
+        .join(educ, on="educ_code", how="left")
+        .join(train, on="train_code", how="left")
+        .with_columns(
+            [pl.max_horizontal(pl.col(s), pl.col(f"t_{s}").fill_null(0.0)).alias(s) for s in sk]
+        )
+        .with_columns(
+            x=(pl.col("cell").cast(pl.Float64) + 0.5) / n_cells,
+            experience2=pl.col("experience") ** 2,
+        )
+    )
+    if w["cell"].null_count():
+        raise DataValidationError(f"{d}: workers with an education code outside the catalog")
+    return w.select("firm_id", "cell", "x", "hourly_wage", *WAGE_CONTROLS).to_pandas()
+
+
+def synthetic_market_sample(
+    out_dir: str | Path, year: int, shifter: bool = True, wages: bool = True
+) -> MarketSample:
+    """The high-offshorable markets of ``year`` (module docstring)."""
+    d = Path(out_dir)
+    truth = _truth(d)
+    n_cells = int(truth["dgp"]["skill_cells"])
+    firms = pl.read_parquet(d / "firms.parquet")
+    fy = pl.read_parquet(d / "truth" / "firm_years.parquet").filter(pl.col("year") == year)
+    if fy.height == 0:
+        raise DataValidationError(f"{d}: no firms in {year}")
+    wdf = synthetic_workers(d, year)
+    f = firms.filter(pl.col("year") == year).select(
+        "firm_id", "industry", "value_added", "employment", "purchases_abroad"
+    )
+    f = fy.select("firm_id", "y").join(f, on="firm_id", how="left")
+    if f["industry"].null_count():
+        raise DataValidationError(f"{d}: active firms of {year} missing from firms.parquet")
+    f = f.with_columns(
+        offshored=pl.col("purchases_abroad") / pl.col("value_added") * pl.col("employment")
+    )
+    fdf = f.rename({"industry": "market"}).to_pandas()
+    wage_col = None
+    if wages:
+        cells = wdf["firm_id"].to_numpy().astype(np.int64) * (n_cells + 1) + wdf["cell"].to_numpy()
+        res = residualise_wages(
+            wdf["hourly_wage"].to_numpy(),
+            wdf[list(WAGE_CONTROLS)].to_numpy(),
+            cells,
+            reference=np.array(WAGE_REFERENCE),
+            names=list(WAGE_CONTROLS),
+        )
+        wdf["wage_net"] = res.wage
+        wage_col = "wage_net"
+    markets = None
+    cols = None
+    if shifter and year > int(truth["years"][0]):  # no shock yet in the first study year
+        base = tuple(truth["base_years"])
+        z = export_supply_shifter(
+            pl.read_parquet(d / "customs.parquet"),
+            firms,
+            pl.read_parquet(d / "world_trade.parquet"),
+            base,
+            int(truth["years"][0]),
+            year,
+            cap=float(truth["dgp"]["shock_cap"]),
+        )
+        markets = z.rename({"industry": "market"}).to_pandas()
+        cols = ["z"]
+    return market_sample_from_frames(
+        wdf,
+        fdf,
+        ["x"],
+        ["y"],
+        wage_col=wage_col,
+        offshored_col="offshored",
+        markets=markets,
+        shifter_cols=cols,
+        n_worker_types=n_cells,
+    )
+
+
+@lru_cache(maxsize=16)
+def _population(out_dir: str, year: int) -> dict[str, float]:
+    from skillshore.synth.truth import market_equilibria, population_targets
+
+    return population_targets(market_equilibria(out_dir, year))
+
+
+def synthetic_calibration(out_dir: str | Path, year: int) -> YearCalibration:
+    """The synthetic economy's calibration targets of ``year`` (module docstring)."""
+    p = _truth(Path(out_dir))["parameters_by_year"][str(year)]
+    pop = _population(str(Path(out_dir).resolve()), int(year))
+    return YearCalibration(
+        year=int(year),
+        r0=p["r0"],
+        w0=p["w0"],
+        w0_star=p["w0_star"],
+        mean_w_star=pop["mean_w_star"],
+        wage_bill_share=pop["wage_bill_share"],
+        unemployment_rate=pop["unemployment_rate"],
+        fbar_star=p["fbar_star"],
+        offshoring_rate=p["offshoring_rate"],
+    )
+
+
+def synthetic_truth(out_dir: str | Path, year: int) -> dict[str, float]:
+    """The planted parameters of ``year`` under the estimator's names.
+
+    ``c_F`` and ``C_star`` at z = 0 (the mean industry); ``beta[z]`` = kappa (the
+    shock's strength: the offshoring cost of industry k is c_F - kappa lambda z_k);
+    ``nu_gap`` = nu_y* - nu_x* (the normalisation the estimator needs, not a recovery
+    target). The nu's are on the generator's grid convention (the estimator's
+    ``base_measure="uniform"``).
+    """
+    t = _truth(Path(out_dir))
+    p = t["parameters_by_year"][str(year)]
+    lam = p["lambda"]
+    share = float(t["dgp"]["lambda_x_share"])
+    return {
+        "Phi": p["Phi"],
+        "lambda": lam,
+        "lambda_x": share * lam,
+        "lambda_y": (1 - share) * lam,
+        "C": p["C"],
+        "C_star": p["C_star"],
+        "c_F": p["C"] - p["C_star"],
+        "nu_x": p["nu_x"],
+        "nu_y": p["nu_y"],
+        "nu_x_star": p["nu_x_star"],
+        "nu_y_star": p["nu_y_star"],
+        "beta[z]": float(t["dgp"]["kappa"]),
+        "nu_gap": p["nu_y_star"] - p["nu_x_star"],
+    }

@@ -1,0 +1,240 @@
+"""Recovery on the synthetic economy (issue 8 acceptance): the market-segmented estimator
+on the tables ``skillshore synth`` writes, against the planted parameters of truth.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skillshore.structural import (
+    MarketSample,
+    estimate,
+    estimate_markets,
+    residualise_wages,
+    seed_calibration,
+    synthetic_calibration,
+    synthetic_market_sample,
+    synthetic_truth,
+)
+from skillshore.structural.synthetic import WAGE_CONTROLS, WAGE_REFERENCE, synthetic_workers
+from skillshore.synth.truth import market_equilibria
+
+LEVELS = ("Phi", "lambda", "C", "C_star", "c_F", "nu_x", "nu_y", "nu_x_star", "nu_y_star")
+
+
+def _population_sample(out, year: int) -> MarketSample:
+    """Every (cell, firm) of every market with its population mass M pi and model wage;
+    each firm's population offshored mass; the generator's shock as the shifter."""
+    mks = market_equilibria(out, year)
+    tv = synthetic_truth(out, year)
+    xs, firm, w, wage, fy, fm, off, z = [], [], [], [], [], [], [], []
+    n = 0
+    for k, mk in enumerate(mks):
+        eq, M = mk["equilibrium"], mk["market_size"]
+        m = eq.model
+        ci, cj = np.meshgrid(np.arange(m.x.shape[0]), np.arange(m.y.shape[0]), indexing="ij")
+        xs.append(m.x[ci.ravel()])
+        firm.append(n + cj.ravel())
+        w.append(M * eq.pi.ravel())
+        wage.append(eq.wages().ravel())
+        fy.append(m.y)
+        fm.append(np.full(m.y.shape[0], k))
+        off.append(M * eq.pi_star.sum(axis=0))
+        z.append((tv["c_F"] - m.c_F) / tv["lambda"])  # = kappa x the demeaned growth
+        n += m.y.shape[0]
+    zz = np.array(z)[:, None]
+    return MarketSample(
+        x=np.concatenate(xs),
+        firm=np.concatenate(firm),
+        weights=np.concatenate(w),
+        wage=np.concatenate(wage),
+        firm_y=np.concatenate(fy),
+        firm_market=np.concatenate(fm),
+        firm_offshored=np.concatenate(off),
+        shifters=zz if np.ptp(zz) > 0 else None,
+        n_worker_types=12,
+    )
+
+
+@pytest.mark.parametrize("year", [1996, 2006])
+def test_population_masses_give_back_the_planted_parameters(synthetic_tiny, year):
+    # the generator solves each market with fixed margins (matching.solve); the estimator
+    # profiles firms' margins and solves all markets at once: at the population masses it
+    # must return truth.json's parameters
+    s = _population_sample(synthetic_tiny, year)
+    tv = synthetic_truth(synthetic_tiny, year)
+    cal = synthetic_calibration(synthetic_tiny, year)
+    e = estimate_markets(s, cal, foreign_normalisation=tv["nu_gap"])
+    got = e.params_frame()["estimate"]
+    for k in LEVELS:
+        assert got[k] == pytest.approx(tv[k], rel=1e-6, abs=1e-6), k
+    if year == 2006:
+        # shifter z = (c_F - c_F,k) / lambda, so the slope is 1
+        assert got["beta[z1]"] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_wages_net_of_worker_characteristics_recover_the_wage_equation(synthetic_tiny):
+    w = synthetic_workers(synthetic_tiny, 2006)
+    res = residualise_wages(
+        w["hourly_wage"].to_numpy(),
+        w[list(WAGE_CONTROLS)].to_numpy(),
+        w["firm_id"].to_numpy() * 13 + w["cell"].to_numpy(),
+        reference=np.array(WAGE_REFERENCE),
+        names=list(WAGE_CONTROLS),
+    )
+    coef = json.loads((Path(synthetic_tiny) / "truth.json").read_text())["dgp"]["wage_coefficients"]
+    want = [
+        coef["educ_years"],
+        coef["experience"],
+        coef["experience2"],
+        coef["cognitive"],
+        coef["manual"],
+        coef["interpersonal"],
+    ]
+    z = (res.coef - np.array(want)) / res.se
+    assert np.all(np.abs(z) < 4), dict(zip(WAGE_CONTROLS, z, strict=True))
+    assert res.sigma == pytest.approx(0.15, rel=0.1)  # the generator's log-wage noise
+    # and the net wage is the model's wage: its mean per (firm, cell) against the truth
+    mks = market_equilibria(synthetic_tiny, 2006)
+    model = {}
+    for mk in mks:
+        W = mk["equilibrium"].wages()
+        for j, f in enumerate(mk["firm_id"]):
+            for c in range(W.shape[0]):
+                model[(int(f), c)] = W[c, j]
+    mw = np.array([model[(int(f), int(c))] for f, c in zip(w["firm_id"], w["cell"], strict=True)])
+    assert np.mean(res.wage) / np.mean(mw) == pytest.approx(1.0, abs=0.02)
+    slope = np.polyfit(mw, res.wage, 1)[0]
+    assert slope == pytest.approx(1.0, abs=0.15)
+
+
+def test_shifter_from_raw_tables_tracks_the_planted_shock(synthetic_tiny):
+    s = synthetic_market_sample(synthetic_tiny, 2006, wages=False)
+    t = json.loads((Path(synthetic_tiny) / "truth.json").read_text())
+    tv = synthetic_truth(synthetic_tiny, 2006)
+    cf = {
+        r["industry"]: r["c_F"] for r in t["markets"] if r["year"] == 2006 and r["group"] == "high"
+    }
+    ztrue = np.array([(tv["c_F"] - cf[m]) / tv["lambda"] for m in s.market_labels])
+    z = s.shifters[:, 0]
+    assert np.corrcoef(z, ztrue)[0, 1] > 0.99
+    assert np.polyfit(z, ztrue, 1)[0] == pytest.approx(1.0, abs=0.1)
+
+
+def test_firm_resampling_keeps_the_identifying_assumption(synthetic_tiny):
+    s = synthetic_market_sample(synthetic_tiny, 2006, wages=False)
+    r = s.resample(np.random.default_rng(3))
+    # every market keeps its number of firms (the base measure dy = 1/n_k)
+    np.testing.assert_array_equal(
+        np.bincount(r.firm_market, minlength=s.n_markets),
+        np.bincount(s.firm_market, minlength=s.n_markets),
+    )
+    # each drawn firm brings its workers and offshored workers: offshored / domestic
+    # workers (= purchases abroad / value added x employment / domestic) is the original's
+    dom_s = np.bincount(s.firm, weights=s.weights, minlength=s.n_firms)
+    dom_r = np.bincount(r.firm, weights=r.weights, minlength=r.n_firms)
+    key_s = {tuple(np.r_[s.firm_y[i], s.firm_market[i]]): i for i in range(s.n_firms)}
+    for i in range(r.n_firms):
+        j = key_s[tuple(np.r_[r.firm_y[i], r.firm_market[i]])]
+        assert dom_r[i] == dom_s[j]
+        assert r.firm_offshored[i] == s.firm_offshored[j]
+
+
+def test_bootstrap_identical_on_one_and_two_workers(synthetic_tiny):
+    s = synthetic_market_sample(synthetic_tiny, 2006)
+    cal = synthetic_calibration(synthetic_tiny, 2006)
+    kw = dict(foreign_normalisation=0.5, bootstrap=6, seed=7, max_fail_share=0.5)
+    one = estimate_markets(s, cal, n_workers=1, **kw)
+    two = estimate_markets(s, cal, n_workers=2, **kw)
+    np.testing.assert_array_equal(one.bootstrap.draws, two.bootstrap.draws)
+    assert two.bootstrap.n_workers == 2
+
+
+def test_pooled_bootstrap_reimputes_offshored_matches(synthetic_tiny):
+    # issue 8 (a): with foreign="calibration" the replicates used to resample imputed
+    # offshored records apart from the domestic ones, and failed ("offshored matches exceed
+    # |fbar*|") on types absent from a replicate; now every replicate is estimated
+    w = synthetic_workers(synthetic_tiny, 2006)
+    fy = synthetic_market_sample(synthetic_tiny, 2006, shifter=False, wages=False)
+    df = w.assign(y=fy.firm_y[fy.firm, 0])  # records in the same order
+    e = estimate(
+        df,
+        x_cols=["cognitive"],
+        y_cols=["y"],
+        wage=df["hourly_wage"].to_numpy(),
+        foreign="calibration",
+        calibration=seed_calibration().year(2006),
+        bootstrap=8,
+        n_workers=1,
+        seed=0,
+    )
+    assert e.bootstrap.failures == {}
+    assert np.all(np.isfinite(e.bootstrap.draws))
+
+
+@pytest.mark.slow
+def test_bootstrap_intervals_cover_the_truth_over_demo_economies(tmp_path, dask_scheduler):
+    # acceptance: the 95% intervals of the demo economy (seed 1) cover truth.json's Phi,
+    # lambda, C, C*, c_F, the nu's and the shock's slope; and over further generator seeds
+    # (new industries, firms, workers and shocks each) coverage stays near nominal, the
+    # estimates are centred on the truth and the bootstrap sd matches their spread
+    from skillshore.synth import generate
+
+    checked = (*LEVELS, "beta[z]")
+    rows, sds, covers = [], [], []
+    for seed in (1, 2, 3):
+        out = tmp_path / f"demo{seed}"
+        generate(out, scale="demo", seed=seed)
+        s = synthetic_market_sample(out, 2006)
+        tv = synthetic_truth(out, 2006)
+        e = estimate_markets(
+            s,
+            synthetic_calibration(out, 2006),
+            foreign_normalisation=tv["nu_gap"],
+            bootstrap=39,
+            seed=seed,
+            scheduler=dask_scheduler,
+        )
+        assert len(e.bootstrap.failures) <= 2
+        pf = e.params_frame()
+        cover = {k: pf.loc[k, "lower"] <= tv[k] <= pf.loc[k, "upper"] for k in checked}
+        if seed == 1:
+            assert all(cover.values()), cover
+        covers.append(list(cover.values()))
+        rows.append([pf.loc[k, "estimate"] - tv[k] for k in checked])
+        sds.append([pf.loc[k, "sd"] for k in checked])
+    covers, err, sds = np.array(covers), np.array(rows), np.array(sds)
+    assert covers.mean() >= 0.9, dict(zip(checked, covers.mean(axis=0), strict=True))
+    # centred: mean error within 3 bootstrap standard errors of the mean
+    assert np.all(np.abs(err.mean(axis=0)) < 3 * sds.mean(axis=0) / np.sqrt(len(err)))
+    # bootstrap sd of the size of the estimates' spread around the truth
+    rmse = np.sqrt((err**2).mean(axis=0))
+    ratio = sds.mean(axis=0) / rmse
+    assert np.all((ratio > 0.4) & (ratio < 4.0)), dict(zip(checked, ratio, strict=True))
+
+
+def test_market_sample_checks_its_input():
+    import pandas as pd
+
+    from skillshore.errors import DataValidationError, ModelInputError
+    from skillshore.structural import market_sample_from_frames
+
+    workers = pd.DataFrame({"firm_id": [1, 1, 2, 3], "x": [0.1, 0.9, 0.5, 0.5]})
+    firms = pd.DataFrame(
+        {"firm_id": [1, 2, 3], "market": ["a", "a", "b"], "y": [0.2, 0.8, 0.5], "off": 0.1}
+    )
+    with pytest.raises(DataValidationError, match="not in the firm frame"):
+        market_sample_from_frames(workers.assign(firm_id=[1, 1, 2, 9]), firms, ["x"], ["y"])
+    with pytest.raises(DataValidationError, match="one row per firm"):
+        market_sample_from_frames(workers, pd.concat([firms, firms]), ["x"], ["y"])
+    markets = pd.DataFrame({"market": ["a", "b"], "z": [1.0, 1.0]})
+    s = market_sample_from_frames(
+        workers, firms, ["x"], ["y"], offshored_col="off", markets=markets, shifter_cols=["z"]
+    )
+    assert s.n_markets == 2 and s.n_firms == 3 and s.market_labels == ("a", "b")
+    cal = seed_calibration().year(2006)
+    with pytest.raises(ModelInputError, match="do not vary across markets"):
+        estimate_markets(s, cal)
