@@ -40,7 +40,11 @@ def fmt_num(x: Any, digits: int = 4) -> str:
     x = float(x)
     if not math.isfinite(x):
         return ""
-    if x != 0 and (abs(x) < 10 ** (-digits + 1) or abs(x) >= 1e7):
+    if x != 0 and abs(x) < 10 ** (-digits + 1):
+        if abs(x) >= 1e-7:  # two significant digits in fixed notation: 0.00076, not 7.6e-04
+            return f"{x:.{1 - math.floor(math.log10(abs(x)))}f}"
+        return f"{x:.{max(digits - 1, 1)}e}"
+    if abs(x) >= 1e7:
         return f"{x:.{max(digits - 1, 1)}e}"
     return f"{x:.{digits}f}"
 

@@ -167,3 +167,23 @@ def test_counterfactual_change_reuses_earlier_stages(tmp_path):
     assert "counterfactuals" in res["stages_run"]
     assert {"validate", "skills", "facts", "iv", "structural"} <= set(res["stages_reused"])
     assert not {"validate", "skills", "facts", "iv", "structural"} & set(res["stages_run"])
+
+
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (7.617e-4, "0.00076"),
+        (-6.09e-4, "-0.00061"),
+        (2.445e-5, "0.000024"),
+        (0.0522, "0.0522"),
+        (0.001, "0.0010"),
+        (1.2e-9, "1.200e-09"),
+        (12_345_678.0, "1.235e+07"),
+        (1234, "1,234"),
+        (float("nan"), ""),
+    ],
+)
+def test_table_numbers_are_readable(value, text):
+    from skillshore._results import fmt_num
+
+    assert fmt_num(value) == text
