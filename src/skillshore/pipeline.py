@@ -489,7 +489,7 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
     import numpy as np
     import polars as pl
 
-    from skillshore.structural import market_sample_from_frames, residualise_wages
+    from skillshore.structural import market_sample_from_frames
     from skillshore.structural.synthetic import (
         WAGE_CONTROLS,
         WAGE_REFERENCE,
@@ -529,14 +529,6 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
         pl.col("industry").is_in(w.join(firms, on="firm_id")["industry"].unique().implode())
     )
     wdf = w.select("firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS).to_pandas()
-    res = residualise_wages(
-        wdf["hourly_wage"].to_numpy(),
-        wdf[list(WAGE_CONTROLS)].to_numpy(),
-        wdf["firm_id"].to_numpy().astype(np.int64) * (n_cells + 1) + wdf["cell"].to_numpy(),
-        reference=np.array(WAGE_REFERENCE),
-        names=list(WAGE_CONTROLS),
-    )
-    wdf["wage_net"] = res.wage
     markets, cols = None, None
     y0 = cfg.study.years[0]
     if year > y0 and frames.get("customs") is not None and frames.get("world_trade") is not None:
@@ -558,7 +550,9 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
         fdf,
         ["x"],
         ["y"],
-        wage_col="wage_net",
+        wage_col="hourly_wage",
+        wage_control_cols=list(WAGE_CONTROLS),
+        wage_reference=list(WAGE_REFERENCE),
         offshored_col="offshored",
         markets=markets,
         shifter_cols=cols,

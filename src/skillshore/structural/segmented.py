@@ -54,6 +54,7 @@ from skillshore.matching import MatchingModel
 from skillshore.structural.bootstrap import BootstrapResult, run_bootstrap
 from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.saliency import Saliency, saliency
+from skillshore.structural.wages import residualise_wages
 
 __all__ = [
     "MarketSample",
@@ -129,6 +130,13 @@ class MarketSample:
     n_worker_types : int, optional
         Size of the worker-type grid for the base measure dx = 1/n (default: the number
         of distinct x in the sample).
+    wage_controls : array (R, k), optional
+        Worker characteristics outside the types; with them ``wage`` is the raw wage and
+        the estimator takes it net of them (:func:`~skillshore.structural.wages.
+        residualise_wages`, within firm x worker type, at ``wage_reference``) in every
+        estimation, so that a bootstrap replicate re-estimates that step too.
+    wage_reference : array (k,), optional
+        The reference characteristics (default 0).
     """
 
     x: np.ndarray
@@ -143,6 +151,8 @@ class MarketSample:
     shifter_names: tuple = ()
     foreign_pool: float | None = None
     n_worker_types: int | None = None
+    wage_controls: np.ndarray | None = None
+    wage_reference: np.ndarray | None = None
     _groups: tuple = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
@@ -180,6 +190,14 @@ class MarketSample:
             if wg.shape != firm.shape:
                 raise DataValidationError("wage: one value per match record (NaN where missing)")
             s(self, "wage", wg)
+        if self.wage_controls is not None:
+            H = np.asarray(self.wage_controls, dtype=np.float64)
+            H = H[:, None] if H.ndim == 1 else H
+            if self.wage is None or H.shape[0] != firm.size:
+                raise DataValidationError("wage_controls: one row per match record, with wages")
+            s(self, "wage_controls", H)
+            ref = np.zeros(H.shape[1]) if self.wage_reference is None else self.wage_reference
+            s(self, "wage_reference", np.asarray(ref, dtype=np.float64).reshape(-1))
         if self.firm_offshored is not None:
             o = np.asarray(self.firm_offshored, dtype=np.float64).reshape(-1)
             if o.shape != (F,) or np.any(~np.isfinite(o)) or np.any(o < 0):
@@ -236,6 +254,8 @@ class MarketSample:
             firm_market=self.firm_market[picks],
             weights=self.weights[idx],
             wage=None if self.wage is None else self.wage[idx],
+            wage_controls=None if self.wage_controls is None else self.wage_controls[idx],
+            wage_reference=self.wage_reference,
             firm_offshored=None if self.firm_offshored is None else self.firm_offshored[picks],
             shifters=self.shifters,
             market_labels=self.market_labels,
@@ -266,6 +286,8 @@ def market_sample_from_frames(
     firm_col: str = "firm_id",
     market_col: str = "market",
     wage_col: str | None = None,
+    wage_control_cols: list[str] | None = None,
+    wage_reference: list[float] | None = None,
     weight_col: str | None = None,
     offshored_col: str | None = None,
     markets: pd.DataFrame | None = None,
@@ -320,6 +342,10 @@ def market_sample_from_frames(
         firm_market=mk_codes,
         weights=None if weight_col is None else workers[weight_col].to_numpy(dtype=np.float64),
         wage=None if wage_col is None else workers[wage_col].to_numpy(dtype=np.float64),
+        wage_controls=None
+        if not wage_control_cols
+        else workers[wage_control_cols].to_numpy(dtype=np.float64),
+        wage_reference=None if wage_reference is None else np.asarray(wage_reference, float),
         firm_offshored=None
         if offshored_col is None
         else firms[offshored_col].to_numpy(dtype=np.float64),
@@ -526,7 +552,7 @@ class _Problem:
         th: np.ndarray,
         state: _State | None = None,
         tol: float = 1e-13,
-        max_sweeps: int = 20_000,
+        max_sweeps: int = 3_000,
     ) -> tuple[_State, dict]:
         """Profiled IPFP: rows R_kc, columns S_kj, foreign pools (module docstring)."""
         self.n_solves += 1
@@ -541,7 +567,7 @@ class _Problem:
         ok = self.rowok
         Sk = self.S.sum(axis=1)
         lo = np.log(Sk / (1 + self.o)) + 1e-9
-        err = np.inf
+        err = err300 = np.inf
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for sweep in range(1, max_sweeps + 1):  # noqa: B007
                 LA = ker.over_firms(b)  # (K, Nx)
@@ -571,6 +597,12 @@ class _Problem:
                 lm0, lms, b, logW = lm0_n, lms_n, b_n, logW_n
                 if err < tol or not np.isfinite(err):
                     break
+                if sweep == 300:
+                    err300 = err
+                elif sweep % 300 == 0 and err > 0.5 * err300:
+                    break  # not contracting: an infeasible trial point
+                elif sweep % 300 == 0:
+                    err300 = err
         if not err < 1e-9:
             raise ConvergenceError(
                 f"market IPFP did not converge: {sweep} sweeps, largest change {err:.2e}"
@@ -688,12 +720,15 @@ def _fit(
     g = P.moments(out)
     J = jacobian if (jacobian is not None and jacobian.shape == (g.size, th.size)) else None
     fresh = False
-    it = 0
+    it = refreshes = 0
     while np.max(np.abs(g)) >= gtol:
         it += 1
-        if it > max_iter:
-            break
+        if it > max_iter or (it > 20 and np.max(np.abs(g)) > 1e-6):
+            break  # converging steps take the gap below 1e-6 well within 20 steps
         if J is None:
+            refreshes += 1
+            if refreshes > 4:
+                break
             J, fresh = _jacobian(P, th, st), True
         step = np.linalg.lstsq(J, -g, rcond=None)[0]
         norm0 = np.linalg.norm(g)
@@ -720,10 +755,16 @@ def _fit(
         J = J + np.outer(dg - J @ dth, dth) / (dth @ dth)  # Broyden's update
         fresh = False
         th, st, out, g = th + dth, st_n, out_n, g_n
+        if np.max(np.abs(th[: P.m * P.n])) > 50 or P.n_solves > 400:
+            raise ConvergenceError(
+                "segmented moment matching diverges (B beyond 50 in standardised units or "
+                "400 solves): the data's cross moments sit at the edge of what the model "
+                "attains (near-perfect sorting in small markets)"
+            )
     gap = float(np.max(np.abs(g)))
     if gap >= gtol:
         raise ConvergenceError(
-            f"segmented moment matching did not converge in {max_iter} steps "
+            f"segmented moment matching did not converge ({it - 1} steps, at most {max_iter}) "
             f"(largest moment gap {gap:.2e}, tol {gtol:.1e})"
         )
     Jf = _jacobian(P, th, st) if final_jacobian else None
@@ -757,6 +798,11 @@ def _levels(
     # employment, enter z only through a firm effect (docs/estimation.md)
     w, wg, zz = s.weights[ok], s.wage[ok], zr[ok]
     fj = s.firm[ok]
+    if s.wage_controls is not None:
+        res = residualise_wages(wg, s.wage_controls[ok], fj * P.Nx + c[ok], s.wage_reference)
+        wg = res.wage
+        info["wage_controls"] = dict(zip(range(res.coef.size), res.coef.tolist(), strict=True))
+        info["wage_sigma"] = res.sigma
     nf = int(fj.max()) + 1
     sw = np.bincount(fj, weights=w, minlength=nf)
     sw = np.where(sw > 0, sw, 1.0)
@@ -818,7 +864,7 @@ class _Settings:
     base_measure: str = "uniform"
     foreign_normalisation: ForeignNorm = "symmetric"
     gtol: float = 1e-10
-    max_iter: int = 100
+    max_iter: int = 40
     worker_shares: tuple | None = None
 
 
@@ -1100,7 +1146,7 @@ def estimate_markets(
     MarketEstimate
     """
     shares = None if worker_shares is None else tuple(np.asarray(worker_shares, float))
-    st = _Settings(lambda_x_share, base_measure, foreign_normalisation, gtol, 100, shares)
+    st = _Settings(lambda_x_share, base_measure, foreign_normalisation, gtol, 40, shares)
     p, Phi, beta, info, fit, P = _point(sample, calibration, st, final_jacobian=bootstrap > 0)
     info["market_labels"] = sample.market_labels
     boot = None

@@ -30,14 +30,12 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import polars as pl
 
 from skillshore.errors import DataValidationError
 from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.segmented import MarketSample, market_sample_from_frames
-from skillshore.structural.wages import residualise_wages
 
 __all__ = [
     "HIGH_ISCO_MAJORS",
@@ -152,18 +150,13 @@ def synthetic_market_sample(
         offshored=pl.col("purchases_abroad") / pl.col("value_added") * pl.col("employment")
     )
     fdf = f.rename({"industry": "market"}).to_pandas()
-    wage_col = None
-    if wages:
-        cells = wdf["firm_id"].to_numpy().astype(np.int64) * (n_cells + 1) + wdf["cell"].to_numpy()
-        res = residualise_wages(
-            wdf["hourly_wage"].to_numpy(),
-            wdf[list(WAGE_CONTROLS)].to_numpy(),
-            cells,
-            reference=np.array(WAGE_REFERENCE),
-            names=list(WAGE_CONTROLS),
+    wage_kw: dict = {}
+    if wages:  # net of schooling, experience and skills inside every estimation
+        wage_kw = dict(
+            wage_col="hourly_wage",
+            wage_control_cols=list(WAGE_CONTROLS),
+            wage_reference=list(WAGE_REFERENCE),
         )
-        wdf["wage_net"] = res.wage
-        wage_col = "wage_net"
     markets = None
     cols = None
     if shifter and year > int(truth["years"][0]):  # no shock yet in the first study year
@@ -184,11 +177,11 @@ def synthetic_market_sample(
         fdf,
         ["x"],
         ["y"],
-        wage_col=wage_col,
         offshored_col="offshored",
         markets=markets,
         shifter_cols=cols,
         n_worker_types=n_cells,
+        **wage_kw,
     )
 
 
