@@ -33,6 +33,18 @@ def _figure(ax_count: int = 1):
     return fig, axes[0]
 
 
+def _style(i: int, n_points: int) -> dict:
+    """Line i's style: colour, line style and marker, so lines stay apart in greyscale print."""
+    return {
+        "color": f"C{i % 10}",
+        "linestyle": ("-", "--", ":", "-.")[i % 4],
+        "marker": "osv^Dx"[i % 6],
+        "markevery": max(1, n_points // 8),
+        "markersize": 4,
+        "lw": 1.4,
+    }
+
+
 def _scenarios(cf: CounterfactualTable, names):
     keep = names or [s.name for s in cf.scenarios if s.name != "baseline"]
     return [s for s in cf.scenarios if s.name in keep]
@@ -43,9 +55,9 @@ def plot_between_firm_wages(cf: CounterfactualTable, scenarios: list[str] | None
     base = cf.equilibria["baseline"]
     order, pct = _rank(base.wage_by_firm(), base.pi.sum(axis=0))
     fig, (ax,) = _figure()
-    for sc in _scenarios(cf, scenarios):
+    for i, sc in enumerate(_scenarios(cf, scenarios)):
         d = cf.equilibria[sc.name].wage_by_firm() - base.wage_by_firm()
-        ax.plot(pct, d[order], label=sc.label)
+        ax.plot(pct, d[order], label=sc.label, **_style(i, len(pct)))
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xlabel("firm type (percentile of baseline E(wage | y))")
     ax.set_ylabel("change in E(wage | y)")
@@ -60,15 +72,16 @@ def plot_firm_matching(cf: CounterfactualTable, scenarios: list[str] | None = No
     base = cf.equilibria["baseline"]
     order, pct = _rank(base.wage_by_firm(), base.pi.sum(axis=0))
     fig, (a1, a2) = _figure(2)
-    for sc in _scenarios(cf, scenarios or ["c_F_zero"]):
+    for i, sc in enumerate(_scenarios(cf, scenarios or ["c_F_zero"])):
         eq = cf.equilibria[sc.name]
         a1.plot(
             pct,
             (eq.offshoring_prob_by_firm() - base.offshoring_prob_by_firm())[order],
             label=sc.label,
+            **_style(i, len(pct)),
         )
         dq = eq.mean_matched_quality_by_firm(k) - base.mean_matched_quality_by_firm(k)
-        a2.plot(pct, dq[order], label=sc.label)
+        a2.plot(pct, dq[order], label=sc.label, **_style(i, len(pct)))
     a1.set_ylabel("change in P(offshore | y)")
     a2.set_ylabel(f"change in E(x{k + 1} | y), domestic hires")
     for a in (a1, a2):
@@ -87,9 +100,9 @@ def plot_unemployment(cf: CounterfactualTable, scenarios: list[str] | None = Non
     order, pct = _rank(base.wage_by_worker(), m.fbar)
     u0 = base.f0 / m.fbar
     fig, (ax,) = _figure()
-    for sc in _scenarios(cf, scenarios):
+    for i, sc in enumerate(_scenarios(cf, scenarios)):
         eq = cf.equilibria[sc.name]
-        ax.plot(pct, (eq.f0 / eq.model.fbar - u0)[order], label=sc.label)
+        ax.plot(pct, (eq.f0 / eq.model.fbar - u0)[order], label=sc.label, **_style(i, len(pct)))
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xlabel("worker type (percentile of baseline E(wage | x))")
     ax.set_ylabel("change in unemployment rate")
