@@ -244,3 +244,14 @@ def test_calibration_hits_seed_targets():
     )
     assert eq.unemployment_rate == pytest.approx(0.0391, rel=1e-3)
     assert eq.offshoring_rate == pytest.approx(0.0155, rel=1e-3)
+
+
+def test_short_study_span_generates_valid_tables(tmp_path):
+    """A three-year study (2004-2006) used to crash drawing firm entry years."""
+    from skillshore.config import load_config
+    from skillshore.pipeline import validate_study
+    from skillshore.synth import generate
+
+    generate(tmp_path, scale="tiny", seed=2, years=(2004, 2006), base_years=(2001, 2003))
+    frames = validate_study(load_config(tmp_path / "study.toml"))
+    assert sorted(frames["workers"]["year"].unique().to_list()) == [2004, 2005, 2006]

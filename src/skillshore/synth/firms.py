@@ -85,8 +85,10 @@ def draw_firms(
     names = list(REGIONS)
     region = np.array(names)[rng.choice(len(names), n, p=np.array(list(REGIONS.values())))]
     y0, y1 = years
-    enter = np.where(rng.random(n) < 0.15, rng.integers(y0 + 1, y1 - 1, n), first_year)
-    leave = np.where(rng.random(n) < 0.12, rng.integers(y0 + 1, y1, n), y1)
+    # entry in (y0, y1 - 1), exit in (y0, y1]; short spans keep the draws valid (the same
+    # draws as before for spans of four years or more)
+    enter = np.where(rng.random(n) < 0.15, rng.integers(y0 + 1, max(y1 - 1, y0 + 2), n), first_year)
+    leave = np.where(rng.random(n) < 0.12, rng.integers(y0 + 1, max(y1, y0 + 2), n), y1)
     leave = np.where(leave <= enter, y1, leave)
     return FirmPopulation(
         firm_id=np.arange(100_001, 100_001 + n, dtype=np.int64),
