@@ -7,10 +7,36 @@ in the order of the inputs, so they do not depend on the number of workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["parallel_map"]
+__all__ = ["dask_client", "parallel_map"]
+
+
+@contextmanager
+def dask_client(
+    n_workers: int = 2, scheduler: str | None = None, *, processes: bool = True
+) -> Iterator[Any]:
+    """A dask.distributed ``Client``: on the scheduler at ``scheduler``, or on an embedded
+    ``LocalCluster`` of ``n_workers`` single-threaded workers (logs silenced, no dashboard)."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def parallel_map(
@@ -57,9 +83,9 @@ def parallel_map(
                 if bar is not None:
                     bar.advance(task)
             return out
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import as_completed
 
-        def collect(client: Client) -> list[Any]:
+        with dask_client(n_workers, scheduler) as client:
             futs = {
                 client.submit(fn, it, key=f"{key}-{i}-{id(items)}", pure=False): i
                 for i, it in enumerate(items)
@@ -70,21 +96,6 @@ def parallel_map(
                 if bar is not None:
                     bar.advance(task)
             return [res[i] for i in range(len(items))]
-
-        if scheduler is not None:
-            with Client(scheduler) as client:
-                return collect(client)
-        with (
-            LocalCluster(
-                n_workers=n_workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=40,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            return collect(client)
     finally:
         if bar is not None:
             bar.stop()

@@ -147,7 +147,9 @@ def run_bootstrap(
     max_fail_share : float
         Raise :class:`SkillshoreError` if more replications than this share fail.
     """
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, as_completed
+
+    from skillshore._parallel import dask_client
 
     if n_boot < 1:
         raise ValueError("n_boot must be >= 1")
@@ -181,23 +183,9 @@ def run_bootstrap(
             if bar is not None:
                 bar.stop()
 
-    if scheduler is not None:
-        with Client(scheduler) as client:
-            workers = len(client.scheduler_info().get("workers", {}))
-            _collect(client)
-    else:
-        with (
-            LocalCluster(
-                n_workers=n_workers,
-                threads_per_worker=1,
-                processes=processes,
-                dashboard_address=None,
-                silence_logs=40,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            workers = n_workers
-            _collect(client)
+    with dask_client(n_workers, scheduler, processes=processes) as client:
+        workers = len(client.scheduler_info().get("workers", {})) if scheduler else n_workers
+        _collect(client)
     failures = {b: r for b, r in results.items() if isinstance(r, str)}
     good = [r for r in results.values() if not isinstance(r, str)]
     if not good or len(failures) > max_fail_share * n_boot:

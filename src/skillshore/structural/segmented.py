@@ -53,6 +53,7 @@ from skillshore.errors import ConvergenceError, DataValidationError, ModelInputE
 from skillshore.matching import MatchingModel
 from skillshore.structural.bootstrap import BootstrapResult, run_bootstrap
 from skillshore.structural.calibration import YearCalibration
+from skillshore.structural.estimation import _SCALARS, _SEED_ROWS, ForeignNorm, _phi_names
 from skillshore.structural.saliency import Saliency, saliency
 from skillshore.structural.wages import residualise_wages
 
@@ -63,37 +64,11 @@ __all__ = [
     "market_sample_from_frames",
 ]
 
-ForeignNorm = Literal["symmetric", "wage_share"] | float
-
-_SCALARS = (
-    "lambda",
-    "lambda_x",
-    "lambda_y",
-    "C",
-    "C_star",
-    "c_F",
-    "nu_x",
-    "nu_y",
-    "nu_x_star",
-    "nu_y_star",
-    "kappa_d",
-    "kappa_f",
+# the seed's scalar parameters and table rows, as the pooled estimator reports them; C* and
+# c_F are here the values at shifter z = 0
+_ROWS = tuple(
+    (k, sym, desc + " (z = 0)" if k in ("C_star", "c_F") else desc) for k, sym, desc in _SEED_ROWS
 )
-_ROWS = (
-    ("lambda", "λ", "variance of idiosyncratic preferences (λx + λy)"),
-    ("C", "C", "constant term in the matched surplus for domestic matches"),
-    ("C_star", "C*", "constant term in the matched surplus for foreign matches (z = 0)"),
-    ("nu_x", "νx", "matching intensity for domestic workers towards domestic firms"),
-    ("nu_y", "νy", "matching intensity for domestic firms towards domestic workers"),
-    ("nu_x_star", "νx*", "matching intensity for foreign workers towards domestic firms"),
-    ("nu_y_star", "νy*", "matching intensity for domestic firms towards foreign workers"),
-    ("c_F", "c_F", "offshoring cost C − C* (z = 0)"),
-    ("lambda_x", "λx", "workers' logit scale (wage equation)"),
-)
-
-
-def _phi_names(m: int, n: int) -> list[str]:
-    return ["Phi"] if m == n == 1 else [f"Phi[{i + 1},{j + 1}]" for i in range(m) for j in range(n)]
 
 
 # ----------------------------------------------------------------------------- data
