@@ -105,12 +105,19 @@ class OffshoringSection:
 
 @dataclass(frozen=True)
 class StructuralSection:
-    """``[structural]``: calibration preset and bootstrap."""
+    """``[structural]``: calibration preset, the workers' type, and bootstrap.
+
+    ``skill`` is the worker attribute x of the matching model (a column of the skills
+    stage: ``cognitive_invariant`` by default, the education-based skill on which a
+    worker was matched; ``cognitive`` adds the training records' updates, which accrue
+    on the job after the match).
+    """
 
     calibration: str = "seed"
     bootstrap: int = 49
     lambda_x_share: float = 0.5
     scheduler: str | None = None
+    skill: str = "cognitive_invariant"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 from skillshore import __version__
 from skillshore._cache import StageCache
 from skillshore.config import StudyConfig, load_config
-from skillshore.errors import SkillshoreError
+from skillshore.errors import ConfigError, SkillshoreError
 from skillshore.report import ReportBuilder, write_json
 from skillshore.tables import load_tables
 from skillshore.tables.describe import describe_tables
@@ -77,6 +77,15 @@ def validate_study(config: StudyConfig | str | Path) -> dict:
     """Load and validate every raw table named by the config (raises DataValidationError)."""
     cfg = config if isinstance(config, StudyConfig) else load_config(config)
     return load_tables(cfg.tables, years=cfg.all_years)
+
+
+def _truth_dir(cfg: StudyConfig) -> Path | None:
+    """The folder of a synthetic economy's ``truth.json``, when the study's workers table
+    has one beside it (``skillshore synth`` output); None for real data."""
+    workers = cfg.tables.get("workers")
+    if workers is None or not (workers.parent / "truth.json").exists():
+        return None
+    return workers.parent
 
 
 def _synth_config(
@@ -180,7 +189,7 @@ def _facts_stage(frames: dict, skills: dict[str, Any], cfg: StudyConfig) -> dict
     return out
 
 
-def _report_skills(rb: ReportBuilder, skills: dict[str, Any], out_dir: Path) -> None:
+def _report_skills(rb: ReportBuilder, skills: dict[str, Any], truth_dir: Path | None) -> None:
     import polars as pl
 
     from skillshore._results import FrameTable
@@ -193,8 +202,8 @@ def _report_skills(rb: ReportBuilder, skills: dict[str, Any], out_dir: Path) -> 
             f"{n_missing} worker-years have no skill vector (their education code matched no rated occupation); they are left out of the facts.",
             note=True,
         )
-    truth = out_dir / "data" / "truth" / "catalog_truth.parquet"
-    if truth.exists():
+    truth = truth_dir / "truth" / "catalog_truth.parquet" if truth_dir else None
+    if truth is not None and truth.exists():
         t = pl.read_parquet(truth).select(
             "code",
             pl.col("onet_soc").alias("true_soc"),
@@ -222,8 +231,8 @@ def _report_skills(rb: ReportBuilder, skills: dict[str, Any], out_dir: Path) -> 
         )
     if "wage_table" in skills:
         rb.table("wage_table", skills["wage_table"], "Skill measures and wages (log hourly wage)")
-        dgp = out_dir / "data" / "truth.json"
-        if dgp.exists():
+        if truth_dir is not None:
+            dgp = truth_dir / "truth.json"
             import json
 
             coef = json.loads(dgp.read_text()).get("dgp", {}).get("wage_coefficients")
@@ -414,7 +423,7 @@ def _exposure_robust(design: Any, high: Any, cfg: StudyConfig, notes: list[str])
     return res
 
 
-def _report_iv(rb: ReportBuilder, iv: dict[str, Any], out_dir: Path) -> None:
+def _report_iv(rb: ReportBuilder, iv: dict[str, Any], truth_dir: Path | None) -> None:
     import json
 
     import pandas as pd
@@ -438,10 +447,11 @@ def _report_iv(rb: ReportBuilder, iv: dict[str, Any], out_dir: Path) -> None:
         rb.table("rotemberg_weights", iv["rotemberg"], "Rotemberg weights of the top products")
     for note in iv.get("notes", []):
         rb.text(note, note=True)
-    truth_path = out_dir / "data" / "truth.json"
     tab = iv.get("tables", {}).get("productivity")
-    if truth_path.exists() and tab is not None:
-        truth = json.loads(truth_path.read_text()).get("effect_cognitive_x100_per_offshoring")
+    if truth_dir is not None and tab is not None:
+        truth = json.loads((truth_dir / "truth.json").read_text()).get(
+            "effect_cognitive_x100_per_offshoring"
+        )
         if truth:
             rows = {}
             # the DGP's target is the effect on education-based (invariant) skill: the
@@ -477,8 +487,8 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
     """Markets of one year for the structural model (docs/estimation.md, "The pipeline").
 
     High-offshorable occupations; a market is a 6-digit industry; worker types are 12
-    quantile cells of measured cognitive skill among the year's high-offshorable
-    workers, x = (cell + 1/2)/12; firm types are the industry's firms with y = the
+    quantile cells of measured skill (``[structural] skill``, default the education-based
+    cognitive skill) among the year's high-offshorable workers, x = (cell + 1/2)/12; firm types are the industry's firms with y = the
     percentile of value added per worker among all firms of the year; offshored workers
     per firm = purchases abroad / value added x employment (the seed's identifying
     assumption); wages net of schooling, experience and skills within (firm, cell),
@@ -489,6 +499,7 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
     import numpy as np
     import polars as pl
 
+    from skillshore.skills import SKILLS
     from skillshore.structural import market_sample_from_frames
     from skillshore.structural.synthetic import (
         WAGE_CONTROLS,
@@ -497,6 +508,12 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
     )
 
     n_cells = 12
+    skill = cfg.structural.skill
+    if skill not in facts["panel"].columns:
+        cols = [c for c in facts["panel"].columns if c.startswith(SKILLS)]
+        raise ConfigError(
+            f"[structural] skill = {skill!r} is not a skill column; use one of {cols}"
+        )
     firms = (
         frames["firms"]
         .filter(pl.col("year") == year)
@@ -512,13 +529,13 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
     w = (
         facts["panel"]
         .filter((pl.col("year") == year) & (pl.col("occ_group") == "high"))
-        .drop_nulls(["cognitive", "manual", "interpersonal", "hourly_wage", "experience"])
+        .drop_nulls([*SKILLS, skill, "hourly_wage", "experience"])
         .filter(pl.col("hourly_wage") > 0)
         .join(firms.select("firm_id"), on="firm_id", how="inner")
     )
     if w.height < 50:
         return None
-    rank = w["cognitive"].rank("ordinal").to_numpy()
+    rank = w[skill].rank("ordinal").to_numpy()
     cell = ((rank - 1) * n_cells // w.height).astype(np.int64)
     w = w.with_columns(
         cell=pl.Series(cell),
@@ -560,6 +577,17 @@ def _structural_sample(facts: dict[str, Any], frames: dict, year: int, cfg: Stud
     )
 
 
+def _structural_files(cfg: StudyConfig) -> tuple[Path, ...]:
+    """Files the structural stage reads besides the raw tables (part of its cache key)."""
+    from skillshore.structural.calibration import calibration_path
+
+    files = [calibration_path(cfg.structural.calibration, cfg.root)]
+    tdir = _truth_dir(cfg)
+    if tdir is not None:
+        files.append(tdir / "truth.json")
+    return tuple(f for f in files if f is not None)
+
+
 def _structural_stage(frames: dict, facts: dict[str, Any], cfg: StudyConfig) -> dict[str, Any]:
     """Estimate the market-segmented model for the first and last study years."""
     from skillshore.structural import EstimationTable, calibration_from_config, estimate_markets
@@ -594,6 +622,14 @@ def _structural_stage(frames: dict, facts: dict[str, Any], cfg: StudyConfig) -> 
     if not ests:
         return out
     out["estimates"] = EstimationTable(ests)
+    tdir = _truth_dir(cfg)
+    if tdir is not None:  # a synthetic economy: its planted parameters beside the estimates
+        from skillshore.structural.synthetic import compare_with_truth
+
+        try:
+            out["truth"] = compare_with_truth(tdir, ests, cfg.structural.lambda_x_share)
+        except SkillshoreError as err:
+            out.setdefault("notes", []).append(f"truth vs estimate not available ({err})")
     return out
 
 
@@ -637,6 +673,16 @@ def _report_structural(rb: ReportBuilder, st: dict[str, Any]) -> None:
     )
     for note in st.get("notes", []):
         rb.text(note, note=True)
+    if "truth" in st:
+        rb.table("structural_truth", st["truth"])
+        rb.text(
+            "Estimate: the study's (measured skill cells and productivity, the study's "
+            "calibration, nu_y* = nu_x*); true types: the same estimator on the generator's "
+            "skill cells and productivity percentiles with the economy's own calibration "
+            "and planted nu_y* - nu_x* (point estimates). C*, c_F and nu_y* depend on that "
+            "normalisation, which the data do not identify (docs/estimation.md).",
+            note=True,
+        )
     cf = st["counterfactuals"]
     rb.table("counterfactuals", cf, "Counterfactuals: wage inequality")
     rb.figure(
@@ -810,6 +856,7 @@ def run_study(
         lambda: _structural_stage(frames, facts, cfg),
         settings=dataclasses.asdict(cfg.structural),
         depends=("facts",),
+        files=_structural_files(cfg),
     )
     cfs = stage(
         "counterfactuals",
@@ -832,10 +879,11 @@ def run_study(
         "Offshoring and Segregation by Skill",
         meta=f"skillshore {__version__} · study '{cfg.study.name}' · years {cfg.study.years[0]}-{cfg.study.years[1]}",
     )
+    truth_dir = _truth_dir(cfg)
     rb.section("1. Data and measurement").table("raw_tables", data_summary, "Raw tables")
-    _report_skills(rb, skills, out_dir)
+    _report_skills(rb, skills, truth_dir)
     _report_facts(rb, facts)
-    _report_iv(rb, iv, out_dir)
+    _report_iv(rb, iv, truth_dir)
     _report_model(rb, illus)
     _report_structural(rb, structural)
     study.report_path = rb.write(out_dir)

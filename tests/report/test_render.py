@@ -139,9 +139,22 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
         "iv_truth",
         "wage_table",
         "wage_truth",
+        "structural_truth",
     ):
         assert (out / "tables" / f"{name}.md").read_text().count("|") > 8, name
         assert (out / "tables" / f"{name}.tex").exists(), name
+    # the structural truth table: the planted parameters of truth.json beside the estimates
+    cmp = study.results["structural"]["truth"]
+    truth = _json.loads((out / "data" / "truth.json").read_text())["parameters_by_year"]
+    frame = cmp.to_frame()
+    for year in (1996, 2006):
+        assert float(frame.loc["Φ", f"{year} truth"]) == pytest.approx(
+            truth[str(year)]["Phi"], abs=0.01
+        )
+        assert float(frame.loc["λ", f"{year} truth"]) == pytest.approx(
+            truth[str(year)]["lambda"], abs=0.01
+        )
+    assert set(cmp.covers().stack().dropna().unique()) <= {True, False}
     first = _json.loads((out / "results.json").read_text())
     assert {"validate", "skills", "facts"} <= set(first["stages_run"])
     study2 = run_study(None, scale="tiny", seed=3, out=out)
@@ -153,7 +166,8 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
 
 
 def test_counterfactual_change_reuses_earlier_stages(tmp_path):
-    """Only the counterfactual stage runs again when only [counterfactuals] changes."""
+    """Only the counterfactual stage runs again when only [counterfactuals] changes; only
+    the structural stage and after when the calibration file changes."""
     import json as _json
 
     from skillshore.pipeline import run_study
@@ -167,6 +181,25 @@ def test_counterfactual_change_reuses_earlier_stages(tmp_path):
     assert "counterfactuals" in res["stages_run"]
     assert {"validate", "skills", "facts", "iv", "structural"} <= set(res["stages_reused"])
     assert not {"validate", "skills", "facts", "iv", "structural"} & set(res["stages_run"])
+
+    # the calibration CSV is part of the structural stage's cache key: editing it reruns
+    # the structural stage (and what follows), not the stages before
+    csv = out / "data" / "calibration.csv"
+    lines = csv.read_text().splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith("w0,w_0,2006,"))
+    lines[i] = lines[i].replace("45.276", "46.0")
+    csv.write_text("\n".join(lines) + "\n")
+    run_study(toml, out=out)
+    res = _json.loads((out / "results.json").read_text())
+    assert {"structural", "counterfactuals"} <= set(res["stages_run"])
+    assert {"validate", "skills", "facts", "iv"} <= set(res["stages_reused"])
+
+    # a worker type that is no skill column is a config error naming it
+    from skillshore.errors import ConfigError
+
+    toml.write_text(toml.read_text().replace("[structural]\n", '[structural]\nskill = "iq"\n'))
+    with pytest.raises(ConfigError, match="iq"):
+        run_study(toml, out=out)
 
 
 @pytest.mark.parametrize(

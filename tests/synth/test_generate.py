@@ -255,3 +255,27 @@ def test_short_study_span_generates_valid_tables(tmp_path):
     generate(tmp_path, scale="tiny", seed=2, years=(2004, 2006), base_years=(2001, 2003))
     frames = validate_study(load_config(tmp_path / "study.toml"))
     assert sorted(frames["workers"]["year"].unique().to_list()) == [2004, 2005, 2006]
+
+
+def test_calibration_file_is_the_economys_own(tiny):
+    """study.toml points [structural] calibration at calibration.csv, whose targets are the
+    population values of the economy (rebuilt equilibria), not the seed's preset."""
+    from skillshore.structural import load_calibration
+    from skillshore.structural.config import calibration_from_config
+    from skillshore.synth.truth import market_equilibria, population_targets
+
+    out, cfg, f, truth, t = tiny
+    assert cfg.structural.calibration == "calibration.csv"
+    cal = calibration_from_config(cfg)
+    assert cal.years == (1996, 2006)
+    seed = load_calibration("seed")
+    for year in (1996, 2006):
+        c = cal.year(year)
+        pop = population_targets(market_equilibria(out, year))
+        assert c.unemployment_rate == pytest.approx(pop["unemployment_rate"], rel=1e-8)
+        assert c.wage_bill_share == pytest.approx(pop["wage_bill_share"], rel=1e-8)
+        assert c.mean_w_star == pytest.approx(pop["mean_w_star"], rel=1e-8)
+        p = truth["parameters_by_year"][str(year)]
+        assert (c.w0, c.w0_star, c.fbar_star) == (p["w0"], p["w0_star"], p["fbar_star"])
+        # an economy of its own: its E(w*) is not the seed's statistic
+        assert c.mean_w_star != pytest.approx(seed.year(year).mean_w_star, rel=0.05)

@@ -195,12 +195,18 @@ def load_calibration(spec: str | Path = "seed", root: str | Path = ".") -> Calib
     """
     if isinstance(spec, str) and spec in _PRESETS:
         return _from_frame(pd.read_csv(_PRESETS[spec]), spec)
-    path = Path(spec)
-    if not path.is_absolute():
-        path = Path(root) / path
+    path = calibration_path(spec, root)
     if not path.exists():
         raise ConfigError(f"calibration file {path} not found (or use the preset 'seed')")
     return _from_frame(pd.read_csv(path), str(spec))
+
+
+def calibration_path(spec: str | Path, root: str | Path = ".") -> Path | None:
+    """The CSV file a calibration spec names (None for a preset)."""
+    if isinstance(spec, str) and spec in _PRESETS:
+        return None
+    path = Path(spec)
+    return path if path.is_absolute() else Path(root) / path
 
 
 def seed_calibration() -> CalibrationTable:

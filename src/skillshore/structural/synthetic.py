@@ -27,18 +27,28 @@ The recovery checks of issue 8 on the synthetic economy (docs/estimation.md,
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import polars as pl
 
+from skillshore._results import TableMixin, fmt_num
 from skillshore.errors import DataValidationError
 from skillshore.structural.calibration import YearCalibration
-from skillshore.structural.segmented import MarketSample, market_sample_from_frames
+from skillshore.structural.segmented import (
+    MarketEstimate,
+    MarketSample,
+    market_sample_from_frames,
+)
 
 __all__ = [
+    "COMPARED",
     "HIGH_ISCO_MAJORS",
+    "TruthComparison",
+    "compare_with_truth",
     "WAGE_CONTROLS",
     "WAGE_REFERENCE",
     "export_supply_shifter",
@@ -186,27 +196,18 @@ def synthetic_market_sample(
 
 
 @lru_cache(maxsize=16)
-def _population(out_dir: str, year: int) -> dict[str, float]:
-    from skillshore.synth.truth import market_equilibria, population_targets
+def _targets(out_dir: str, year: int) -> tuple[tuple[str, float], ...]:
+    from skillshore.synth.truth import calibration_targets
 
-    return population_targets(market_equilibria(out_dir, year))
+    return tuple(calibration_targets(out_dir, year).items())
 
 
 def synthetic_calibration(out_dir: str | Path, year: int) -> YearCalibration:
-    """The synthetic economy's calibration targets of ``year`` (module docstring)."""
-    p = _truth(Path(out_dir))["parameters_by_year"][str(year)]
-    pop = _population(str(Path(out_dir).resolve()), int(year))
-    return YearCalibration(
-        year=int(year),
-        r0=p["r0"],
-        w0=p["w0"],
-        w0_star=p["w0_star"],
-        mean_w_star=pop["mean_w_star"],
-        wage_bill_share=pop["wage_bill_share"],
-        unemployment_rate=pop["unemployment_rate"],
-        fbar_star=p["fbar_star"],
-        offshoring_rate=p["offshoring_rate"],
-    )
+    """The synthetic economy's calibration targets of ``year`` (module docstring;
+    :func:`skillshore.synth.truth.calibration_targets`, also written by the generator
+    as ``calibration.csv``)."""
+    t = dict(_targets(str(Path(out_dir).resolve()), int(year)))
+    return YearCalibration(year=int(year), **t)
 
 
 def synthetic_truth(out_dir: str | Path, year: int) -> dict[str, float]:
@@ -237,3 +238,101 @@ def synthetic_truth(out_dir: str | Path, year: int) -> dict[str, float]:
         "beta[z]": float(t["dgp"]["kappa"]),
         "nu_gap": p["nu_y_star"] - p["nu_x_star"],
     }
+
+
+COMPARED = (
+    ("Phi", "Φ"),
+    ("lambda", "λ"),
+    ("C", "C"),
+    ("C_star", "C* (z = 0)"),
+    ("c_F", "c_F (z = 0)"),
+    ("nu_x", "νx"),
+    ("nu_y", "νy"),
+    ("nu_x_star", "νx*"),
+    ("nu_y_star", "νy*"),
+    ("beta[z]", "β[z]"),
+)
+"""Parameters compared with the truth (name in the estimate, label)."""
+
+
+@dataclass
+class TruthComparison(TableMixin):
+    """The planted structural parameters next to the study's estimates, by year.
+
+    ``estimates``: the study's (measured types, the study's calibration and foreign
+    normalisation); ``recovery``: the same estimator on the generator's types
+    (:func:`synthetic_market_sample`), with the economy's calibration and the planted
+    normalisation (point estimates: the recovery check with intervals is
+    ``benchmarks/structural_mc.py`` and ``tests/structural/test_synthetic_recovery.py``).
+    """
+
+    truth: dict[int, dict[str, float]]
+    estimates: dict[int, MarketEstimate]
+    recovery: dict[int, MarketEstimate]
+    title: str = "Truth vs estimate: structural parameters"
+
+    def _cover(self, year: int, key: str) -> bool | None:
+        num = self.estimates[year].params_frame()
+        tv = self.truth[year].get(key)
+        if key not in num.index or tv is None or "lower" not in num:
+            return None
+        lo, hi = num.loc[key, ["lower", "upper"]]
+        return bool(lo <= tv <= hi) if np.isfinite(lo) and np.isfinite(hi) else None
+
+    def covers(self) -> pd.DataFrame:
+        """True where the study's interval covers the truth (None without an interval)."""
+        return pd.DataFrame(
+            {y: {k: self._cover(y, k) for k, _ in COMPARED} for y in self.estimates}
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        rows: dict[str, dict[str, str]] = {}
+        for key, label in COMPARED:
+            row: dict[str, str] = {}
+            for year, est in self.estimates.items():
+                num = est.params_frame()
+                if key not in num.index:
+                    continue
+                r = num.loc[key]
+                cell = fmt_num(r["estimate"], 2)
+                if "lower" in num and np.isfinite(r["lower"]):
+                    cell += f" ({fmt_num(r['lower'], 2)}, {fmt_num(r['upper'], 2)})"
+                c = self._cover(year, key)
+                row[f"{year} truth"] = fmt_num(self.truth[year].get(key, np.nan), 2)
+                row[f"{year} estimate"] = cell
+                row[f"{year} covers"] = "" if c is None else ("yes" if c else "no")
+                rec = self.recovery[year].params_frame()
+                row[f"{year} true types"] = (
+                    fmt_num(rec.loc[key, "estimate"], 2) if key in rec.index else ""
+                )
+            if row:
+                rows[label] = row
+        return pd.DataFrame.from_dict(rows, orient="index").fillna("")
+
+
+def compare_with_truth(
+    out_dir: str | Path,
+    estimates: dict[int, MarketEstimate],
+    lambda_x_share: float = 0.5,
+) -> TruthComparison:
+    """Compare a study's market estimates with the economy's planted parameters.
+
+    For every estimated year: :func:`synthetic_truth`, and the estimator rerun on the
+    generator's types with the economy's own calibration and the planted foreign
+    normalisation (the row "true types": what the estimator gives when skills and
+    productivity are measured without error).
+    """
+    from skillshore.structural.segmented import estimate_markets
+
+    truth, recovery = {}, {}
+    for year in estimates:
+        tv = synthetic_truth(out_dir, year)
+        truth[year] = tv
+        recovery[year] = estimate_markets(
+            synthetic_market_sample(out_dir, year),
+            synthetic_calibration(out_dir, year),
+            lambda_x_share=lambda_x_share,
+            foreign_normalisation=tv["nu_gap"],
+            year=year,
+        )
+    return TruthComparison(truth=truth, estimates=dict(estimates), recovery=recovery)

@@ -31,7 +31,7 @@ from skillshore.synth.firms import draw_firms, expected_va_per_worker
 from skillshore.synth.markets import DERIV_STEP, solve_year
 from skillshore.synth.params import N_CELLS, SCALES, SynthSettings, calibrated_parameters
 from skillshore.synth.trade import build_trade
-from skillshore.synth.truth import effect_table
+from skillshore.synth.truth import effect_table, write_calibration
 from skillshore.tables.schemas import SCHEMAS
 
 __all__ = ["generate", "SynthResult", "SCALES", "HIGH_GROUP_MAJORS"]
@@ -173,11 +173,14 @@ def generate(
     for name, df in extra.items():
         _write_parquet(df, tdir / f"{name}.parquet")
     write_json(out_dir / "truth.json", truth)
+    # the economy's own calibration targets for the years the structural stage estimates
+    write_calibration(out_dir, (y0, y1))
     write_text(
         out_dir / "study.toml",
         f'[study]\nname = "Synthetic Denmark (scale={scale}, seed={seed})"\n'
         f"years = [{y0}, {y1}]\nbase_years = [{b0}, {b1}]\nseed = {int(seed)}\n\n[tables]\n"
-        + "".join(f'{n} = "{p.name}"\n' for n, p in paths.items()),
+        + "".join(f'{n} = "{p.name}"\n' for n, p in paths.items())
+        + '\n[structural]\ncalibration = "calibration.csv"\n',
     )
     return SynthResult(
         out_dir=out_dir,

@@ -44,8 +44,10 @@ __all__ = [
     "demean_two_way",
     "fe_iv",
     "effect_table",
+    "calibration_targets",
     "market_equilibria",
     "population_targets",
+    "write_calibration",
 ]
 
 
@@ -235,3 +237,67 @@ def population_targets(markets: list[dict]) -> dict[str, float]:
         "wage_bill_share": num["wb"] / num["q"],
         "mean_w_star": num["ws"] / num["fs"] if num["fs"] > 0 else float("nan"),
     }
+
+
+_CALIBRATION_SOURCES = {
+    "r0": ("r_0", "outside option of firms (truth.json)"),
+    "w0": ("w_0", "outside option of domestic workers (truth.json)"),
+    "w0_star": ("w_0^*", "outside option of foreign workers (truth.json)"),
+    "mean_w_star": ("E(w^*)", "mean wage of offshored matches, population equilibria"),
+    "wage_bill_share": ("W/Y", "wage bill over surplus of domestic matches, population equilibria"),
+    "unemployment_rate": ("|f_0|/|fbar|", "unemployment rate, population equilibria"),
+    "fbar_star": ("|fbar^*|", "foreign pool relative to the domestic workforce (truth.json)"),
+    "offshoring_rate": ("|f^*|/|f|", "offshoring rate of the |gbar| normalisation (truth.json)"),
+    "fbar": ("|fbar|", "total mass of domestic workers, normalisation"),
+}
+
+
+def calibration_targets(out_dir, year: int) -> dict[str, float]:
+    """The calibration a study of this synthetic economy would use for ``year``.
+
+    The seed takes its targets from outside statistics (slide "Calibrated Parameters");
+    the synthetic economy's outside statistics are its own population values: the
+    unemployment rate, W/Y and E(w*) of the rebuilt population equilibria
+    (:func:`market_equilibria`, :func:`population_targets`), and the outside options,
+    |fbar*| and the offshoring rate of the |gbar| normalisation recorded in ``truth.json``.
+    Keys are :data:`skillshore.structural.CALIBRATION_KEYS`.
+    """
+    import json
+    from pathlib import Path
+
+    p = json.loads((Path(out_dir) / "truth.json").read_text())["parameters_by_year"][str(year)]
+    pop = population_targets(market_equilibria(out_dir, int(year)))
+    return {
+        "r0": float(p["r0"]),
+        "w0": float(p["w0"]),
+        "w0_star": float(p["w0_star"]),
+        "mean_w_star": float(pop["mean_w_star"]),
+        "wage_bill_share": float(pop["wage_bill_share"]),
+        "unemployment_rate": float(pop["unemployment_rate"]),
+        "fbar_star": float(p["fbar_star"]),
+        "offshoring_rate": float(p["offshoring_rate"]),
+        "fbar": 1.0,
+    }
+
+
+def write_calibration(out_dir, years, name: str = "calibration.csv"):
+    """Write :func:`calibration_targets` of ``years`` as a calibration CSV (the format of
+    ``[structural] calibration``: ``parameter, symbol, year, value, source``).
+
+    Values are rounded to 10 significant digits, so that the file is the same for the
+    same seed (the equilibria's float sums vary in the last bits with thread order).
+    """
+    import csv
+    import io
+    from pathlib import Path
+
+    from skillshore.report.io import write_text
+
+    targets = {int(y): calibration_targets(out_dir, int(y)) for y in years}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["parameter", "symbol", "year", "value", "source"])
+    for key, (symbol, source) in _CALIBRATION_SOURCES.items():
+        for y, t in targets.items():
+            w.writerow([key, symbol, y, f"{t[key]:.10g}", "synthetic economy: " + source])
+    return write_text(Path(out_dir) / name, buf.getvalue())
