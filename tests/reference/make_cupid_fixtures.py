@@ -50,9 +50,25 @@ def global_case(seed: int) -> dict[str, np.ndarray]:
     res = ipfp_heteroskedastic_solver(Phi_c, men, gbar, sig, tau, tol=1e-14, maxiter=100000)
     muxy, mux0, mu0y = res[0].muxy, res[0].mux0, res[0].mu0y
     return dict(
-        x=x, y=y, Phi=Phi, C=C, C_star=C_star, lx=lx, ly=ly, w0=w0, w0s=w0s, r0=r0, nu=nu,
-        fbar=fbar, fbar_s=fbar_s, gbar=gbar, dx=dx, dy=dy,
-        muxy=muxy, mux0=mux0, mu0y=mu0y,
+        x=x,
+        y=y,
+        Phi=Phi,
+        C=C,
+        C_star=C_star,
+        lx=lx,
+        ly=ly,
+        w0=w0,
+        w0s=w0s,
+        r0=r0,
+        nu=nu,
+        fbar=fbar,
+        fbar_s=fbar_s,
+        gbar=gbar,
+        dx=dx,
+        dy=dy,
+        muxy=muxy,
+        mux0=mux0,
+        mu0y=mu0y,
     )
 
 
