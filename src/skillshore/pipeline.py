@@ -744,6 +744,40 @@ def _report_model(rb: ReportBuilder, illus: dict[str, Any]) -> None:
         rb.figure(name, fig, captions[name])
 
 
+def _headline(iv: dict[str, Any], st: dict[str, Any]) -> dict[str, str]:
+    """The study's headline numbers (CLI summary and ``results.json``): the seed's main IV
+    column, Phi and c_F by year, and the c_F = 0 counterfactual."""
+    from skillshore._results import fmt_num
+
+    out: dict[str, str] = {}
+    tab = iv.get("tables", {}).get("offshorability")
+    if tab is not None and len(tab.columns) >= 4:
+        res = tab.columns[3]  # high-offshorable occupations (seed's column 4)
+        lo, hi = res.conf_int().iloc[0].tolist()
+        out["IV high-offshorable (cognitive x 100)"] = (
+            f"{fmt_num(float(res.params.iloc[0]))} (95% CI {fmt_num(lo)}, {fmt_num(hi)}; "
+            f"N = {res.nobs:,})"
+        )
+    if "estimates" in st:
+        for year, est in st["estimates"].estimates.items():
+            num = est.params_frame()
+            for key in ("Phi", "c_F"):
+                if key not in num.index:
+                    continue
+                r = num.loc[key]
+                cell = fmt_num(r["estimate"], 2)
+                if "lower" in num:
+                    cell += f" ({fmt_num(r['lower'], 2)}, {fmt_num(r['upper'], 2)})"
+                out[f"{key} ({year})"] = cell
+    cf = st.get("counterfactuals")
+    if cf is not None and "c_F_zero" in cf.stats.columns:
+        ch = cf.stats["c_F_zero"] - cf.stats["baseline"]
+        out["c_F = 0: change in E(wage|y) 90-10 / unemployment"] = (
+            f"{fmt_num(float(ch['firm_gap']), 3)} / {fmt_num(float(ch['unemployment_rate']), 3)}"
+        )
+    return out
+
+
 def run_study(
     config: StudyConfig | str | Path | None = None,
     *,
@@ -888,9 +922,7 @@ def run_study(
     _report_structural(rb, structural)
     study.report_path = rb.write(out_dir)
     timings["report"] = time.perf_counter() - t
-    study.headline["model: offshoring rate at estimated c_F"] = round(
-        float(illus["path"][0].offshoring_rate), 5
-    )
+    study.headline.update(_headline(iv, structural))
     write_json(
         out_dir / "results.json",
         {
