@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FrameTable", "TableMixin", "stars", "fmt_coef", "fmt_se", "fmt_num"]
+__all__ = ["FrameTable", "TableMixin", "stars", "fmt_coef", "fmt_estimate", "fmt_se", "fmt_num"]
 
 
 def stars(pvalue: float) -> str:
@@ -47,6 +47,16 @@ def fmt_num(x: Any, digits: int = 4) -> str:
     if abs(x) >= 1e7:
         return f"{x:.{max(digits - 1, 1)}e}"
     return f"{x:.{digits}f}"
+
+
+def fmt_estimate(row: Any, digits: int = 2) -> str:
+    """An estimate with its interval, e.g. ``75.55 (70.37, 79.07)`` (the seed's "Estimation
+    Results" layout); ``row`` has ``estimate`` and, optionally, ``lower`` and ``upper``."""
+    cell = fmt_num(row["estimate"], digits)
+    lower = row.get("lower")
+    if lower is not None and math.isfinite(lower):
+        cell += f" ({fmt_num(lower, digits)}, {fmt_num(row['upper'], digits)})"
+    return cell
 
 
 def fmt_coef(coef: float, pvalue: float, digits: int = 4) -> str:

@@ -747,7 +747,7 @@ def _report_model(rb: ReportBuilder, illus: dict[str, Any]) -> None:
 def _headline(iv: dict[str, Any], st: dict[str, Any]) -> dict[str, str]:
     """The study's headline numbers (CLI summary and ``results.json``): the seed's main IV
     column, Phi and c_F by year, and the c_F = 0 counterfactual."""
-    from skillshore._results import fmt_num
+    from skillshore._results import fmt_estimate, fmt_num
 
     out: dict[str, str] = {}
     tab = iv.get("tables", {}).get("offshorability")
@@ -764,11 +764,7 @@ def _headline(iv: dict[str, Any], st: dict[str, Any]) -> dict[str, str]:
             for key in ("Phi", "c_F"):
                 if key not in num.index:
                     continue
-                r = num.loc[key]
-                cell = fmt_num(r["estimate"], 2)
-                if "lower" in num:
-                    cell += f" ({fmt_num(r['lower'], 2)}, {fmt_num(r['upper'], 2)})"
-                out[f"{key} ({year})"] = cell
+                out[f"{key} ({year})"] = fmt_estimate(num.loc[key])
     cf = st.get("counterfactuals")
     if cf is not None and "c_F_zero" in cf.stats.columns:
         ch = cf.stats["c_F_zero"] - cf.stats["baseline"]

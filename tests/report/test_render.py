@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -220,3 +221,13 @@ def test_table_numbers_are_readable(value, text):
     from skillshore._results import fmt_num
 
     assert fmt_num(value) == text
+
+
+def test_estimate_with_interval_is_formatted_as_the_seed():
+    from skillshore._results import fmt_estimate
+
+    assert fmt_estimate(pd.Series({"estimate": 75.55, "lower": 70.37, "upper": 79.07})) == (
+        "75.55 (70.37, 79.07)"
+    )
+    assert fmt_estimate(pd.Series({"estimate": -1.32})) == "-1.32"
+    assert fmt_estimate(pd.Series({"estimate": 2.0, "lower": np.nan, "upper": np.nan})) == "2.00"

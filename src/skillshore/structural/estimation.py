@@ -24,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from skillshore._results import TableMixin, fmt_num
+from skillshore._results import TableMixin, fmt_estimate, fmt_num
 from skillshore.errors import ModelInputError
 from skillshore.matching import Equilibrium, MatchingModel
 from skillshore.structural.bootstrap import BootstrapResult, run_bootstrap
@@ -282,9 +282,7 @@ class StructuralEstimate(TableMixin):
         out = {}
         for key, sym, desc in rows:
             r = num.loc[key]
-            cell = fmt_num(r["estimate"], 2)
-            if "lower" in num and np.isfinite(r["lower"]):
-                cell += f" ({fmt_num(r['lower'], 2)}, {fmt_num(r['upper'], 2)})"
+            cell = fmt_estimate(r)
             out[sym] = {"Parameter": desc, col: cell}
         return pd.DataFrame.from_dict(out, orient="index")
 

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import logsumexp
 
-from skillshore._results import TableMixin, fmt_num
+from skillshore._results import TableMixin, fmt_estimate, fmt_num
 from skillshore.errors import ConvergenceError, DataValidationError, ModelInputError
 from skillshore.matching import MatchingModel
 from skillshore.structural.bootstrap import BootstrapResult, run_bootstrap
@@ -953,9 +953,7 @@ class MarketEstimate(TableMixin):
         out = {}
         for key, sym, desc in rows:
             r = num.loc[key]
-            cell = fmt_num(r["estimate"], 2)
-            if "lower" in num and np.isfinite(r["lower"]):
-                cell += f" ({fmt_num(r['lower'], 2)}, {fmt_num(r['upper'], 2)})"
+            cell = fmt_estimate(r)
             out[sym] = {"Parameter": desc, col: cell}
         return pd.DataFrame.from_dict(out, orient="index")
 

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from skillshore._results import TableMixin, fmt_num
+from skillshore._results import TableMixin, fmt_estimate, fmt_num
 from skillshore.errors import DataValidationError
 from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.segmented import (
@@ -294,9 +294,7 @@ class TruthComparison(TableMixin):
                 if key not in num.index:
                     continue
                 r = num.loc[key]
-                cell = fmt_num(r["estimate"], 2)
-                if "lower" in num and np.isfinite(r["lower"]):
-                    cell += f" ({fmt_num(r['lower'], 2)}, {fmt_num(r['upper'], 2)})"
+                cell = fmt_estimate(r)
                 c = self._cover(year, key)
                 row[f"{year} truth"] = fmt_num(self.truth[year].get(key, np.nan), 2)
                 row[f"{year} estimate"] = cell
