@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +41,7 @@ from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.segmented import (
     MarketEstimate,
     MarketSample,
+    estimate_markets,
     market_sample_from_frames,
 )
 
@@ -271,8 +272,16 @@ class TruthComparison(TableMixin):
     recovery: dict[int, MarketEstimate]
     title: str = "Truth vs estimate: structural parameters"
 
+    @cached_property
+    def _frames(self) -> dict[int, tuple[pd.DataFrame, pd.DataFrame]]:
+        """Per year: the study's and the recovery's parameter frames (computed once)."""
+        return {
+            y: (e.params_frame(), self.recovery[y].params_frame())
+            for y, e in self.estimates.items()
+        }
+
     def _cover(self, year: int, key: str) -> bool | None:
-        num = self.estimates[year].params_frame()
+        num = self._frames[year][0]
         tv = self.truth[year].get(key)
         if key not in num.index or tv is None or "lower" not in num:
             return None
@@ -289,8 +298,8 @@ class TruthComparison(TableMixin):
         rows: dict[str, dict[str, str]] = {}
         for key, label in COMPARED:
             row: dict[str, str] = {}
-            for year, est in self.estimates.items():
-                num = est.params_frame()
+            for year in self.estimates:
+                num, rec = self._frames[year]
                 if key not in num.index:
                     continue
                 r = num.loc[key]
@@ -299,7 +308,6 @@ class TruthComparison(TableMixin):
                 row[f"{year} truth"] = fmt_num(self.truth[year].get(key, np.nan), 2)
                 row[f"{year} estimate"] = cell
                 row[f"{year} covers"] = "" if c is None else ("yes" if c else "no")
-                rec = self.recovery[year].params_frame()
                 row[f"{year} true types"] = (
                     fmt_num(rec.loc[key, "estimate"], 2) if key in rec.index else ""
                 )
@@ -320,8 +328,6 @@ def compare_with_truth(
     normalisation (the row "true types": what the estimator gives when skills and
     productivity are measured without error).
     """
-    from skillshore.structural.segmented import estimate_markets
-
     truth, recovery = {}, {}
     for year in estimates:
         tv = synthetic_truth(out_dir, year)
