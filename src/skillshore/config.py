@@ -24,7 +24,11 @@ Example (every key but ``[tables]`` has a default)::
     continuous_firms = true
     min_employees = 10
 
-Unknown sections or keys are errors (a typo must not silently fall back to a default).
+Unknown sections or keys are errors (a typo must not silently fall back to a default), and
+so are values outside an option's ``Literal`` choices. Every option is read by the stage
+that declares its section (:mod:`skillshore.pipeline`; ``tests/pipeline`` checks that each
+one is read). Paths (tables, ``onet_dir``, ``overrides``, ``calibration``) are relative to
+the config file's folder (:meth:`StudyConfig.path`).
 """
 
 from __future__ import annotations
@@ -35,12 +39,13 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from skillshore.errors import ConfigError
 from skillshore.tables.schemas import TABLE_NAMES
 
 __all__ = [
+    "SECTIONS",
     "StudyConfig",
     "StudySection",
     "SampleSection",
@@ -97,15 +102,21 @@ class OffshoringSection:
     source: str = "CHN"
     home_country: str = "DNK"
     raw_material_hs2: tuple[str, ...] = RAW_MATERIAL_HS2
-    normalise: str = "per_worker"
+    normalise: Literal["per_worker", "value_added", "none"] = "per_worker"
     industry_digits: int = 6
-    cluster: str = "firm_id"
+    cluster: Literal["firm_id", "industry"] = "firm_id"
     high_offshorable_threshold: float = 0.0
 
 
 @dataclass(frozen=True)
 class StructuralSection:
     """``[structural]``: calibration preset, the workers' type, and bootstrap.
+
+    ``scheduler`` runs the bootstrap: ``"threads"`` (default: in this process, so
+    :func:`~skillshore.pipeline.run_study` works from a plain script without an
+    ``if __name__ == "__main__"`` guard), ``"processes"`` (a local cluster of ``workers``
+    worker processes; a script then needs the guard) or the address of a running Dask
+    scheduler. Results do not depend on it (seeded replications, ordered).
 
     ``skill`` is the worker attribute x of the matching model (a column of the skills
     stage: ``cognitive_invariant`` by default, the education-based skill on which a
@@ -116,8 +127,16 @@ class StructuralSection:
     calibration: str = "seed"
     bootstrap: int = 49
     lambda_x_share: float = 0.5
-    scheduler: str | None = None
-    skill: str = "cognitive_invariant"
+    scheduler: str = "threads"
+    workers: int = 2
+    skill: Literal[
+        "cognitive_invariant",
+        "cognitive",
+        "manual_invariant",
+        "manual",
+        "interpersonal_invariant",
+        "interpersonal",
+    ] = "cognitive_invariant"
 
 
 @dataclass(frozen=True)
@@ -129,7 +148,7 @@ class CounterfactualSection:
     c_f_zero: bool = True
 
 
-_SECTIONS: dict[str, type] = {
+SECTIONS: dict[str, type] = {
     "study": StudySection,
     "sample": SampleSection,
     "skills": SkillsSection,
@@ -157,6 +176,11 @@ class StudyConfig:
     root: Path = Path(".")
     source: str = "<dict>"
 
+    def path(self, value: str | Path) -> Path:
+        """A path of the config, resolved against the config file's folder."""
+        p = Path(value)
+        return p if p.is_absolute() else self.root / p
+
     @property
     def all_years(self) -> tuple[int, int]:
         """Year range the raw tables may cover (base years through last study year)."""
@@ -167,7 +191,7 @@ class StudyConfig:
         out: dict[str, Any] = {
             "tables": {k: (str(v) if v else None) for k, v in self.tables.items()}
         }
-        for name in _SECTIONS:
+        for name in SECTIONS:
             out[name] = dataclasses.asdict(getattr(self, name))
         return out
 
@@ -177,10 +201,10 @@ class StudyConfig:
     ) -> StudyConfig:
         """Build and check a config from a parsed TOML mapping."""
         root = Path(root)
-        unknown = sorted(set(raw) - set(_SECTIONS) - {"tables"})
+        unknown = sorted(set(raw) - set(SECTIONS) - {"tables"})
         if unknown:
             raise ConfigError(
-                f"{source}: unknown section(s) {unknown}; known: tables, {', '.join(_SECTIONS)}"
+                f"{source}: unknown section(s) {unknown}; known: tables, {', '.join(SECTIONS)}"
             )
         tables_raw = raw.get("tables")
         if not isinstance(tables_raw, dict):
@@ -203,13 +227,16 @@ class StudyConfig:
             p = Path(v)
             tables[name] = p if p.is_absolute() else (root / p)
         kwargs: dict[str, Any] = {}
-        for name, klass in _SECTIONS.items():
+        for name, klass in SECTIONS.items():
             kwargs[name] = _parse_section(klass, raw.get(name, {}), f"{source}: [{name}]")
         cfg = cls(tables=tables, root=root, source=source, **kwargs)
         y0, y1 = cfg.study.years
         b0, b1 = cfg.study.base_years
         if y0 > y1 or b0 > b1:
             raise ConfigError(f"{source}: [study] years and base_years must be [first, last].")
+        check_scheduler(cfg.structural.scheduler, source)
+        if cfg.structural.workers < 1:
+            raise ConfigError(f"{source}: [structural] workers must be >= 1.")
         if b1 >= y0:
             raise ConfigError(
                 f"{source}: [study] base_years {cfg.study.base_years} must precede years {cfg.study.years}."
@@ -217,9 +244,24 @@ class StudyConfig:
         return cfg
 
 
+def check_scheduler(value: str, source: str = "<dict>") -> str:
+    """``[structural] scheduler``: ``"threads"``, ``"processes"`` or a scheduler address."""
+    if value not in ("threads", "processes") and "://" not in value:
+        raise ConfigError(
+            f"{source}: [structural] scheduler = {value!r}: use 'threads', 'processes' "
+            "or a Dask scheduler address such as 'tcp://host:8786'."
+        )
+    return value
+
+
 def _coerce(value: Any, typ: Any, where: str) -> Any:
     origin = typing.get_origin(typ)
     args = typing.get_args(typ)
+    if origin is Literal:
+        if isinstance(value, bool) or value not in args:
+            choices = ", ".join(repr(a) for a in args)
+            raise ConfigError(f"{where}: {value!r} is not one of {choices}")
+        return value
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return None

@@ -77,16 +77,13 @@ def iv_replication(
     from skillshore._compat import import_pyfixest
     from skillshore.config import load_config
     from skillshore.offshoring import iv_regression, shock_level_regression
-    from skillshore.pipeline import (
-        _facts_stage,
-        _firm_panel,
-        _shift_share_design,
-        _skills_stage,
-        validate_study,
-    )
+    from skillshore.facts.stage import facts_stage
+    from skillshore.offshoring.stage import firm_panel, shift_share_design
     from skillshore.skills import worker_skills
+    from skillshore.skills.stage import SkillsResult, skills_stage
     from skillshore.synth import generate
     from skillshore.synth.params import SynthSettings
+    from skillshore.tables.stage import validate_stage
 
     if skills not in ("text", "truth"):
         raise ModelInputError(f"skills must be 'text' or 'truth', got {skills!r}")
@@ -96,21 +93,21 @@ def iv_replication(
         generate(d, scale=scale, seed=seed, settings=SynthSettings(**(settings or {})))
         truth = json.loads((d / "truth.json").read_text())["effect_cognitive_x100_per_offshoring"]
         cfg = load_config(d / "study.toml")
-        frames = validate_study(cfg)
+        tables = validate_stage(cfg)
         if skills == "text":
-            sk = _skills_stage(frames, cfg)
+            sk = skills_stage(cfg, tables)
         else:
             codes = pl.read_parquet(d / "truth" / "catalog_truth.parquet").select(
                 "code", "cognitive", "manual", "interpersonal"
             )
-            sk = {"workers": worker_skills(frames["workers"], codes)}
-        facts = _facts_stage(frames, sk, cfg)
+            sk = SkillsResult(None, codes, worker_skills(tables["workers"], codes))
+        facts = facts_stage(cfg, tables, sk)
         high = (
-            _firm_panel(frames, facts, cfg)
+            firm_panel(tables, facts, cfg)
             .data.filter(pl.col("occ_group") == "high")
             .drop_nulls([outcome, "off_china", "iv_china"])
         )
-        design = _shift_share_design(frames, high.select("industry", "year"), cfg)
+        design = shift_share_design(tables, high.select("industry", "year"), cfg)
         data = high.to_pandas()
         iv = iv_regression(data, outcome, "off_china", "iv_china", fe=FE, cluster="firm_id")
         ar = iv.ar_conf_set(level)

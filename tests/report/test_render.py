@@ -145,7 +145,7 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
         assert (out / "tables" / f"{name}.md").read_text().count("|") > 8, name
         assert (out / "tables" / f"{name}.tex").exists(), name
     # the structural truth table: the planted parameters of truth.json beside the estimates
-    cmp = study.results["structural"]["truth"]
+    cmp = study.results["truth"].structural
     truth = _json.loads((out / "data" / "truth.json").read_text())["parameters_by_year"]
     frame = cmp.to_frame()
     for year in (1996, 2006):
@@ -158,12 +158,17 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
     assert set(cmp.covers().stack().dropna().unique()) <= {True, False}
     first = _json.loads((out / "results.json").read_text())
     assert {"validate", "skills", "facts"} <= set(first["stages_run"])
-    study2 = run_study(None, scale="tiny", seed=3, out=out)
+    lines: list[str] = []
+    study2 = run_study(None, scale="tiny", seed=3, out=out, progress=lines.append)
     second = _json.loads((out / "results.json").read_text())
+    # the rerun reuses the synthetic economy and every stage, and says so
+    assert second["stages_run"] == []
     assert (
-        second["stages_run"] == [] and "synth" not in study2.timings or study2.timings["synth"] < 5
+        set(second["stages_reused"]) == set(first["stages_run"]) == set(study2.results) - {"tables"}
     )
-    assert {"validate", "skills", "facts"} <= set(second["stages_reused"])
+    assert any(line.startswith("reusing the tiny synthetic economy") for line in lines)
+    assert any(line.startswith("reused from the cache: validate") for line in lines)
+    assert second["headline"] == first["headline"]
 
 
 def test_counterfactual_change_reuses_earlier_stages(tmp_path):

@@ -1,0 +1,18 @@
+"""The report's sections, one module per stage of the study (each renders a stage's result
+into a :class:`~skillshore.report.ReportBuilder`), and the headline numbers."""
+
+from skillshore.report.sections.data import render_data
+from skillshore.report.sections.facts import render_facts
+from skillshore.report.sections.headline import headline
+from skillshore.report.sections.model import render_model
+from skillshore.report.sections.offshoring import render_offshoring
+from skillshore.report.sections.structural import render_structural
+
+__all__ = [
+    "headline",
+    "render_data",
+    "render_facts",
+    "render_model",
+    "render_offshoring",
+    "render_structural",
+]

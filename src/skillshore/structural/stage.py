@@ -1,0 +1,227 @@
+"""The structural stages (seed slides "Estimation", "Estimation Results" and
+"Counterfactuals"): the market sample of each study year, the market-segmented model's
+estimates, and the counterfactuals on the last estimated year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from skillshore.config import StudyConfig
+from skillshore.errors import ConfigError, SkillshoreError
+from skillshore.facts.stage import FactsResult
+from skillshore.structural.calibration import CalibrationTable, calibration_path
+from skillshore.structural.counterfactuals import CounterfactualTable, Decomposition
+from skillshore.structural.estimation import EstimationTable
+from skillshore.structural.segmented import MarketSample
+from skillshore.tables.stage import RawTables
+
+__all__ = [
+    "StructuralResult",
+    "CounterfactualResult",
+    "structural_stage",
+    "counterfactual_stage",
+    "structural_sample",
+    "market_shifter",
+    "dask_options",
+]
+
+N_CELLS = 12  # quantile cells of measured skill (docs/estimation.md, "The pipeline")
+
+
+@dataclass(frozen=True)
+class StructuralResult:
+    """The calibration, the years asked for, the estimates (None if none could be made)."""
+
+    calibration: CalibrationTable
+    years: tuple[int, ...]
+    estimates: EstimationTable | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CounterfactualResult:
+    """The seed's counterfactuals and the first-to-last-year decomposition."""
+
+    counterfactuals: CounterfactualTable | None = None
+    decomposition: Decomposition | None = None
+    decomposition_note: str | None = None
+
+
+def structural_files(cfg: StudyConfig) -> list[Path]:
+    """The calibration CSV (none for a preset)."""
+    path = calibration_path(cfg.structural.calibration, cfg.root)
+    return [path] if path is not None else []
+
+
+def dask_options(cfg: StudyConfig) -> dict[str, Any]:
+    """``[structural] scheduler`` and ``workers`` as bootstrap arguments: threads in this
+    process (default; no ``__main__`` guard needed), local worker processes, or an address."""
+    s = cfg.structural
+    if s.scheduler == "threads":
+        return {"n_workers": 1, "processes": False, "scheduler": None}
+    if s.scheduler == "processes":
+        return {"n_workers": s.workers, "processes": True, "scheduler": None}
+    return {"n_workers": s.workers, "processes": True, "scheduler": s.scheduler}
+
+
+def market_shifter(validate: RawTables, cfg: StudyConfig, year: int) -> pl.DataFrame:
+    """z_kt: growth of the source's export supply in industry k's export products.
+
+    I_kt = sum_h e_hk0 WES_ht, e_hk0 the industry's base-year export shares of non-raw
+    products (``[offshoring] raw_material_hs2``), WES the source's (``[offshoring]
+    source``) exports to the world but the home country (``home_country``);
+    g_kt = I_kt / I_k,t0 - 1 with t0 the first study year, demeaned over industries.
+    Returns ``industry, z``.
+    """
+    from skillshore.offshoring import exposure_shares, shift_share, world_export_supply
+    from skillshore.panel import main_industry
+
+    o, y0 = cfg.offshoring, cfg.study.years[0]
+    inds = main_industry(validate["firms"], (y0, year))
+    shares = exposure_shares(
+        validate["customs"], inds, cfg.study.base_years, flow="export",
+        raw_material_hs2=o.raw_material_hs2,
+    )  # fmt: skip
+    wes = world_export_supply(validate["world_trade"], countries=o.source, home=o.home_country)
+    inst = shift_share(shares, wes, "wes")
+    a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
+    b = inst.filter(pl.col("year") == y0).select("industry", pl.col("instrument").alias("i0"))
+    g = a.join(b, on="industry").with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
+    return g.select("industry", z=pl.col("g") - pl.col("g").mean()).sort("industry")
+
+
+def structural_sample(
+    validate: RawTables, facts: FactsResult, year: int, cfg: StudyConfig
+) -> MarketSample | None:
+    """Markets of one year for the structural model (docs/estimation.md, "The pipeline").
+
+    High-offshorable occupations; a market is a 6-digit industry; worker types are 12
+    quantile cells of measured skill (``[structural] skill``) among the year's
+    high-offshorable workers, x = (cell + 1/2)/12; firm types are the industry's firms
+    with y = the percentile of value added per worker among all firms of the year;
+    offshored workers per firm = purchases abroad / value added x employment (the seed's
+    identifying assumption); wages net of schooling, experience and skills within (firm,
+    cell), at the reference worker (12 years, no experience, skills 1/2); the shifter
+    (after the first study year) is :func:`market_shifter`. None when fewer than 50
+    workers remain.
+    """
+    from skillshore.skills import SKILLS
+    from skillshore.structural import market_sample_from_frames
+    from skillshore.structural.synthetic import WAGE_CONTROLS, WAGE_REFERENCE
+
+    skill = cfg.structural.skill
+    if skill not in facts.panel.columns:
+        cols = [c for c in facts.panel.columns if c.startswith(SKILLS)]
+        raise ConfigError(
+            f"[structural] skill = {skill!r} is not a skill column; use one of {cols}"
+        )
+    firms = (
+        validate["firms"]
+        .filter(pl.col("year") == year)
+        .with_columns(vapw=pl.col("value_added") / pl.col("employment").clip(1))
+        .with_columns(
+            y=(pl.col("vapw").rank("ordinal") - 0.5) / pl.len(),
+            offshored=pl.col("purchases_abroad").fill_null(0.0).clip(0.0)
+            / pl.col("value_added").clip(1e-9)
+            * pl.col("employment"),
+        )
+        .filter(pl.col("value_added") > 0)
+    )
+    w = (
+        facts.panel.filter((pl.col("year") == year) & (pl.col("occ_group") == "high"))
+        .drop_nulls([*SKILLS, skill, "hourly_wage", "experience"])
+        .filter(pl.col("hourly_wage") > 0)
+        .join(firms.select("firm_id"), on="firm_id", how="inner")
+    )
+    if w.height < 50:
+        return None
+    rank = w[skill].rank("ordinal").to_numpy()
+    cell = ((rank - 1) * N_CELLS // w.height).astype(np.int64)
+    w = w.with_columns(
+        cell=pl.Series(cell),
+        x=pl.Series((cell + 0.5) / N_CELLS),
+        experience2=pl.col("experience") ** 2,
+    )
+    keep = firms.filter(
+        pl.col("industry").is_in(w.join(firms, on="firm_id")["industry"].unique().implode())
+    )
+    wdf = w.select("firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS).to_pandas()
+    markets, cols = None, None
+    if year > cfg.study.years[0] and validate.get("customs") is not None:
+        z = market_shifter(validate, cfg, year)
+        if z.height and float(z["z"].std() or 0.0) > 0:
+            markets, cols = z.rename({"industry": "market"}).to_pandas(), ["z"]
+            keep = keep.filter(pl.col("industry").is_in(z["industry"].implode()))
+            wdf = wdf[wdf["firm_id"].isin(keep["firm_id"].to_list())]
+    fdf = keep.select("firm_id", pl.col("industry").alias("market"), "y", "offshored").to_pandas()
+    return market_sample_from_frames(
+        wdf,
+        fdf,
+        ["x"],
+        ["y"],
+        wage_col="hourly_wage",
+        wage_control_cols=list(WAGE_CONTROLS),
+        wage_reference=list(WAGE_REFERENCE),
+        offshored_col="offshored",
+        markets=markets,
+        shifter_cols=cols,
+        n_worker_types=N_CELLS,
+    )
+
+
+def structural_stage(cfg: StudyConfig, validate: RawTables, facts: FactsResult) -> StructuralResult:
+    """Estimate the market-segmented model for the first and last study years."""
+    from skillshore.structural import calibration_from_config, estimate_markets
+
+    cal = calibration_from_config(cfg)
+    years = tuple(y for y in cfg.study.years if y in cal.years)
+    if facts.panel.height == 0 or not years:
+        return StructuralResult(cal, years)
+    notes: list[str] = []
+    ests = {}
+    kw = dict(
+        lambda_x_share=cfg.structural.lambda_x_share, seed=cfg.study.seed, **dask_options(cfg)
+    )
+    for year in dict.fromkeys(years):
+        sample = structural_sample(validate, facts, year, cfg)
+        if sample is None:
+            notes.append(f"{year}: fewer than 50 high-offshorable workers with skills and wages")
+            continue
+        try:
+            ests[year] = estimate_markets(
+                sample, cal.year(year), bootstrap=cfg.structural.bootstrap, year=year, **kw
+            )
+        except SkillshoreError as err:  # the point estimate stands; say why intervals are missing
+            notes.append(f"{year}: bootstrap intervals not available ({err})")
+            try:
+                ests[year] = estimate_markets(sample, cal.year(year), bootstrap=0, year=year, **kw)
+            except SkillshoreError as err2:
+                notes.append(f"{year}: not estimated ({err2})")
+    table = EstimationTable(ests) if ests else None
+    return StructuralResult(cal, years, table, tuple(notes))
+
+
+def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> CounterfactualResult:
+    """The seed's counterfactuals (``[counterfactuals]``) on the last estimated year and the
+    first -> last year decomposition (globalization vs structural change)."""
+    from skillshore.structural import counterfactuals, decompose_change, scenarios_from_config
+
+    if structural.estimates is None:
+        return CounterfactualResult()
+    ests = structural.estimates.estimates
+    last = ests[max(ests)]
+    cf = counterfactuals(last.model(), scenarios_from_config(cfg))
+    if len(ests) < 2:
+        return CounterfactualResult(cf)
+    try:
+        dec = decompose_change(
+            ests[min(ests)].model(), last.model(), labels=tuple(str(y) for y in sorted(ests))
+        )
+    except ValueError as err:  # different type supports
+        return CounterfactualResult(cf, decomposition_note=str(err))
+    return CounterfactualResult(cf, dec)
