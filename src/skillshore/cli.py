@@ -49,7 +49,11 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="Dask scheduler address for the bootstrap (default: a local cluster)."),
+        typer.Option(
+            help="Bootstrap scheduler: 'threads' (in this process), 'processes' (a local "
+            "cluster of [structural] workers) or a Dask scheduler address (default: the "
+            "config's [structural] scheduler, 'threads')."
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Recompute every stage (ignore the cache).")

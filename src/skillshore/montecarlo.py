@@ -76,8 +76,8 @@ def iv_replication(
 
     from skillshore._compat import import_pyfixest
     from skillshore.config import load_config
-    from skillshore.offshoring import iv_regression, shock_level_regression
     from skillshore.facts.stage import facts_stage
+    from skillshore.offshoring import iv_regression, shock_level_regression
     from skillshore.offshoring.stage import firm_panel, shift_share_design
     from skillshore.skills import worker_skills
     from skillshore.skills.stage import SkillsResult, skills_stage
@@ -227,7 +227,7 @@ def iv_montecarlo(
     skills: Literal["text", "truth"] = "text",
     outcome: str = "avg_cognitive_inv",
     level: float = 0.95,
-    n_workers: int = 2,
+    n_workers: int = 1,
     scheduler: str | None = None,
     progress: bool = False,
 ) -> IVMonteCarlo:
@@ -249,7 +249,10 @@ def iv_montecarlo(
     level : float
         Confidence level of every interval.
     n_workers, scheduler, progress
-        Parallel execution (:func:`skillshore._parallel.parallel_map`).
+        Parallel execution (:func:`skillshore._parallel.parallel_map`). The default, one
+        worker, runs the replications in this process (safe in a plain script or a
+        notebook); ``n_workers > 1`` starts worker processes, which a script must guard
+        with ``if __name__ == "__main__":`` (the CLI does).
 
     Returns
     -------

@@ -45,7 +45,9 @@ def test_rerun_reuses_cached_stages(tiny_study, tmp_path):
         runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out)]).exit_code == 0
     )
     second = json.loads((out / "results.json").read_text())
-    assert "validate" in second["stages_reused"] and "validate" not in second["stages_run"]
+    assert second["stages_run"] == [] and "validate" in second["stages_reused"]
+    res = runner.invoke(app, ["run", "--config", str(tiny_study), "--out", str(out)])
+    assert "reused from the cache: validate, skills, facts" in " ".join(res.output.split())
     # a changed input file invalidates the stage
     import polars as pl
 
@@ -94,3 +96,12 @@ def test_top_level_api_mirrors_the_cli():
     assert skillshore.iv_montecarlo is skillshore.montecarlo.iv_montecarlo
     with pytest.raises(AttributeError):
         skillshore.no_such_thing  # noqa: B018
+
+
+def test_bad_scheduler_is_one_readable_error(tiny_study, tmp_path):
+    res = runner.invoke(
+        app, ["run", "--config", str(tiny_study), "--out", str(tmp_path / "o"), "--scheduler", "x"]
+    )
+    assert res.exit_code == 1
+    assert "scheduler" in res.output and "'threads', 'processes'" in res.output
+    assert "Traceback" not in res.output

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from skillshore.errors import ModelInputError
 from skillshore.montecarlo import iv_montecarlo
 
+pytestmark = pytest.mark.slow  # 50 tiny economies: several minutes on 2 cores
+
 N_SEEDS = 50
+
+
+def _band(level: float, n: int = N_SEEDS, k: float = 3.0) -> tuple[float, float]:
+    """Nominal coverage +- k binomial standard errors sqrt(p (1 - p) / n) over n draws."""
+    se = np.sqrt(level * (1 - level) / n)
+    return level - k * se, level + k * se
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +43,19 @@ def test_fifty_replications_with_their_own_truth(mc):
 
 
 def test_iv_coverage_is_nominal(mc):
-    cov = mc.coverage("iv")
-    assert 0.88 <= cov <= 0.99, mc.summary()
-    assert 0.85 <= mc.coverage("ar") <= 1.0, mc.summary()
-    assert 0.85 <= mc.coverage("bhj") <= 1.0, mc.summary()
+    # 95% intervals: nominal within 3 binomial SEs (SE = 0.031 at n = 50) from below; from
+    # above the band passes 1.0, so over-coverage is tested at 80% where it can fail
+    lo95, _ = _band(0.95)
+    for m in ("iv", "ar", "bhj"):
+        assert mc.coverage(m) >= lo95, mc.summary()
+    # 80% Wald intervals from each draw's estimate and SE: band 0.80 +- 3 x 0.057, i.e.
+    # [0.63, 0.97]; intervals that were too wide (say, all 50 covering) fail here
+    lo80, hi80 = _band(0.80)
+    z = stats.norm.ppf(0.90)
+    d = mc.draws
+    for m in ("iv", "bhj"):
+        cov80 = float((abs(d[m] - d["truth"]) <= z * d[f"{m}_se"]).mean())
+        assert lo80 <= cov80 <= hi80, (m, cov80, mc.summary())
     # the IV is centred on the truth: median error well inside the typical CI half-width
     err = (mc.draws["iv"] - mc.draws["truth"]).median()
     assert abs(err) < 0.25 * (mc.draws["iv_hi"] - mc.draws["iv_lo"]).median()

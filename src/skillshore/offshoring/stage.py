@@ -43,8 +43,8 @@ def source_options(fn: Callable[..., Any], cfg: StudyConfig) -> dict[str, Any]:
     it takes them; a non-default value ``fn`` cannot honour is a :class:`ConfigError`."""
     params = inspect.signature(fn).parameters
     out: dict[str, Any] = {}
-    for key in ("source", "industry_digits"):
-        value = getattr(cfg.offshoring, key)
+    o = cfg.offshoring
+    for key, value in (("source", o.source), ("industry_digits", o.industry_digits)):
         if key in params:
             out[key] = value
         elif value != getattr(OffshoringSection, key):
