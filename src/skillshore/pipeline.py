@@ -20,6 +20,7 @@ from typing import Any
 
 from skillshore import __version__
 from skillshore._cache import Stage, StageCache
+from skillshore._source import source_digest
 from skillshore.config import StudyConfig, check_scheduler, load_config
 from skillshore.facts.stage import facts_stage
 from skillshore.matching.stage import illustration_stage
@@ -95,10 +96,8 @@ class Study:
 
     def summary(self) -> str:
         lines = [f"skillshore study '{self.config.study.name}' -> {self.out_dir}"]
-        for k, v in self.headline.items():
-            lines.append(f"  {k}: {v}")
-        for k, t in self.timings.items():
-            lines.append(f"  stage {k}: {t:.1f} s")
+        lines += [f"  {k}: {v}" for k, v in self.headline.items()]
+        lines += [f"  stage {k}: {t:.1f} s" for k, t in self.timings.items()]
         if self.cache is not None and self.cache.reused:
             lines.append(f"  reused from the cache: {', '.join(self.cache.reused)}")
         if self.report_path:
@@ -115,14 +114,15 @@ def validate_study(config: StudyConfig | str | Path) -> dict:
 def _synth_config(
     out: Path, scale: str, seed: int, progress: Callable[[str], None], force: bool = False
 ) -> StudyConfig:
-    """Write (or reuse) the synthetic economy under ``out/data`` and return its config."""
+    """Write (or reuse: same scale, seed and generator source) the synthetic economy under
+    ``out/data`` and return its config."""
     import json
 
     from skillshore.synth import generate
 
     data_dir = out / "data"
     stamp = data_dir / ".synth.json"
-    want = {"scale": scale, "seed": seed, "version": __version__}
+    want = {"scale": scale, "seed": seed, "source": source_digest(["skillshore.synth"])}
     toml = data_dir / "study.toml"
     if not force and toml.exists() and stamp.exists() and json.loads(stamp.read_text()) == want:
         cfg = load_config(toml)
@@ -187,7 +187,7 @@ def run_study(
         (default: the config's ``[structural] scheduler``).
     on_stage : callable, optional
         Called as ``on_stage(name, "start")`` and ``on_stage(name, "end")`` around each
-        cached stage (``benchmarks/study.py`` uses it for time and memory per stage).
+        stage (``benchmarks/study.py``: time and memory per stage).
 
     Returns
     -------
@@ -224,10 +224,9 @@ def run_study(
     if cache.reused:
         say(f"reused from the cache: {', '.join(cache.reused)}")
     r = study.results
-    data_summary = r["validate"].description
-    study.results["tables"] = data_summary
-    study.headline["worker-years"] = data_summary.rows.get("workers", 0)
-    study.headline["firm-years"] = data_summary.rows.get("firms", 0)
+    r["tables"] = data = r["validate"].description
+    study.headline["worker-years"] = data.rows.get("workers", 0)
+    study.headline["firm-years"] = data.rows.get("firms", 0)
     if r["skills"].matches is not None:
         study.headline["title match coverage"] = round(r["skills"].matches.coverage, 4)
     t = time.perf_counter()

@@ -120,9 +120,12 @@ def structural_sample(
         raise ConfigError(
             f"[structural] skill = {skill!r} is not a skill column; use one of {cols}"
         )
+    # rows in a fixed order before any rank (ties) or sum: joins do not keep order, and
+    # the results must not depend on the thread count (bit-identical reruns)
     firms = (
         validate["firms"]
         .filter(pl.col("year") == year)
+        .sort("firm_id")
         .with_columns(vapw=pl.col("value_added") / pl.col("employment").clip(1))
         .with_columns(
             y=(pl.col("vapw").rank("ordinal") - 0.5) / pl.len(),
@@ -137,6 +140,7 @@ def structural_sample(
         .drop_nulls([*SKILLS, skill, "hourly_wage", "experience"])
         .filter(pl.col("hourly_wage") > 0)
         .join(firms.select("firm_id"), on="firm_id", how="inner")
+        .sort("person_id", "firm_id")
     )
     if w.height < 50:
         return None
@@ -147,9 +151,7 @@ def structural_sample(
         x=pl.Series((cell + 0.5) / N_CELLS),
         experience2=pl.col("experience") ** 2,
     )
-    keep = firms.filter(
-        pl.col("industry").is_in(w.join(firms, on="firm_id")["industry"].unique().implode())
-    )
+    keep = firms.filter(pl.col("industry").is_in(firms.join(w, on="firm_id")["industry"].implode()))
     wdf = w.select("firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS).to_pandas()
     markets, cols = None, None
     if year > cfg.study.years[0] and validate.get("customs") is not None:
