@@ -19,6 +19,7 @@ from skillshore.offshoring.iv import (
     WaldStatistic,
     iv_regression,
 )
+from skillshore.offshoring.linear import LinearResult, OLSResult, ols
 from skillshore.offshoring.measures import (
     FIRM_PANEL_COLUMNS,
     FirmPanel,
@@ -50,6 +51,9 @@ __all__ = [
     "FirstStage",
     "IVResult",
     "IVTable",
+    "LinearResult",
+    "OLSResult",
+    "ols",
     "RotembergWeights",
     "ShiftShareDesign",
     "ShockDiagnostics",
