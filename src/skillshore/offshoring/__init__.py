@@ -30,16 +30,15 @@ from skillshore.offshoring.measures import (
     world_export_supply,
     world_import_demand,
 )
+from skillshore.offshoring.rotemberg import RotembergWeights, rotemberg_weights
 from skillshore.offshoring.shiftshare import (
-    RotembergWeights,
     ShiftShareDesign,
     ShockDiagnostics,
-    ShockLevelResult,
     bartik,
-    rotemberg_weights,
     shock_diagnostics,
-    shock_level_regression,
+    shock_growth,
 )
+from skillshore.offshoring.shocklevel import ShockLevelResult, shock_level_regression
 from skillshore.offshoring.tables import SEED_TABLES, ColumnSpec, IVTable, run_columns, seed_table
 
 __all__ = [
@@ -69,6 +68,7 @@ __all__ = [
     "seed_table",
     "shift_share",
     "shock_diagnostics",
+    "shock_growth",
     "shock_level_regression",
     "world_export_supply",
     "world_import_demand",
