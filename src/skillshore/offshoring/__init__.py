@@ -12,6 +12,7 @@ Exercises", appendix "Validity of Instruments" and "Robustness Checks").
   confidence set; tables in the seed's layout (:mod:`skillshore.offshoring.tables`).
 """
 
+from skillshore.offshoring.akm import AKMResult, akm, akm_regression
 from skillshore.offshoring.iv import (
     ConfidenceSet,
     FirstStage,
@@ -50,6 +51,9 @@ __all__ = [
     "FirstStage",
     "IVResult",
     "IVTable",
+    "AKMResult",
+    "akm",
+    "akm_regression",
     "LinearResult",
     "OLSResult",
     "ols",
