@@ -41,6 +41,7 @@ from skillshore.offshoring.shiftshare import (
 )
 from skillshore.offshoring.shocklevel import ShockLevelResult, shock_level_regression
 from skillshore.offshoring.tables import SEED_TABLES, ColumnSpec, IVTable, run_columns, seed_table
+from skillshore.offshoring.variance_iv import variance_table
 
 __all__ = [
     "FIRM_PANEL_COLUMNS",
@@ -54,6 +55,7 @@ __all__ = [
     "AKMResult",
     "akm",
     "akm_regression",
+    "variance_table",
     "LinearResult",
     "OLSResult",
     "ols",

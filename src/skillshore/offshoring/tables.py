@@ -239,6 +239,17 @@ def run_columns(
     return out
 
 
+def column_spans(specs: Sequence[ColumnSpec]) -> list[tuple[str, int]]:
+    """Column-group header spans ``(group, number of consecutive columns)``."""
+    spans: list[tuple[str, int]] = []
+    for s in specs:
+        if spans and spans[-1][0] == s.group:
+            spans[-1] = (s.group, spans[-1][1] + 1)
+        else:
+            spans.append((s.group, 1))
+    return spans
+
+
 def _by_type(group: str, type_col: str, **kw: Any) -> list[ColumnSpec]:
     return [
         ColumnSpec(label="Low", group=group, where={"occ_group": "high", type_col: 1}, **kw),
@@ -428,12 +439,7 @@ def seed_table(
     if not kept:
         raise ModelInputError(f"seed table {name!r}: no column could be estimated ({notes[0]})")
     specs = kept
-    spans: list[tuple[str, int]] = []
-    for s in specs:
-        if spans and spans[-1][0] == s.group:
-            spans[-1] = (s.group, spans[-1][1] + 1)
-        else:
-            spans.append((s.group, 1))
+    spans = column_spans(specs)
     used = {e for r in results for e in r.endog}
     coef_labels = {k: v for k, v in _COEF_LABELS.items() if k in used}
     return IVTable(
