@@ -150,3 +150,21 @@ def test_monte_carlo_ehw_over_rejects_akm_does_not():
     assert rate["EHW"] > 0.15, rate  # measured 0.187; AKM 0.063, AKM0 0.038
     assert 0.03 <= rate["AKM"] <= 0.08, rate
     assert 0.03 <= rate["AKM0"] <= 0.08, rate
+
+
+def test_sparse_and_dense_shares_agree_full_rank():
+    w, g, z, y1, y2, wt = _problem(3)
+    a = akm(y1, sp.csr_array(w), g, z, endog=y2, weights=wt)
+    b = akm(y1, w, g, z, endog=y2, weights=wt)
+    np.testing.assert_allclose(a.std_errors, b.std_errors, rtol=1e-9)
+
+
+def test_rows_map_gives_the_expanded_problem():
+    """Observations sharing a share row (firms of an industry): ``rows`` equals expanding W."""
+    w, g, z, y1, y2, wt = _problem(4, n=60)
+    rows = np.random.default_rng(0).integers(0, 15, 60)
+    small = w[:15]
+    a = akm(y1, small, g, z, endog=y2, weights=wt, rows=rows)
+    b = akm(y1, small[rows], g, z, endog=y2, weights=wt)
+    assert a.beta == pytest.approx(b.beta, abs=TOL)
+    np.testing.assert_allclose(a.std_errors, b.std_errors, rtol=1e-9)

@@ -47,19 +47,40 @@ from skillshore.offshoring.shocklevel import prepare, shock_clusters
 __all__ = ["AKMResult", "akm", "akm_regression", "share_coefficients"]
 
 
-def share_coefficients(shares: Any, v: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+def share_coefficients(
+    shares: Any, v: np.ndarray, weights: np.ndarray | None = None, rows: np.ndarray | None = None
+) -> np.ndarray:
     """``hatX``: (weighted) least-squares coefficients of ``v`` on the columns of ``shares``.
 
-    Rank-deficient shares: pivoted QR keeps the first ``rank`` pivoted columns,
-    the others get coefficient 0 (R's ``lm.fit`` and ShiftShareSE).
+    Rank-deficient shares: a pivoted QR picks ``rank`` linearly independent columns,
+    the others get coefficient 0 (as R's ``lm.fit`` in ShiftShareSE). Dense shares:
+    QR of ``W``; sparse shares: pivoted QR of the Gram matrix ``W' E W`` (S x S, never
+    densifying the N x S matrix), then the normal equations of the kept columns.
+    With collinear sectors the AKM variance depends on which are kept (pivot order).
+    ``rows``: observation ``i`` has the shares of row ``rows[i]`` (many regions
+    share a row, e.g. firms of an industry-year): the Gram matrix is built from
+    the distinct rows, weighted by their total weight.
     """
     w = np.ones(v.shape[0]) if weights is None else weights
+    coef = np.zeros(shares.shape[1])
+    if rows is not None or sp.issparse(shares):
+        ws = sp.csr_array(shares)
+        if rows is None:
+            rows = np.arange(v.shape[0])
+        wr = np.bincount(rows, weights=w, minlength=ws.shape[0])
+        gram = np.asarray((ws.T @ sp.diags_array(wr) @ ws).todense())
+        rhs = np.asarray(ws.T @ np.bincount(rows, weights=w * v, minlength=ws.shape[0])).ravel()
+        _, r, piv = scipy.linalg.qr(gram, pivoting=True)
+        d = np.abs(np.diag(r))
+        rank = int((d > 1e-10 * (d[0] if d.size else 0)).sum())
+        keep = piv[:rank]
+        coef[keep] = scipy.linalg.solve(gram[np.ix_(keep, keep)], rhs[keep], assume_a="pos")
+        return coef
     sw = np.sqrt(w)
-    a = shares.multiply(sw[:, None]).toarray() if sp.issparse(shares) else shares * sw[:, None]
+    a = np.asarray(shares, dtype=float) * sw[:, None]
     q, r, piv = scipy.linalg.qr(a, mode="economic", pivoting=True)
     d = np.abs(np.diag(r))
     rank = int((d > max(a.shape) * np.finfo(float).eps * (d[0] if d.size else 0)).sum())
-    coef = np.zeros(a.shape[1])
     coef[piv[:rank]] = scipy.linalg.solve_triangular(r[:rank, :rank], q[:, :rank].T @ (v * sw))
     return coef
 
@@ -178,6 +199,7 @@ def akm(
     beta0: float = 0.0,
     residualized: bool = False,
     ddx: Any = None,
+    rows: Any = None,
     name: str = "x",
 ) -> AKMResult:
     """AKM / AKM0 for the OLS of ``y`` on ``X = W shocks`` or the 2SLS of ``y`` on ``endog``.
@@ -200,6 +222,9 @@ def akm(
         Cluster label of each sector (AKM Remark 5); default one per sector.
     beta0 : float
         Null for the AKM0 standard error and p-value.
+    rows : (N,) int array, optional
+        Observation ``i`` has the shares of row ``rows[i]`` of ``shares`` (then
+        ``shares`` has one row per distinct exposure, e.g. industry-year).
     residualized : bool
         ``y`` and ``endog`` are already residualized on the controls and fixed
         effects, and ``ddx`` is ``X`` residualized the same way (``controls``
@@ -208,10 +233,14 @@ def akm(
     y1 = np.asarray(y, dtype=float).ravel()
     n = y1.shape[0]
     g = np.asarray(shocks, dtype=float).ravel()
-    if shares.shape != (n, g.shape[0]):
-        raise ModelInputError(f"shares {shares.shape} must be (N={n}) x (S={g.shape[0]}).")
+    n_rows = n if rows is None else shares.shape[0]
+    if shares.shape != (n_rows, g.shape[0]):
+        raise ModelInputError(f"shares {shares.shape} must be ({n_rows}) x (S={g.shape[0]}).")
+    idx = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    if idx.shape != (n,) or (n and (idx.min() < 0 or idx.max() >= n_rows)):
+        raise ModelInputError(f"rows must be {n} indices into the {n_rows} rows of shares.")
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).ravel()
-    x = np.asarray(shares @ g).ravel()
+    x = np.asarray(shares @ g).ravel()[idx]
     y2 = None if endog is None else np.asarray(endog, dtype=float).ravel()
     if residualized:
         if controls is not None or ddx is None:
@@ -230,10 +259,13 @@ def akm(
         raise ModelInputError("the shift-share variable is orthogonal to the regressor.")
     beta = float(np.sum(w * ddx * ddy1) / denom)
     resid = ddy1 - beta * ddy2
-    hx = share_coefficients(shares, ddx, w)
-    wt = shares.T
-    a = hx * np.asarray(wt @ (w * ddy1)).ravel()
-    c = hx * np.asarray(wt @ (w * ddy2)).ravel()
+    hx = share_coefficients(shares, ddx, w, None if rows is None else idx)
+
+    def w_t(v: np.ndarray) -> np.ndarray:  # W' v, summing observations by share row
+        return np.asarray(shares.T @ np.bincount(idx, weights=v, minlength=n_rows)).ravel()
+
+    a = hx * w_t(w * ddy1)
+    c = hx * w_t(w * ddy2)
     if sector_clusters is not None:
         codes = la.cluster_codes(np.asarray(sector_clusters), g.shape[0])
         if codes.shape[0] != g.shape[0]:
@@ -283,8 +315,9 @@ def akm_regression(
     labels = None if cluster is None else shock_clusters(design, keep, cluster, shock_data)
     return akm(
         res[:, 0],
-        prep.exposure,
+        design.exposure,
         design.shocks,
+        rows=prep.rows,
         endog=None if x is None else res[:, 1],
         weights=prep.weights,
         sector_clusters=labels,

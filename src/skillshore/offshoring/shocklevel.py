@@ -49,6 +49,7 @@ class Prepared:
     weights: np.ndarray
     resid: np.ndarray  # columns: the requested ones, then the instrument z
     instrument: np.ndarray
+    rows: np.ndarray  # design row of each data row
 
 
 def prepare(
@@ -72,14 +73,15 @@ def prepare(
             f"{int(na.sum())} row(s) have missing {list(columns) + ctrl} (first at positions "
             f"{np.flatnonzero(na.to_numpy())[:5].tolist()}); drop them first."
         )
-    expo = design.exposure[design.rows_for(frame)]
+    rows = design.rows_for(frame)
+    expo = design.exposure[rows]
     z = expo @ design.shocks
     e = np.ones(len(frame)) if weights is None else frame[weights].to_numpy(float)
     if (e < 0).any() or not np.isfinite(e).all():
         raise ModelInputError(f"weights {weights!r} must be non-negative and finite.")
     frame = frame.assign(_ss_z=z)
     res = residualize(frame, [*columns, "_ss_z"], fe_, ctrl, e)
-    return Prepared(frame, sp.csr_array(expo), e, res, z)
+    return Prepared(frame, sp.csr_array(expo), e, res, z, rows)
 
 
 def shock_clusters(
