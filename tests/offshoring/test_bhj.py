@@ -162,3 +162,25 @@ def test_stata_sd_and_growth_rates(sim):
     assert gr.attrs["dropped"] == wide.shape[0]  # the first period
     lg = shock_growth(lv, period="year", kind="log")
     np.testing.assert_allclose(lg["shock"], np.log1p(gr["shock"]), rtol=1e-10)
+
+
+def test_rotemberg_chernozhukov_hansen_set_inverts_the_ar_test(sim):
+    """The CH set's ends are where the AR t^2 of (y - b x) on z_k equals chi2(1) quantile."""
+    panel, _, _, design, controls = sim
+    rw = rotemberg_weights(design, panel, "y", "x", controls=controls, top=2)
+    crit = 3.841458820694124  # chi2(1) 95% quantile
+    for k, cs in rw.ch_sets.items():
+        zk = design.exposure[:, design.products == k] @ design.shocks[design.products == k]
+        yp, xp, zkp = _resid(panel.assign(zk=zk), ["y", "x", "zk"], controls).T
+
+        def ar(b):
+            u = yp - b * xp
+            g = zkp @ u / (zkp @ zkp)
+            v = np.sum((zkp * (u - g * zkp)) ** 2) / (zkp @ zkp) ** 2
+            return g * g / v
+
+        for lo, hi in cs.intervals:
+            for end in (lo, hi):
+                if np.isfinite(end):
+                    assert ar(end) == pytest.approx(crit, rel=1e-7)
+        assert cs.contains(rw.frame.loc[k, "beta"]) == (ar(rw.frame.loc[k, "beta"]) <= crit)

@@ -374,24 +374,26 @@ class ShockDiagnostics(TableMixin):
     title: str = "Validity of Bartik-type instruments: shock-level summary"
 
     def to_frame(self) -> pd.DataFrame:
+        """Numbers in the seed's layout (blank cells NaN; counts as integers)."""
+        nan = float("nan")
         rows: list[tuple[str, Any, Any]] = [(k, v, self.period_fe[k]) for k, v in self.raw.items()]
         rows += [
-            ("Effective sample size (1/HHI) of s_n", "", ""),
-            ("across products and periods", self.ess_shocks, ""),
-            ("across products", self.ess_products, ""),
-            ("Largest share s_n", "", ""),
-            ("across products and periods", self.max_weight_shocks, ""),
-            ("across products", self.max_weight_products, ""),
-            ("No. of shocks", self.n_shocks, ""),
-            ("No. of products", self.n_products, ""),
-            ("No. of periods", self.n_periods, ""),
+            ("Effective sample size (1/HHI) of s_n", nan, nan),
+            ("across products and periods", self.ess_shocks, nan),
+            ("across products", self.ess_products, nan),
+            ("Largest share s_n", nan, nan),
+            ("across products and periods", self.max_weight_shocks, nan),
+            ("across products", self.max_weight_products, nan),
+            ("No. of shocks", self.n_shocks, nan),
+            ("No. of products", self.n_products, nan),
+            ("No. of periods", self.n_periods, nan),
         ]
-        df = pd.DataFrame(
+        return pd.DataFrame(
             [[a, b] for _, a, b in rows],
             index=[r[0] for r in rows],
             columns=["(1) Raw", "(2) Year FE"],
+            dtype=object,
         )
-        return df.map(lambda v: v if isinstance(v, str | int) else f"{v:.3f}")
 
 
 def shock_growth(
