@@ -1,15 +1,22 @@
 """Offshoring and the shift-share IV (seed: "Regression Analysis", "Robustness
 Exercises", appendix "Validity of Instruments" and "Robustness Checks").
 
-* measures (:mod:`skillshore.offshoring.measures`): narrow offshoring from customs
+* measures (:mod:`~skillshore.offshoring.measures`): narrow offshoring from customs
   records, the Bartik inputs (initial import shares, China's export supply) and the
   firm-year IV panel;
-* shift-share tools (:mod:`skillshore.offshoring.shiftshare`): the instrument, shock-level
-  diagnostics (Borusyak, Hull and Jaravel 2022), Rotemberg weights, the shock-level
-  regression with exposure-robust SEs; general, for any shift-share design;
-* IV (:mod:`skillshore.offshoring.iv`): 2SLS with absorbed fixed effects (pyfixest),
-  clustered SEs, Kleibergen-Paap and effective first-stage F, Anderson-Rubin test and
-  confidence set; tables in the seed's layout (:mod:`skillshore.offshoring.tables`).
+* regressions (:mod:`~skillshore.offshoring.linear`, :mod:`~skillshore.offshoring.iv`):
+  OLS and 2SLS with absorbed fixed effects (pyfixest), ``vcov`` = iid / hetero / CRV1
+  and an explicit small-sample choice ``ssc``; Kleibergen-Paap and effective F,
+  Anderson-Rubin test and set;
+* shift-share inference, for any design: the instrument and shock diagnostics
+  (:mod:`~skillshore.offshoring.shiftshare`), the BHJ shock-level IV
+  (:mod:`~skillshore.offshoring.shocklevel`), Rotemberg weights
+  (:mod:`~skillshore.offshoring.rotemberg`), AKM / AKM0
+  (:mod:`~skillshore.offshoring.akm`);
+* tables in the seed's layout (:mod:`~skillshore.offshoring.tables`) and the
+  variance regression (:mod:`~skillshore.offshoring.variance_iv`).
+
+Conventions: ``docs/shiftshare_iv.md``.
 """
 
 from skillshore.offshoring.akm import AKMResult, akm, akm_regression
