@@ -184,3 +184,18 @@ def test_rotemberg_chernozhukov_hansen_set_inverts_the_ar_test(sim):
                 if np.isfinite(end):
                     assert ar(end) == pytest.approx(crit, rel=1e-7)
         assert cs.contains(rw.frame.loc[k, "beta"]) == (ar(rw.frame.loc[k, "beta"]) <= crit)
+
+
+def test_exposure_robust_table_rows_come_from_the_results(sim):
+    from skillshore.offshoring import akm_regression
+    from skillshore.offshoring.shocklevel import exposure_robust_table
+
+    panel, _, _, design, controls = sim
+    r = shock_level_regression(design, panel, "y", "x", controls=controls, cluster="product")
+    a = akm_regression(design, panel, "y", "x", controls=controls, cluster="product")
+    f = exposure_robust_table({"main": r}, {"main": a}).to_frame()
+    assert f.loc["main", "Estimate"] == r.params["x"]
+    assert f.loc["main", "Exposure-robust SE"] == r.std_errors["x"]
+    assert f.loc["main", "95% CI low"] == r.conf_int().loc["x", "lower"]
+    assert f.loc["main", "AKM SE"] == a.std_errors["AKM"]
+    assert f.loc["main", "Clusters"] == r.n_clusters

@@ -46,7 +46,11 @@ from skillshore.offshoring.shiftshare import (
     shock_diagnostics,
     shock_growth,
 )
-from skillshore.offshoring.shocklevel import ShockLevelResult, shock_level_regression
+from skillshore.offshoring.shocklevel import (
+    ShockLevelResult,
+    exposure_robust_table,
+    shock_level_regression,
+)
 from skillshore.offshoring.tables import SEED_TABLES, ColumnSpec, IVTable, run_columns, seed_table
 from skillshore.offshoring.variance_iv import variance_table
 
@@ -63,6 +67,7 @@ __all__ = [
     "akm",
     "akm_regression",
     "variance_table",
+    "exposure_robust_table",
     "LinearResult",
     "OLSResult",
     "ols",

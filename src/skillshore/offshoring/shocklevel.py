@@ -20,7 +20,7 @@ Data rows are matched to the design by its keys (:meth:`ShiftShareDesign.rows_fo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -30,14 +30,14 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
-from skillshore._results import TableMixin
+from skillshore._results import FrameTable, TableMixin
 from skillshore.errors import ModelInputError
 from skillshore.offshoring import _linalg as la
 from skillshore.offshoring._fit import residualize, to_pandas
 from skillshore.offshoring.linear import SSC, Vcov, check_ssc, parse_vcov
 from skillshore.offshoring.shiftshare import ShiftShareDesign
 
-__all__ = ["ShockLevelResult", "shock_level_regression", "prepare"]
+__all__ = ["ShockLevelResult", "shock_level_regression", "exposure_robust_table", "prepare"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -302,3 +302,36 @@ def shock_level_regression(
         vcov_type=kind,
         ssc=ssc,
     )
+
+
+def exposure_robust_table(
+    results: Mapping[str, ShockLevelResult],
+    akm: Mapping[str, Any] | None = None,
+    *,
+    level: float = 0.95,
+    title: str = "Shift-share IV with exposure-robust inference",
+) -> FrameTable:
+    """One row per label: the BHJ estimate, SE, interval and first-stage F, and (if
+    ``akm`` has the label) the AKM SE and the AKM0 set (:mod:`skillshore.offshoring.akm`).
+
+    Numbers only (formatted at the edge); an AKM0 set of two rays or the whole line
+    shows infinite ends.
+    """
+    rows = {}
+    for label, r in results.items():
+        ci = r.conf_int(level).iloc[0]
+        row = {
+            "Estimate": float(r.params.iloc[0]),
+            "Exposure-robust SE": float(r.std_errors.iloc[0]),
+            f"{level:.0%} CI low": float(ci["lower"]),
+            f"{level:.0%} CI high": float(ci["upper"]),
+            "BHJ first-stage F": r.first_stage_f,
+            "Shocks": r.n_shocks,
+            "Clusters": r.n_clusters if r.n_clusters is not None else np.nan,
+        }
+        if akm and label in akm:
+            a = akm[label]
+            lo, hi = a.conf_int(level).loc["AKM0"]
+            row.update({"AKM SE": float(a.std_errors["AKM"]), "AKM0 low": lo, "AKM0 high": hi})
+        rows[label] = row
+    return FrameTable(pd.DataFrame.from_dict(rows, orient="index"), title)
