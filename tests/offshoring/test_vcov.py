@@ -113,3 +113,8 @@ def test_bad_vcov_and_ssc_raise(panel):
         iv_regression(panel, "y", "x", "z", vcov={"CRV1": "sy"}, cluster="firm")
     with pytest.raises(ModelInputError, match="ssc"):
         ols(panel, "y", "z", ssc="stata")
+
+
+def test_2sls_on_the_arrays_equals_pyfixest(panel):
+    r = iv_regression(panel, "y", "x", "z", fe=FE, controls="c", cluster="firm")
+    assert r.params["x"] == pytest.approx(r.arrays.pf_params["x"], rel=1e-10)

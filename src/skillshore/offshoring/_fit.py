@@ -90,9 +90,7 @@ class Demeaned:
     y_raw: np.ndarray
     weights: np.ndarray
     demean_error: float
-    pf_params: pd.Series
-    pf_vcov: np.ndarray
-    df_t: float
+    pf_params: pd.Series  # pyfixest's coefficients (a cross-check of the 2SLS on the arrays)
 
     @property
     def nobs(self) -> int:
@@ -208,8 +206,6 @@ def demeaned_iv(
         weights=w,
         demean_error=err,
         pf_params=fit.coef().rename(index=str),
-        pf_vcov=np.asarray(fit._vcov, dtype=float),
-        df_t=float(fit._df_t),
     )
 
 

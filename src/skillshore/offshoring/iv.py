@@ -6,10 +6,9 @@ offshoring instrumented by the shift-share of eq. (3), firm FE and sector x
 year FE, standard errors clustered by firm, with the first-stage F, the
 Anderson-Rubin statistic, Mean Y and N under each column.
 
-:func:`iv_regression` runs 2SLS with ``pyfixest.feols`` (pyfixest demeans;
-one endogenous regressor: pyfixest's estimate and variance; several: 2SLS on
-pyfixest's demeaned arrays) and returns an :class:`IVResult` whose
-diagnostics are computed on the same demeaned arrays:
+:func:`iv_regression` fits with ``pyfixest.feols`` (pyfixest demeans and drops
+singletons), then computes the 2SLS, its variance (``vcov``, ``ssc``) and every
+diagnostic on pyfixest's demeaned arrays (the coefficient equals pyfixest's):
 
 * :attr:`IVResult.first_stage`: partial first-stage F per endogenous
   regressor, the Kleibergen-Paap (2006) rk Wald F and the Montiel Olea-Pflueger
@@ -17,7 +16,7 @@ diagnostics are computed on the same demeaned arrays:
 * :meth:`IVResult.anderson_rubin` (Anderson and Rubin 1949, robust Wald form)
   and :meth:`IVResult.ar_conf_set`, its confidence set by test inversion.
 
-Small-sample conventions are pyfixest's / Stata ``reghdfe``'s; see
+Small-sample conventions: :mod:`skillshore.offshoring.linear` and
 ``docs/shiftshare_iv.md``.
 """
 
