@@ -168,3 +168,23 @@ def test_rows_map_gives_the_expanded_problem():
     b = akm(y1, small[rows], g, z, endog=y2, weights=wt)
     assert a.beta == pytest.approx(b.beta, abs=TOL)
     np.testing.assert_allclose(a.std_errors, b.std_errors, rtol=1e-9)
+
+
+def test_residual_sector_enters_hat_x_only():
+    """ShiftShareSE's residual_sector: hatX from [W, 1 - rowsum], the last one dropped."""
+    w, g, z, y1, y2, wt = _problem(5)
+    n = w.shape[0]
+    w0 = np.column_stack([w, 1 - w.sum(1)])
+    zc = np.column_stack([np.ones(n), z])
+    om = np.diag(wt)
+    m = np.eye(n) - zc @ np.linalg.solve(zc.T @ om @ zc, zc.T @ om)
+    ddx, ddy1, ddy2 = m @ (w @ g), m @ y1, m @ y2
+    hat_x = np.linalg.solve(w0.T @ om @ w0, w0.T @ om @ ddx)[:-1]
+    beta = (ddx @ om @ ddy1) / (ddx @ om @ ddy2)
+    r = hat_x * (w.T @ om @ (ddy1 - beta * ddy2))
+    se = np.sqrt(r @ r) / abs(ddx @ om @ ddy2)
+    res = akm(y1, w, g, z, endog=y2, weights=wt, residual_sector=True)
+    assert res.std_errors["AKM"] == pytest.approx(se, rel=1e-9)
+    assert res.std_errors["AKM"] != pytest.approx(
+        akm(y1, w, g, z, endog=y2, weights=wt).std_errors["AKM"], rel=1e-6
+    )

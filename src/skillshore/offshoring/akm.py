@@ -200,6 +200,7 @@ def akm(
     residualized: bool = False,
     ddx: Any = None,
     rows: Any = None,
+    residual_sector: bool = False,
     name: str = "x",
 ) -> AKMResult:
     """AKM / AKM0 for the OLS of ``y`` on ``X = W shocks`` or the 2SLS of ``y`` on ``endog``.
@@ -222,6 +223,10 @@ def akm(
         Cluster label of each sector (AKM Remark 5); default one per sector.
     beta0 : float
         Null for the AKM0 standard error and p-value.
+    residual_sector : bool
+        With incomplete shares, add the residual sector ``1 - sum_s w_is`` to the
+        regression that gives ``hatX`` and leave it out of the variance sum
+        (ShiftShareSE's ``residual_sector=TRUE``).
     rows : (N,) int array, optional
         Observation ``i`` has the shares of row ``rows[i]`` of ``shares`` (then
         ``shares`` has one row per distinct exposure, e.g. industry-year).
@@ -259,7 +264,19 @@ def akm(
         raise ModelInputError("the shift-share variable is orthogonal to the regressor.")
     beta = float(np.sum(w * ddx * ddy1) / denom)
     resid = ddy1 - beta * ddy2
-    hx = share_coefficients(shares, ddx, w, None if rows is None else idx)
+    if residual_sector:  # AKM footnote / ShiftShareSE residual_sector: in hatX only
+        rest = 1.0 - np.asarray(shares.sum(axis=1)).ravel()
+        if np.abs(rest).max() > 1e-12:
+            w0 = (
+                sp.hstack([sp.csr_array(shares), sp.csr_array(rest[:, None])])
+                if sp.issparse(shares)
+                else np.column_stack([shares, rest])
+            )
+            hx = share_coefficients(w0, ddx, w, None if rows is None else idx)[:-1]
+        else:
+            hx = share_coefficients(shares, ddx, w, None if rows is None else idx)
+    else:
+        hx = share_coefficients(shares, ddx, w, None if rows is None else idx)
 
     def w_t(v: np.ndarray) -> np.ndarray:  # W' v, summing observations by share row
         return np.asarray(shares.T @ np.bincount(idx, weights=v, minlength=n_rows)).ravel()
@@ -299,6 +316,7 @@ def akm_regression(
     cluster: str | None = None,
     shock_data: Any = None,
     beta0: float = 0.0,
+    residual_sector: bool = False,
 ) -> AKMResult:
     """AKM / AKM0 on a :class:`ShiftShareDesign` (data matched by keys).
 
@@ -318,6 +336,7 @@ def akm_regression(
         design.exposure,
         design.shocks,
         rows=prep.rows,
+        residual_sector=residual_sector,
         endog=None if x is None else res[:, 1],
         weights=prep.weights,
         sector_clusters=labels,
