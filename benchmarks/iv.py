@@ -94,9 +94,17 @@ def main() -> None:
                 t_pf = t
         except Exception as err:  # a backend may be missing on this machine
             print(f"   pyfixest {name}: not available ({type(err).__name__}: {err})")
+    # interleaved (the machine is shared: alternate the two so both see the same load)
+    dm = pf.MapDemeaner(fixef_tol=1e-10)
+    pairs = [
+        (best_of(lambda: ours(panel), 1)[0], best_of(lambda: pyfixest(panel, dm), 1)[0])
+        for _ in range(max(args.repeat, 5))
+    ]
+    ratio = float(np.median([a / b for a, b in pairs]))
     print(
-        f"   => skillshore with all diagnostics / bare pyfixest (same demeaner): "
-        f"{t_ours / t_pf:.2f} (target <= 1.3)"
+        f"   => skillshore with all diagnostics / bare pyfixest (same demeaner, median of "
+        f"{len(pairs)} interleaved pairs): {ratio:.2f} (target <= 1.3; best-of ratio "
+        f"{t_ours / t_pf:.2f})"
     )
     from skillshore.offshoring import (
         ShiftShareDesign,

@@ -117,7 +117,11 @@ def _demean_error(arrays: np.ndarray, fe_codes: np.ndarray | None, w: np.ndarray
     sd = np.where(sd > 0, sd, 1.0)
     err = 0.0
     for j in range(fe_codes.shape[1]):
-        codes = np.unique(fe_codes[:, j], return_inverse=True)[1].ravel()
+        col = np.asarray(fe_codes[:, j])
+        if np.issubdtype(col.dtype, np.integer) and col.min() >= 0 and col.max() < 4 * len(col):
+            codes = col.astype(np.int64)  # pyfixest's codes are already 0..G-1
+        else:
+            codes = np.unique(col, return_inverse=True)[1].ravel()
         wsum = np.bincount(codes, weights=w)
         for c in range(raw.shape[1]):
             m = np.bincount(codes, weights=w * raw[:, c]) / wsum

@@ -55,8 +55,9 @@ def cluster_codes(values: np.ndarray | None, n: int) -> np.ndarray:
 def meat(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``sum_g s_g s_g'`` with ``s_g`` the column sums of ``scores`` within cluster ``g``."""
     g = int(codes.max()) + 1
-    sums = np.zeros((g, scores.shape[1]))
-    np.add.at(sums, codes, scores)
+    sums = np.column_stack(
+        [np.bincount(codes, weights=scores[:, j], minlength=g) for j in range(scores.shape[1])]
+    )
     return sums.T @ sums
 
 
