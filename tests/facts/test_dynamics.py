@@ -122,3 +122,26 @@ def test_figures_have_labelled_axes():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_new_match_contribution_table_and_figure():
+    """Fact 3's contribution of new matches: the table and figure show the result's numbers."""
+    from skillshore.facts import plot_new_match_contribution
+
+    res = skill_dynamics(_panel(), ["cognitive", "manual"])
+    tab = res.contribution().to_frame()
+    assert list(tab.index) == [2000, 2001]
+    assert tab.loc[2000, "cognitive: contribution of new matches"] == pytest.approx(
+        (2 + 7 / 3) / 2  # by hand, as in test_firm_weighted_fact3_by_hand
+    )
+    assert tab.loc[2001, "manual: contribution of new matches"] == pytest.approx(-(2 + 0) / 2)
+    assert tab.loc[2000, "New-match share"] == pytest.approx((2 / 3 + 1 / 3) / 2)
+    assert "contribution" in res.contribution().to_markdown()
+    fig = plot_new_match_contribution(res)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Year" and "(" in ax.get_ylabel()
+    ys = {ln.get_label(): list(ln.get_ydata()) for ln in ax.get_lines() if ln.get_label()[0] != "_"}
+    assert ys["Cognitive"] == pytest.approx([(2 + 7 / 3) / 2, 1.0])
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -9,13 +9,9 @@ import pytest
 
 from skillshore.errors import ModelInputError
 from skillshore.offshoring.iv import iv_regression
-from skillshore.offshoring.shiftshare import (
-    ShiftShareDesign,
-    bartik,
-    rotemberg_weights,
-    shock_diagnostics,
-    shock_level_regression,
-)
+from skillshore.offshoring.rotemberg import rotemberg_weights
+from skillshore.offshoring.shiftshare import ShiftShareDesign, bartik, shock_diagnostics
+from skillshore.offshoring.shocklevel import shock_level_regression
 from tests.offshoring.iv_sim import fe_dummies, simulate_panel
 
 FE = ["firm", "sy"]
@@ -165,7 +161,7 @@ def test_bhj_shock_level_coefficient_equals_unit_level_iv(sim, design, shock_con
         weights=weights,
         shock_controls=shock_controls,
     )
-    assert sl.coef == pytest.approx(iv.params["x"], abs=1e-8)
+    assert sl.params["x"] == pytest.approx(iv.params["x"], abs=1e-8)
     assert sl.n_shocks == design.n_shocks
 
 
@@ -183,11 +179,18 @@ def test_shock_level_se_against_direct_formula(sim, design):
     beta = np.sum(s * g * ybar) / np.sum(s * g * xbar)
     eps = ybar - beta * xbar
     n = g.shape[0]
-    var = n / (n - 1) * np.sum((s * g * eps) ** 2) / np.sum(s * g * xbar) ** 2
+    var = np.sum((s * g * eps) ** 2) / np.sum(s * g * xbar) ** 2  # ivreg2 robust: no factor
     sl = shock_level_regression(design, panel, "y", "x", fe=FE, controls=["c"], shock_controls=None)
-    assert sl.coef == pytest.approx(beta, abs=1e-8)
-    assert sl.std_error == pytest.approx(np.sqrt(var), rel=1e-6)
-    cl = shock_level_regression(design, panel, "y", "x", fe=FE, controls=["c"], cluster="product")
+    assert sl.params["x"] == pytest.approx(beta, abs=1e-8)
+    assert sl.std_errors["x"] == pytest.approx(np.sqrt(var), rel=1e-6)
+    assert np.isinf(sl.df_resid)
+    small = shock_level_regression(
+        design, panel, "y", "x", fe=FE, controls=["c"], shock_controls=None, ssc="small"
+    )
+    assert small.std_errors["x"] == pytest.approx(np.sqrt(var * n / (n - 1)), rel=1e-6)
+    cl = shock_level_regression(
+        design, panel, "y", "x", fe=FE, controls=["c"], cluster="product", ssc="small"
+    )
     assert cl.n_clusters == 12 and cl.df_resid == 11
     assert cl.first_stage_f > 0
     assert "Exposure-robust SE" in cl.to_frame().columns
@@ -202,8 +205,10 @@ def test_design_validation(sim):
     with pytest.raises(ModelInputError, match="conform"):
         bartik(np.ones((3, 4)), np.ones((5, 2)))
     design = ShiftShareDesign.from_panel(panel, shares, shocks, **KW)
-    with pytest.raises(ModelInputError, match="rows"):
-        shock_level_regression(design, panel.iloc[:10], "y", "x")
+    with pytest.raises(ModelInputError, match="absent from the design"):
+        shock_level_regression(design, panel.assign(industry=panel["industry"] + 100), "y", "x")
+    with pytest.raises(ModelInputError, match="year"):
+        shock_level_regression(design, panel.drop(columns="year"), "y", "x")
     with pytest.raises(ModelInputError):
         shock_diagnostics(design, weights=-np.ones(len(panel)))
 

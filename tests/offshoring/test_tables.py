@@ -38,6 +38,10 @@ def firm_panel(panel):
                 "iv_china": panel["z"],
                 "off_lowwage": panel["x"] + 0.1 * rng.normal(size=len(panel)),
                 "iv_lowwage": panel["z"],
+                "off_china_4d": panel["x"] + 0.2 * rng.normal(size=len(panel)),
+                "iv_china_4d": panel["z"],
+                "off_lowwage_4d": panel["x"] + 0.3 * rng.normal(size=len(panel)),
+                "iv_lowwage_4d": panel["z"],
                 "exports": panel["x2"],
                 "iv_exports": panel["z2"],
                 "n_workers": panel["w"] * 10,
@@ -132,7 +136,9 @@ def test_seed_tables_layout(firm_panel, name):
     t = seed_table(name, firm_panel)
     f = t.to_frame()
     assert f.shape[1] == len(SEED_TABLES[name][1])
-    assert f.index[0] == "Offshoring (China)"
+    assert f.index[0] == (
+        "Offshoring (China, 4-digit)" if name == "industry_4d" else "Offshoring (China)"
+    )
     assert set(f.loc["Firm FE"]) == {"✓"} and set(f.loc["Sector by Year FE"]) == {"✓"}
     assert t.title.startswith("IV (Dependent Variable: Average Cognitive Skills")
     if name == "robustness_2":  # IV Export: two endogenous regressors, only offshoring shown
@@ -162,3 +168,30 @@ def test_column_without_identifying_variation_is_omitted_with_a_note(firm_panel)
     assert sum(span for g, span in t.groups if g == "Exclude Copenhagen") == 0
     assert len(t.notes) == 2 and all("collinear" in n for n in t.notes)
     assert "Note:" in t.to_markdown() and "Note:" in t.to_latex()
+
+
+@pytest.mark.parametrize(
+    "source,digits,main,alt",
+    [
+        ("CHN", 6, "off_china", "off_lowwage"),
+        ("LOWWAGE", 6, "off_lowwage", "off_china"),
+        ("CHN", 4, "off_china_4d", "off_lowwage_4d"),
+    ],
+)
+def test_source_and_industry_digits_choose_the_measure(firm_panel, source, digits, main, alt):
+    t = seed_table("robustness_1", firm_panel, source=source, industry_digits=digits)
+    endog = [c.endog[0] for c in t.columns]
+    assert endog.count(alt) == 2 and endog.count(main) == len(endog) - 2
+    ref = iv_regression(
+        firm_panel[(firm_panel["occ_group"] == "high") & (firm_panel["low_spk"] == 1)],
+        "avg_cognitive",
+        main,
+        main.replace("off_", "iv_"),
+        fe=["firm_id", "sector_year"],
+        cluster="firm_id",
+    )
+    assert t.columns[0].params.iloc[0] == pytest.approx(ref.params.iloc[0], rel=1e-12)
+    with pytest.raises(ModelInputError, match="source"):
+        seed_table("productivity", firm_panel, source="USA")
+    with pytest.raises(ModelInputError, match="industry_digits"):
+        seed_table("productivity", firm_panel, industry_digits=2)

@@ -4,7 +4,10 @@
 * Fact 2, :func:`between_firm_share`: between-firm share of within-cell skill
   variance, with small-cell bias corrections (seed eq. 2);
 * Fact 3, :func:`skill_dynamics`: within-firm average skills of continuing workers
-  and new matches in high-offshorable occupations.
+  and new matches in high-offshorable occupations; :meth:`SkillDynamics.contribution`
+  and :func:`plot_new_match_contribution` give the contribution of new matches;
+* :func:`firm_variance_panel`: between- and within-firm skill variance by industry and
+  year, the outcomes of :func:`skillshore.offshoring.variance_iv.variance_table`.
 
 Conventions are in ``docs/facts.md``.
 """
@@ -12,9 +15,11 @@ Conventions are in ``docs/facts.md``.
 from skillshore.facts.dynamics import SkillDynamics, skill_dynamics
 from skillshore.facts.figures import (
     plot_between_firm_share,
+    plot_new_match_contribution,
     plot_skill_dynamics,
     plot_variance_decomposition,
 )
+from skillshore.facts.firm_variance import firm_variance_panel
 from skillshore.facts.variance import (
     DEFAULT_CELLS,
     BetweenFirmShare,
@@ -26,7 +31,9 @@ from skillshore.facts.variance import (
 __all__ = [
     "SkillDynamics",
     "skill_dynamics",
+    "firm_variance_panel",
     "plot_between_firm_share",
+    "plot_new_match_contribution",
     "plot_skill_dynamics",
     "plot_variance_decomposition",
     "DEFAULT_CELLS",

@@ -29,7 +29,7 @@ from typing import Literal
 import pandas as pd
 import polars as pl
 
-from skillshore._results import TableMixin
+from skillshore._results import FrameTable, TableMixin
 from skillshore.errors import DataValidationError
 from skillshore.panel.aggregate import firm_group_means
 from skillshore.panel.occupations import GROUP_LABELS
@@ -64,6 +64,22 @@ class SkillDynamics(TableMixin):
         df = pd.DataFrame.from_dict(recs, orient="index")
         df.index.name = GROUP_LABELS.get(self.group, self.group)
         return df
+
+    def contribution(self) -> FrameTable:
+        """Fact 3's "contribution of new matches" by year: ``m_jt - m^C_jt`` per skill
+        (firm average; seed: it *increases over time*) and the new-match share."""
+        d = self.data.to_pandas()
+        wide = d.pivot(index="year", columns="skill", values="contribution_new")
+        wide = wide[list(dict.fromkeys(d["skill"]))]
+        wide.columns = [f"{s}: contribution of new matches" for s in wide.columns]
+        share = d.groupby("year")["share_new"].first().rename("New-match share")
+        frame = pd.concat([wide, share], axis=1)
+        frame.index.name = "Year"
+        return FrameTable(
+            frame,
+            f"Fact 3: contribution of new matches to the within-firm average skill, "
+            f"{GROUP_LABELS.get(self.group, self.group)} occupations",
+        )
 
 
 def skill_dynamics(

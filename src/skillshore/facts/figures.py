@@ -19,7 +19,12 @@ from skillshore.facts.dynamics import SkillDynamics
 from skillshore.facts.variance import BetweenFirmShare, VarianceDecomposition
 from skillshore.panel.occupations import GROUP_LABELS
 
-__all__ = ["plot_variance_decomposition", "plot_between_firm_share", "plot_skill_dynamics"]
+__all__ = [
+    "plot_variance_decomposition",
+    "plot_between_firm_share",
+    "plot_skill_dynamics",
+    "plot_new_match_contribution",
+]
 
 _STYLES = (
     {"color": "0.0", "linestyle": "-", "marker": "o"},
@@ -153,3 +158,27 @@ def plot_skill_dynamics(result: SkillDynamics, skills: Sequence[str] | None = No
         ax.set_xlabel("Year")
         ax.set_ylabel("Within-firm average skill (index units)")
     return _finish(fig, axes, f"Fact 3: {GROUP_LABELS.get(result.group, result.group)} occupations")
+
+
+def plot_new_match_contribution(
+    result: SkillDynamics, skills: Sequence[str] | None = None
+) -> Figure:
+    """Fact 3: contribution of new matches (``m_jt - m^C_jt``) by year, one line per skill,
+    with the new-match share on a second axis."""
+    skills = _skills(result.data, skills)
+    fig, axes = _panels(1)
+    ax = axes[0]
+    for s, st in zip(skills, cycle(_STYLES), strict=False):
+        d = result.data.filter(pl.col("skill") == s).sort("year")
+        ax.plot(d["year"].to_list(), d["contribution_new"].to_list(), label=s.capitalize(), **st)
+    ax.axhline(0.0, color="0.6", linewidth=0.8)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Contribution of new matches (index units)")
+    d0 = result.data.filter(pl.col("skill") == skills[0]).sort("year")
+    ax2 = ax.twinx()
+    ax2.bar(d0["year"].to_list(), d0["share_new"].to_list(), color="0.85", alpha=0.5, zorder=0)
+    ax2.set_ylabel("New-match share (bars)")
+    ax.set_zorder(ax2.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    group = GROUP_LABELS.get(result.group, result.group)
+    return _finish(fig, axes, f"Fact 3: contribution of new matches, {group} occupations")

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from skillshore._compat import import_pyfixest
 from skillshore.errors import ConvergenceError, ModelInputError
@@ -30,7 +32,7 @@ _pf_demean = importlib.import_module("pyfixest.core.demean").demean
 
 __all__ = ["FeDof", "Demeaned", "default_demeaner", "demeaned_iv", "residualize", "to_pandas"]
 
-FeDof = Literal["nonnested", "full", "none"]
+FeDof = Literal["nonnested", "full", "rank", "none"]
 
 DEMEAN_TOL = 1e-10
 """Default tolerance of the demeaning (tight, so 2SLS agrees with dummies to 1e-8)."""
@@ -88,9 +90,7 @@ class Demeaned:
     y_raw: np.ndarray
     weights: np.ndarray
     demean_error: float
-    pf_params: pd.Series
-    pf_vcov: np.ndarray
-    df_t: float
+    pf_params: pd.Series  # pyfixest's coefficients (a cross-check of the 2SLS on the arrays)
 
     @property
     def nobs(self) -> int:
@@ -99,6 +99,8 @@ class Demeaned:
 
 def _formula(y: str, endog: Sequence[str], instruments: Sequence[str], fe, controls) -> str:
     rhs = " + ".join([*controls, *endog[1:]]) or "1"
+    if not endog:  # OLS
+        return f"{y} ~ {rhs} | {' + '.join(fe)}" if fe else f"{y} ~ {rhs}"
     iv = f"{endog[0]} ~ {' + '.join(instruments)}"
     if fe:
         return f"{y} ~ {rhs} | {' + '.join(fe)} | {iv}"
@@ -115,7 +117,11 @@ def _demean_error(arrays: np.ndarray, fe_codes: np.ndarray | None, w: np.ndarray
     sd = np.where(sd > 0, sd, 1.0)
     err = 0.0
     for j in range(fe_codes.shape[1]):
-        codes = np.unique(fe_codes[:, j], return_inverse=True)[1].ravel()
+        col = np.asarray(fe_codes[:, j])
+        if np.issubdtype(col.dtype, np.integer) and col.min() >= 0 and col.max() < 4 * len(col):
+            codes = col.astype(np.int64)  # pyfixest's codes are already 0..G-1
+        else:
+            codes = np.unique(col, return_inverse=True)[1].ravel()
         wsum = np.bincount(codes, weights=w)
         for c in range(raw.shape[1]):
             m = np.bincount(codes, weights=w * raw[:, c]) / wsum
@@ -136,7 +142,7 @@ def demeaned_iv(
     demeaner: Any,
     drop_singletons: bool,
 ) -> Demeaned:
-    """Fit with pyfixest and return the arrays of :class:`Demeaned`."""
+    """Fit with pyfixest and return the arrays of :class:`Demeaned` (OLS when ``endog`` is empty)."""
     fml = _formula(y, endog, instruments, fe, controls)
     vcov: Any = {"CRV1": cluster} if cluster else "hetero"
     try:
@@ -145,13 +151,15 @@ def demeaned_iv(
             data=data,
             vcov=vcov,
             weights=weights,
-            ssc=pf.ssc(k_adj=True, k_fixef=fe_dof, G_adj=True),
+            ssc=pf.ssc(k_adj=True, k_fixef="full" if fe_dof == "rank" else fe_dof, G_adj=True),
             fixef_rm="singleton" if drop_singletons else "none",
             demeaner=demeaner or default_demeaner(),
         )
     except Exception as exc:  # pyfixest raises many types; re-raise as ours
         raise ModelInputError(f"pyfixest could not fit {fml!r}: {exc}") from exc
-    dropped = list(getattr(fit, "_collin_vars", [])) + list(getattr(fit, "_collin_vars_z", []))
+    dropped = list(getattr(fit, "_collin_vars", []))
+    if endog:
+        dropped += list(getattr(fit, "_collin_vars_z", []))
     if dropped:
         names = tuple(sorted(set(map(str, dropped))))
         raise CollinearError(
@@ -160,9 +168,9 @@ def demeaned_iv(
             names,
         )
     xnames = [str(c) for c in fit._coefnames]
-    znames = [str(c) for c in fit._coefnames_z]
+    znames = [str(c) for c in fit._coefnames_z] if endog else xnames
     x = np.asarray(fit._X, dtype=float)
-    z = np.asarray(fit._Z, dtype=float)
+    z = np.asarray(fit._Z if endog else fit._X, dtype=float)
     endog_idx = [xnames.index(e) for e in endog]
     exog_names = tuple(c for c in xnames if c not in endog)
     exog_idx = [xnames.index(c) for c in exog_names]
@@ -185,6 +193,9 @@ def demeaned_iv(
         codes = np.arange(yy.shape[0])
         n_clusters = None
     positions = np.asarray(fit._data.index, dtype=np.int64)  # pyfixest: positional, after drops
+    k_fe = int(fit._df_k) - int(fit._k)
+    if fe_dof == "rank" and fe_codes is not None:
+        k_fe = dummy_rank(fe_codes, k_fe)
     return Demeaned(
         y=yy,
         endog=x[:, endog_idx],
@@ -193,15 +204,33 @@ def demeaned_iv(
         exog_names=exog_names,
         codes=codes,
         n_clusters=n_clusters,
-        k_fe=int(fit._df_k) - int(fit._k),
+        k_fe=k_fe,
         positions=positions,
         y_raw=np.asarray(fit._data[y], dtype=float),
         weights=w,
         demean_error=err,
         pf_params=fit.coef().rename(index=str),
-        pf_vcov=np.asarray(fit._vcov, dtype=float),
-        df_t=float(fit._df_t),
     )
+
+
+def dummy_rank(codes: np.ndarray, fallback: int) -> int:
+    """Rank of the dummy matrix of the fixed effects ``codes`` (N x m, m <= 2).
+
+    One factor: its number of levels; two: ``n1 + n2 - C`` with ``C`` the
+    connected components of the bipartite graph of levels (each component has
+    one redundant dummy). More factors: ``fallback`` (pyfixest's "full" count,
+    an upper bound).
+    """
+    codes = np.asarray(codes)
+    cols = [np.unique(codes[:, j], return_inverse=True)[1].ravel() for j in range(codes.shape[1])]
+    if len(cols) == 1:
+        return int(cols[0].max()) + 1
+    if len(cols) != 2:
+        return fallback
+    n1, n2 = int(cols[0].max()) + 1, int(cols[1].max()) + 1
+    graph = sp.coo_array((np.ones(cols[0].shape[0]), (cols[0], cols[1] + n1)), shape=(n1 + n2,) * 2)
+    n_comp = connected_components(graph, directed=False)[0]
+    return n1 + n2 - int(n_comp)
 
 
 def fe_codes(data: pd.DataFrame, fe: Sequence[str]) -> np.ndarray:

@@ -7,11 +7,14 @@ for unweighted data is the weighted one. Conventions (``docs/shiftshare_iv.md``)
 * the cluster-robust "meat" is ``sum_g s_g s_g'`` with ``s_g`` the sum of the
   scores of cluster ``g`` (no centring); heteroskedasticity-robust is the same
   with one cluster per row;
-* the small-sample factor is the one of pyfixest / fixest / Stata
-  ``reghdfe``: ``(N-1)/(N-k) * G/(G-1)`` when clustered, ``N/(N-k)`` when
-  heteroskedasticity-robust, ``k`` counting the regressors *and* the absorbed
-  fixed effects under the chosen convention (see ``fe_dof`` of
-  :func:`skillshore.offshoring.iv.iv_regression`).
+* ``codes=None`` is the homoskedastic ("iid") variance ``s^2 (X'X)^{-1}``
+  with ``s^2 = u'u/N`` before the small-sample factor;
+* the small-sample factor (:func:`ssc_factor`) is 1 with ``ssc="none"``
+  (Stata ``ivregress 2sls``, linearmodels ``debiased=False``, ShiftShareSE);
+  otherwise Stata ``regress`` / ``ivreg2, small`` / pyfixest / fixest:
+  ``(N-1)/(N-k) * G/(G-1)`` clustered, ``N/(N-k)`` robust and iid, ``k``
+  counting the regressors *and* the absorbed fixed effects under the chosen
+  convention (see ``fe_dof`` of :func:`skillshore.offshoring.iv.iv_regression`).
 """
 
 from __future__ import annotations
@@ -52,26 +55,35 @@ def cluster_codes(values: np.ndarray | None, n: int) -> np.ndarray:
 def meat(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``sum_g s_g s_g'`` with ``s_g`` the column sums of ``scores`` within cluster ``g``."""
     g = int(codes.max()) + 1
-    sums = np.zeros((g, scores.shape[1]))
-    np.add.at(sums, codes, scores)
+    sums = np.column_stack(
+        [np.bincount(codes, weights=scores[:, j], minlength=g) for j in range(scores.shape[1])]
+    )
     return sums.T @ sums
 
 
-def ssc_factor(n: int, k: int, n_clusters: int | None) -> float:
-    """Small-sample factor: ``(N-1)/(N-k) G/(G-1)`` clustered, ``N/(N-k)`` robust."""
+def ssc_factor(n: int, k: int, n_clusters: int | None, ssc: str = "small") -> float:
+    """Small-sample factor: 1 with ``ssc="none"``; else ``(N-1)/(N-k) G/(G-1)``
+    clustered (``n_clusters`` given), ``N/(N-k)`` robust or iid."""
+    if ssc == "none":
+        return 1.0
     if n_clusters is None:
         return n / (n - k)
     return (n - 1) / (n - k) * n_clusters / (n_clusters - 1)
 
 
-def ols_sandwich(x: np.ndarray, resid: np.ndarray, codes: np.ndarray, factor: float) -> np.ndarray:
-    """Robust variance of OLS coefficients on ``x`` (one or several outcomes stacked).
+def ols_sandwich(
+    x: np.ndarray, resid: np.ndarray, codes: np.ndarray | None, factor: float
+) -> np.ndarray:
+    """Robust (``codes=None``: iid) variance of OLS coefficients on ``x``, outcomes stacked.
 
     ``resid`` is (N, m); the result is the (p m x p m) variance of
-    ``vec(B)`` with ``B`` (p x m) ordered by outcome, then regressor.
+    ``vec(B)`` with ``B`` (p x m) ordered by outcome, then regressor. iid:
+    ``factor * (U'U/N) kron (X'X)^{-1}``.
     """
     xtx_inv = np.linalg.inv(x.T @ x)
     m = resid.shape[1]
+    if codes is None:
+        return factor * np.kron(resid.T @ resid / resid.shape[0], xtx_inv)
     scores = np.hstack([x * resid[:, [j]] for j in range(m)])
     bread = np.kron(np.eye(m), xtx_inv)
     return factor * bread @ meat(scores, codes) @ bread
@@ -86,23 +98,28 @@ class TSLS:
     vcov: np.ndarray
 
 
-def tsls(y: np.ndarray, x: np.ndarray, z: np.ndarray, codes: np.ndarray, factor: float) -> TSLS:
+def tsls(
+    y: np.ndarray, x: np.ndarray, z: np.ndarray, codes: np.ndarray | None, factor: float
+) -> TSLS:
     """2SLS of ``y`` on ``x`` with instruments ``z`` (all columns, exogenous ones in both).
 
     ``V = factor * B M B'`` with ``B = (X'P_Z X)^{-1} X'Z (Z'Z)^{-1}`` and
-    ``M`` the cluster meat of the scores ``z_i u_i`` (as pyfixest's ``Feiv``).
+    ``M`` the cluster meat of the scores ``z_i u_i`` (as pyfixest's ``Feiv``);
+    ``codes=None``: ``V = factor * (u'u/N) (X'P_Z X)^{-1}``. OLS is ``z = x``.
     """
     ztz_inv = np.linalg.inv(z.T @ z)
     h = x.T @ z @ ztz_inv
     a_inv = np.linalg.inv(h @ z.T @ x)
     beta = a_inv @ (h @ z.T @ y)
     u = y - x @ beta
+    if codes is None:
+        return TSLS(beta, u, factor * float(u @ u) / u.shape[0] * a_inv)
     b = a_inv @ h
     v = factor * b @ meat(z * u[:, None], codes) @ b.T
     return TSLS(beta, u, v)
 
 
-def kp_rk_wald(x: np.ndarray, z: np.ndarray, codes: np.ndarray) -> float:
+def kp_rk_wald(x: np.ndarray, z: np.ndarray, codes: np.ndarray | None) -> float:
     """Kleibergen-Paap (2006) rk Wald statistic (chi2, no small-sample factor).
 
     ``x`` (N x K) endogenous regressors and ``z`` (N x L) excluded instruments,
@@ -121,8 +138,10 @@ def kp_rk_wald(x: np.ndarray, z: np.ndarray, codes: np.ndarray) -> float:
     g_inv = np.linalg.inv(_sym_sqrt(x.T @ x / n))
     theta = f @ pi @ g_inv
     # covariance of sqrt(n) vec(Pi): (I_K kron Qzz^-1) S (I_K kron Qzz^-1)
-    scores = np.hstack([z * v[:, [j]] for j in range(k)])
-    s = meat(scores, codes) / n
+    if codes is None:  # homoskedastic: the Cragg-Donald form
+        s = np.kron(v.T @ v / n, qzz)
+    else:
+        s = meat(np.hstack([z * v[:, [j]] for j in range(k)]), codes) / n
     qzz_inv = np.linalg.inv(qzz)
     var_pi = np.kron(np.eye(k), qzz_inv) @ s @ np.kron(np.eye(k), qzz_inv)
     trans = np.kron(g_inv.T, f)  # vec(F Pi G^-1) = (G^-1' kron F) vec(Pi)

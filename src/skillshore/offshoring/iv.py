@@ -6,10 +6,9 @@ offshoring instrumented by the shift-share of eq. (3), firm FE and sector x
 year FE, standard errors clustered by firm, with the first-stage F, the
 Anderson-Rubin statistic, Mean Y and N under each column.
 
-:func:`iv_regression` runs 2SLS with ``pyfixest.feols`` (pyfixest demeans;
-one endogenous regressor: pyfixest's estimate and variance; several: 2SLS on
-pyfixest's demeaned arrays) and returns an :class:`IVResult` whose
-diagnostics are computed on the same demeaned arrays:
+:func:`iv_regression` fits with ``pyfixest.feols`` (pyfixest demeans and drops
+singletons), then computes the 2SLS, its variance (``vcov``, ``ssc``) and every
+diagnostic on pyfixest's demeaned arrays (the coefficient equals pyfixest's):
 
 * :attr:`IVResult.first_stage`: partial first-stage F per endogenous
   regressor, the Kleibergen-Paap (2006) rk Wald F and the Montiel Olea-Pflueger
@@ -17,7 +16,7 @@ diagnostics are computed on the same demeaned arrays:
 * :meth:`IVResult.anderson_rubin` (Anderson and Rubin 1949, robust Wald form)
   and :meth:`IVResult.ar_conf_set`, its confidence set by test inversion.
 
-Small-sample conventions are pyfixest's / Stata ``reghdfe``'s; see
+Small-sample conventions: :mod:`skillshore.offshoring.linear` and
 ``docs/shiftshare_iv.md``.
 """
 
@@ -25,18 +24,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from skillshore._results import TableMixin, fmt_num
 from skillshore.errors import ModelInputError
 from skillshore.offshoring import _linalg as la
-from skillshore.offshoring._fit import CollinearError, Demeaned, FeDof, demeaned_iv, to_pandas
+from skillshore.offshoring._fit import FeDof
+from skillshore.offshoring.linear import (
+    SSC,
+    LinearResult,
+    Vcov,
+    f_ppf,
+    f_sf,
+    fit_linear,
+    names_of,
+)
 
 __all__ = [
     "WaldStatistic",
@@ -160,106 +167,14 @@ class FirstStage(TableMixin):
 
 
 @dataclass(frozen=True, eq=False)
-class IVResult(TableMixin):
+class IVResult(LinearResult):
     """A 2SLS fit with absorbed fixed effects (from :func:`iv_regression`).
 
     Every statistic is a cached property computed on first use from the
-    demeaned arrays ``arrays`` of the estimation sample.
+    demeaned arrays ``arrays`` of the estimation sample; the variance is
+    ``vcov_type`` (``"iid"``, ``"hetero"``, ``"CRV1"``) with the small-sample
+    choice ``ssc`` (:mod:`skillshore.offshoring.linear`).
     """
-
-    y: str
-    endog: tuple[str, ...]
-    instruments: tuple[str, ...]
-    fe: tuple[str, ...]
-    controls: tuple[str, ...]
-    cluster: str | None
-    weights: str | None
-    fe_dof: str
-    arrays: Demeaned = field(repr=False)
-    title: str = ""
-    dropped: tuple[str, ...] = ()
-
-    # ----------------------------------------------------------- estimates
-    @property
-    def nobs(self) -> int:
-        """Observations used (after missing values and singletons are dropped)."""
-        return self.arrays.nobs
-
-    @property
-    def positions(self) -> np.ndarray:
-        """0-based positions of the rows of ``data`` in the estimation sample."""
-        return self.arrays.positions
-
-    @property
-    def n_clusters(self) -> int | None:
-        return self.arrays.n_clusters
-
-    @property
-    def df_resid(self) -> float:
-        """Degrees of freedom of the t and F tests: ``G-1`` clustered, ``N-k`` otherwise."""
-        return self.arrays.df_t
-
-    @property
-    def names(self) -> list[str]:
-        return [*self.endog, *self.arrays.exog_names]
-
-    @property
-    def k(self) -> int:
-        """Parameters counted in the small-sample factor (regressors + absorbed FE)."""
-        return len(self.names) + self.arrays.k_fe
-
-    @cached_property
-    def _fit(self) -> tuple[pd.Series, pd.DataFrame]:
-        a = self.arrays
-        names = self.names
-        if len(self.endog) == 1:
-            params = a.pf_params
-            pf_names = list(params.index)
-            order = [pf_names.index(n) for n in names]
-            v = a.pf_vcov[np.ix_(order, order)]
-            return params.loc[names], pd.DataFrame(v, index=names, columns=names)
-        x = np.column_stack([a.endog, a.exog])
-        z = np.column_stack([a.instruments, a.exog])
-        fac = la.ssc_factor(a.nobs, self.k, a.n_clusters)
-        fit = la.tsls(a.y, x, z, a.codes, fac)
-        return (
-            pd.Series(fit.params, index=names, name="Estimate"),
-            pd.DataFrame(fit.vcov, index=names, columns=names),
-        )
-
-    @property
-    def params(self) -> pd.Series:
-        """2SLS coefficients: endogenous regressors first, then controls."""
-        return self._fit[0]
-
-    @property
-    def vcov(self) -> pd.DataFrame:
-        return self._fit[1]
-
-    @cached_property
-    def std_errors(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self.vcov)), index=self.names, name="Std. Error")
-
-    @cached_property
-    def tstats(self) -> pd.Series:
-        return (self.params / self.std_errors).rename("t value")
-
-    @cached_property
-    def pvalues(self) -> pd.Series:
-        p = 2 * stats.t.sf(np.abs(self.tstats), self.df_resid)
-        return pd.Series(p, index=self.names, name="Pr(>|t|)")
-
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Wald confidence intervals with t(df_resid) critical values."""
-        q = stats.t.ppf(0.5 + level / 2, self.df_resid)
-        se = self.std_errors
-        return pd.DataFrame({"lower": self.params - q * se, "upper": self.params + q * se})
-
-    @cached_property
-    def mean_y(self) -> float:
-        """(Weighted) mean of the outcome over the estimation sample (seed's "Mean Y")."""
-        a = self.arrays
-        return float(np.average(a.y_raw, weights=a.weights))
 
     # ------------------------------------------------------- reduced forms
     @cached_property
@@ -276,10 +191,8 @@ class IVResult(TableMixin):
         b = np.linalg.solve(zp.T @ zp, zp.T @ lhs)
         resid = lhs - zp @ b
         k_fs = zp.shape[1] + w.shape[1] + a.k_fe
-        fac = la.ssc_factor(a.nobs, k_fs, a.n_clusters)
-        v = la.ols_sandwich(zp, resid, a.codes, fac)
-        df = a.n_clusters - 1 if a.n_clusters is not None else a.nobs - k_fs
-        return b, v, zp, float(df)
+        v = la.ols_sandwich(zp, resid, self.codes, self._factor(k_fs))
+        return b, v, zp, self._df(k_fs)
 
     @cached_property
     def first_stage(self) -> FirstStage:
@@ -301,11 +214,11 @@ class IVResult(TableMixin):
                 partial[e] = math.inf if np.any(pi[:, j] != 0) else math.nan
         xp = la.partial_out(a.endog, a.exog)
         try:
-            kp = la.kp_rk_wald(xp, zp, a.codes)
+            kp = la.kp_rk_wald(xp, zp, self.codes)
         except np.linalg.LinAlgError:  # exact first stage, as above
             kp = math.inf if np.any(pi != 0) else math.nan
         k_fs = n_l + a.exog.shape[1] + a.k_fe
-        kp_f = kp / n_l / la.ssc_factor(a.nobs, k_fs, a.n_clusters)
+        kp_f = kp / n_l / self._factor(k_fs)
         if n_k == 1:
             q = zp.T @ zp
             v_pi = v[n_l:, n_l:]
@@ -352,7 +265,7 @@ class IVResult(TableMixin):
         return WaldStatistic(
             name="Anderson-Rubin test",
             stat=stat,
-            pvalue=float(stats.f.sf(stat, n_l, df2)),
+            pvalue=f_sf(stat, n_l, df2),
             df=(n_l, df2),
             null=null,
         )
@@ -372,7 +285,7 @@ class IVResult(TableMixin):
             raise ModelInputError(f"level must be in (0, 1), got {level}.")
         b, v, _, df2 = self._reduced
         n_l = len(self.instruments)
-        crit = float(stats.f.ppf(level, n_l, df2)) * n_l
+        crit = f_ppf(level, n_l, df2) * n_l
         if n_l == 1:
             gam, pi = b[0, 0], b[0, 1]
             vyy, vyx, vxx = v[0, 0], v[0, 1], v[1, 1]
@@ -391,29 +304,12 @@ class IVResult(TableMixin):
         return ConfidenceSet(intervals=tuple(pieces), level=level)
 
     # ------------------------------------------------------------ display
-    def to_frame(self) -> pd.DataFrame:
-        """Coefficient table: estimate, SE, t, p and the 95% interval."""
-        ci = self.conf_int()
-        return pd.DataFrame(
-            {
-                "Estimate": self.params,
-                "Std. Error": self.std_errors,
-                "t value": self.tstats,
-                "Pr(>|t|)": self.pvalues,
-                "2.5%": ci["lower"],
-                "97.5%": ci["upper"],
-            }
-        )
-
     def summary(self) -> str:
         fs = self.first_stage
-        se_kind = (
-            f"clustered by {self.cluster} ({self.n_clusters} clusters)" if self.cluster else "HC1"
-        )
         lines = [
             f"IV-2SLS: {self.y} on {', '.join(self.endog)} "
             f"(instruments: {', '.join(self.instruments)})",
-            f"Fixed effects: {' + '.join(self.fe) or 'none'}; SE {se_kind}; N = {self.nobs:,d}",
+            f"Fixed effects: {' + '.join(self.fe) or 'none'}; SE {self.se_label}; N = {self.nobs:,d}",
             self.to_frame().to_string(float_format=lambda v: f"{v:.4f}"),
             f"Mean Y: {self.mean_y:.4f}",
             f"First stage: KP rk Wald F = {fs.kp_f:.2f}, effective F = {fs.effective_f:.2f}, "
@@ -427,12 +323,6 @@ class IVResult(TableMixin):
         return "\n".join(lines)
 
 
-def _names(v: str | Sequence[str] | None) -> tuple[str, ...]:
-    if v is None:
-        return ()
-    return (v,) if isinstance(v, str) else tuple(v)
-
-
 def iv_regression(
     data: Any,
     y: str,
@@ -443,7 +333,9 @@ def iv_regression(
     cluster: str | None = None,
     weights: str | None = None,
     *,
-    fe_dof: FeDof = "nonnested",
+    vcov: Vcov | None = None,
+    ssc: SSC = "fixest",
+    fe_dof: FeDof | None = None,
     drop_singletons: bool = True,
     demeaner: Any = None,
     title: str = "",
@@ -466,14 +358,26 @@ def iv_regression(
     controls : list of str, optional
         Exogenous regressors (with no ``fe`` a constant is added).
     cluster : str, optional
-        Cluster variable (CRV1); None gives heteroskedasticity-robust (HC1).
+        Shorthand for ``vcov={"CRV1": cluster}``.
     weights : str, optional
         Analytic weights.
-    fe_dof : {"nonnested", "full", "none"}
-        Absorbed fixed effects counted in the small-sample factor
-        ``(N-1)/(N-k) G/(G-1)``: all but those nested in the clusters (default,
-        as ``reghdfe`` / pyfixest), all (as the same regression with dummies),
-        or none.
+    vcov : "iid", "hetero" or {"CRV1": column}, optional
+        Variance (pyfixest's names); default ``{"CRV1": cluster}`` when
+        ``cluster`` is given, else ``"hetero"``.
+    ssc : {"fixest", "small", "none"}
+        Small-sample correction, default ``"fixest"`` (pyfixest / ``reghdfe``:
+        ``(N-1)/(N-k) G/(G-1)`` clustered, ``N/(N-k)`` otherwise, fixed effects
+        nested in the clusters not counted in ``k``); ``"small"`` (Stata
+        ``ivreg2, small`` with dummies: the rank of the fixed-effect dummies counted);
+        ``"none"`` (Stata ``ivregress 2sls``, linearmodels ``debiased=False``:
+        no factor, normal critical values). The first-stage, KP, effective and
+        AR statistics use the same choice.
+    fe_dof : {"nonnested", "full", "rank", "none"}, optional
+        Override the count of absorbed fixed effects in ``k`` implied by ``ssc``:
+        all but those nested in the clusters (``"nonnested"``, as ``reghdfe`` /
+        pyfixest), all levels minus one per extra factor (``"full"``, fixest; it
+        exceeds the dummy rank when factors are nested), the rank of the dummies
+        (``"rank"``, as the same regression with dummies), or none.
     drop_singletons : bool
         Drop singleton fixed-effect groups before estimation (as ``reghdfe``).
     demeaner : pyfixest demeaner, optional
@@ -488,7 +392,7 @@ def iv_regression(
     -------
     IVResult
     """
-    endog_, inst_, fe_, ctrl_ = _names(endog), _names(instruments), _names(fe), _names(controls)
+    endog_, inst_ = names_of(endog), names_of(instruments)
     if not endog_ or not inst_:
         raise ModelInputError(
             "iv_regression needs at least one endogenous regressor and instrument."
@@ -497,44 +401,21 @@ def iv_regression(
         raise ModelInputError(
             f"{len(inst_)} instrument(s) for {len(endog_)} endogenous regressor(s): under-identified."
         )
-    roles = [y, *endog_, *inst_, *ctrl_]
-    if len(set(roles)) != len(roles):
-        raise ModelInputError(
-            f"a column has two roles among y, endog, instruments, controls: {roles}."
-        )
-    if fe_dof not in ("nonnested", "full", "none"):
-        raise ModelInputError(f"fe_dof must be 'nonnested', 'full' or 'none', got {fe_dof!r}.")
-    fe_cols = [p for f in fe_ for p in f.split("^")]
-    extra = [c for c in (cluster, weights) if c]
-    frame = to_pandas(data, [*roles, *fe_cols, *extra])
-    for c in roles:
-        if not pd.api.types.is_numeric_dtype(frame[c]):
-            raise ModelInputError(f"column {c!r} must be numeric, got {frame[c].dtype}.")
-    if weights and (frame[weights].dropna() <= 0).any():
-        raise ModelInputError(f"weights {weights!r} must be positive.")
-    dropped: tuple[str, ...] = ()
-    try:
-        arrays = demeaned_iv(
-            frame, y, endog_, inst_, fe_, ctrl_, cluster, weights, fe_dof, demeaner, drop_singletons
-        )
-    except CollinearError as err:
-        if not drop_collinear or not set(err.names) <= set(ctrl_):
-            raise
-        dropped = err.names
-        ctrl_ = tuple(c for c in ctrl_ if c not in dropped)
-        arrays = demeaned_iv(
-            frame, y, endog_, inst_, fe_, ctrl_, cluster, weights, fe_dof, demeaner, drop_singletons
-        )
-    return IVResult(
-        y=y,
-        endog=endog_,
-        instruments=inst_,
-        fe=fe_,
-        controls=ctrl_,
+    return fit_linear(
+        IVResult,
+        data,
+        y,
+        endog_,
+        inst_,
+        names_of(fe),
+        names_of(controls),
+        vcov=vcov,
         cluster=cluster,
         weights=weights,
+        ssc=ssc,
         fe_dof=fe_dof,
-        arrays=arrays,
+        drop_singletons=drop_singletons,
+        demeaner=demeaner,
         title=title,
-        dropped=dropped,
+        drop_collinear=drop_collinear,
     )

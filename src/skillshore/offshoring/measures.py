@@ -30,7 +30,7 @@ frame passed (not only the sample).
 the home country from exporters other than the home country, and ``e_hk0``
 industry ``k``'s base-year export shares.
 
-The local computation of ``I_kt`` is a polars join (:func:`shift_share`); the
+The local computation of ``I_kt`` is :func:`shift_share` (:func:`bartik` on the study's names); the
 general tools (shock diagnostics, Rotemberg weights, exposure-robust standard
 errors) take :func:`exposure_shares` and :func:`world_export_supply` output.
 """
@@ -46,6 +46,7 @@ import polars as pl
 
 from skillshore._results import TableMixin
 from skillshore.errors import DataValidationError
+from skillshore.offshoring.shiftshare import bartik
 from skillshore.panel.aggregate import firm_group_means
 from skillshore.panel.firm_types import firm_types
 from skillshore.panel.sample import BaselineSample, _check_years, _need, main_industry
@@ -349,22 +350,22 @@ def world_import_demand(
 
 
 def shift_share(shares: pl.DataFrame, shocks: pl.DataFrame, shock: str) -> pl.DataFrame:
-    """``I_kt = sum_h s_hk0 * shock_ht`` by a join on ``hs6`` (seed eq. 3).
+    """``I_kt = sum_h s_hk0 * shock_ht`` (seed eq. 3) on the study's column names.
 
-    Returns ``industry, year, instrument`` for every industry with shares and
+    The study-named front of :func:`skillshore.offshoring.shiftshare.bartik` (the one
+    implementation): ``shares (industry, hs6, share)``, ``shocks (hs6, year, shock)``;
+    returns polars ``industry, year, instrument`` for every industry with shares and
     every year with shocks; products without a shock in a year contribute 0.
     """
     _need(shares, ("industry", "hs6", "share"), "shares")
     _need(shocks, ("hs6", "year", shock), "shocks")
-    grid = shares.select("industry").unique().join(shocks.select("year").unique(), how="cross")
-    inst = (
-        shares.join(shocks.select("hs6", "year", shock), on="hs6", how="inner")
-        .group_by(["industry", "year"])
-        .agg((pl.col("share") * pl.col(shock)).sum().alias("instrument"))
+    out = bartik(
+        shares, shocks, unit="industry", product="hs6", share="share", period="year", shock=shock
     )
+    schema = {"industry": shares.schema["industry"], "year": shocks.schema["year"]}
     return (
-        grid.join(inst, on=["industry", "year"], how="left")
-        .with_columns(pl.col("instrument").fill_null(0.0))
+        pl.from_pandas(out)
+        .with_columns([pl.col(c).cast(t) for c, t in schema.items()])
         .sort(["industry", "year"])
     )
 

@@ -13,9 +13,11 @@ shift-share designs too.
   shock summary: mean / SD / IQR of shocks (raw, net of period effects),
   effective sample size ``1/HHI`` of the exposure weights, largest weight,
   counts;
-* :func:`rotemberg_weights` -- Goldsmith-Pinkham, Sorkin and Swift (2020);
-* :func:`shock_level_regression` -- the BHJ equivalent shock-level IV and its
-  exposure-robust standard error.
+* :func:`shock_growth` -- shocks in growth rates (the seed's units) or logs.
+
+Regressions on a design: :mod:`skillshore.offshoring.shocklevel` (BHJ),
+:mod:`skillshore.offshoring.rotemberg` (GPSS), :mod:`skillshore.offshoring.akm`
+(Adao, Kolesar and Morales 2019).
 
 Notation: observation ``i`` (regression weight ``e_i``), shock ``n`` with value
 ``g_n``, exposure ``S_in`` (``s_{h k(i) 0}`` when ``n = (h, t(i))``, else 0).
@@ -26,29 +28,23 @@ weighted); ``ybar_n = sum_i e_i S_in y_perp_i / sum_i e_i S_in``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy import stats
 
 from skillshore._results import TableMixin
 from skillshore.errors import ModelInputError
-from skillshore.offshoring import _linalg as la
-from skillshore.offshoring._fit import residualize, to_pandas
+from skillshore.offshoring._fit import to_pandas
 
 __all__ = [
     "bartik",
     "ShiftShareDesign",
     "ShockDiagnostics",
     "shock_diagnostics",
-    "RotembergWeights",
-    "rotemberg_weights",
-    "ShockLevelResult",
-    "shock_level_regression",
+    "shock_growth",
 ]
 
 
@@ -111,14 +107,27 @@ class ShiftShareDesign:
     products, periods : ndarray
         Product and period label of each shock (``periods`` all equal in a
         cross-section).
+    keys : DataFrame, optional
+        The key columns of each row (e.g. ``industry, year``): regressions
+        find the exposure of a data row by these keys (:meth:`rows_for`),
+        never by row order. Rows with equal keys have equal exposure.
+    shock_names : (str, str)
+        Column names of the product and period labels in :meth:`shock_frame`
+        and in a ``shock_data`` table joined to the shocks.
     """
 
     exposure: sp.csr_array
     shocks: np.ndarray
     products: np.ndarray
     periods: np.ndarray
+    keys: pd.DataFrame | None = None
+    shock_names: tuple[str, str] = ("product", "period")
 
     def __post_init__(self) -> None:
+        if self.keys is not None and len(self.keys) != self.exposure.shape[0]:
+            raise ModelInputError(
+                f"keys has {len(self.keys)} rows, the exposure {self.exposure.shape[0]}."
+            )
         n = self.shocks.shape[0]
         if self.exposure.shape[1] != n or self.products.shape != (n,) or self.periods.shape != (n,):
             raise ModelInputError(
@@ -135,13 +144,25 @@ class ShiftShareDesign:
         shocks: Any,
         products: Any = None,
         periods: Any = None,
+        keys: Any = None,
     ) -> ShiftShareDesign:
-        """From an (n_obs x n_shocks) exposure matrix and shocks; labels default to 0..n-1 and 0."""
+        """From an (n_obs x n_shocks) exposure matrix and shocks; labels default to 0..n-1 and 0.
+
+        ``keys``: a frame (or dict of columns) identifying each row, unique by
+        row; regressions join their data to the rows by these columns.
+        """
         g = np.asarray(shocks, dtype=float).ravel()
         n = g.shape[0]
         prod = np.arange(n) if products is None else np.asarray(products)
         per = np.zeros(n, dtype=int) if periods is None else np.asarray(periods)
-        return cls(sp.csr_array(exposure, dtype=float), g, prod, per)
+        k = None
+        if keys is not None:
+            k = pd.DataFrame(keys).reset_index(drop=True)
+            if k.duplicated().any():
+                raise ModelInputError(
+                    f"keys must identify the rows: duplicated {k[k.duplicated()].head(3).to_dict('records')}."
+                )
+        return cls(sp.csr_array(exposure, dtype=float), g, prod, per, k)
 
     @classmethod
     def from_panel(
@@ -163,7 +184,9 @@ class ShiftShareDesign:
         ``(unit, product, share)``; ``shocks`` long ``(product, period,
         shock)``. Shock ``n = (h, t)`` reaches observation ``i`` with weight
         ``share[unit(i), h]`` when ``t = period(i)``. With ``period=None``
-        shocks are ``(product, shock)`` and reach every observation.
+        shocks are ``(product, shock)`` and reach every observation. The
+        design's ``keys`` are ``(unit, period)``: data passed to the regressions
+        must carry these columns.
         """
         okeys = [unit] if period is None else [unit, period]
         gkeys = [product] if period is None else [product, period]
@@ -183,7 +206,14 @@ class ShiftShareDesign:
             shape=(len(o), len(g)),
         )
         per = np.zeros(len(g), dtype=int) if period is None else g[period].to_numpy()
-        return cls(expo, g[shock].to_numpy(float), g[product].to_numpy(), per)
+        return cls(
+            expo,
+            g[shock].to_numpy(float),
+            g[product].to_numpy(),
+            per,
+            keys=o[okeys].copy(),
+            shock_names=(product, period or "period"),
+        )
 
     @property
     def n_obs(self) -> int:
@@ -210,6 +240,84 @@ class ShiftShareDesign:
             raise ModelInputError(f"weights must be {self.n_obs} non-negative finite numbers.")
         return e
 
+    def rows_for(self, data: pd.DataFrame) -> np.ndarray:
+        """Design row of every row of ``data``, matched on the design's ``keys`` columns.
+
+        Raises :class:`ModelInputError` naming the key values of ``data``
+        that the design does not have (never matches by row order).
+        """
+        if self.keys is None:
+            raise ModelInputError(
+                "the design has no keys: build it with from_panel or from_arrays(keys=...), "
+                "so data rows are matched by key, not by order."
+            )
+        cols = list(self.keys.columns)
+        missing = [c for c in cols if c not in data.columns]
+        if missing:
+            raise ModelInputError(f"data lacks the design's key column(s) {missing}.")
+        first = self.keys.drop_duplicates().reset_index(names="_row")
+        probe = data[cols].reset_index(drop=True)
+        try:
+            m = probe.merge(first, on=cols, how="left", validate="many_to_one")
+        except Exception as exc:  # dtype clash between the key columns
+            raise ModelInputError(f"cannot match data to the design on {cols}: {exc}") from exc
+        bad = m["_row"].isna()
+        if bad.any():
+            raise ModelInputError(
+                f"{int(bad.sum())} data row(s) have keys {cols} absent from the design, e.g. "
+                f"{probe[bad.to_numpy()].drop_duplicates().head(5).to_dict('records')}."
+            )
+        return m["_row"].to_numpy(np.int64)
+
+    def shock_frame(self) -> pd.DataFrame:
+        """The shocks as a frame ``(product, period, shock)`` named by ``shock_names``."""
+        prod, per = self.shock_names
+        return pd.DataFrame({prod: self.products, per: self.periods, "shock": self.shocks})
+
+    def obs_periods(self) -> np.ndarray:
+        """Period of each row: the period of the shocks it is exposed to (checked unique)."""
+        e = self.exposure.tocoo()
+        codes, labels = pd.factorize(pd.Series(self.periods))
+        lo = np.full(self.n_obs, np.iinfo(np.int64).max)
+        hi = np.full(self.n_obs, -1)
+        np.minimum.at(lo, e.row, codes[e.col])
+        np.maximum.at(hi, e.row, codes[e.col])
+        bad = np.flatnonzero((hi < 0) | (lo != hi))
+        if bad.size:
+            raise ModelInputError(
+                f"rows {bad[:5].tolist()} are exposed to no shock or to several periods: "
+                "their period is undefined."
+            )
+        return np.asarray(labels)[hi]
+
+    def with_missing_industry(self, label: Any = "(missing)") -> ShiftShareDesign:
+        """Add BHJ's "missing industry": per period a shock 0 with exposure ``1 - sum_n S_in``.
+
+        Borusyak, Hull and Jaravel (2022, section 4.2 / ssaggregate's
+        ``addmissing``): with incomplete shares the unit-level regression
+        controls for the sum of shares; at the shock level the missing
+        industry enters with shock 0. Shares summing above one raise.
+        """
+        rowsum = np.asarray(self.exposure.sum(axis=1)).ravel()
+        if (rowsum > 1 + 1e-9).any():
+            raise ModelInputError(
+                f"rows {np.flatnonzero(rowsum > 1 + 1e-9)[:5].tolist()} have shares summing above one."
+            )
+        per = self.obs_periods()
+        labels, codes = np.unique(per, return_inverse=True)
+        extra = sp.csr_array(
+            (np.clip(1 - rowsum, 0, None), (np.arange(self.n_obs), codes.ravel())),
+            shape=(self.n_obs, labels.shape[0]),
+        )
+        return ShiftShareDesign(
+            sp.csr_array(sp.hstack([self.exposure, extra])),
+            np.concatenate([self.shocks, np.zeros(labels.shape[0])]),
+            np.concatenate([self.products.astype(object), np.full(labels.shape[0], label, object)]),
+            np.concatenate([self.periods, labels]),
+            keys=self.keys,
+            shock_names=self.shock_names,
+        )
+
     def product_matrix(self) -> tuple[np.ndarray, sp.csr_array]:
         """Product labels and the (n_shocks x n_products) 0/1 map of shocks to products."""
         labels, idx = np.unique(self.products, return_inverse=True)
@@ -228,9 +336,12 @@ def _wquantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(x[order][np.searchsorted(cw, q * cw[-1] * (1 - 1e-12), side="left")])
 
 
-def _wstats(g: np.ndarray, s: np.ndarray) -> dict[str, float]:
+def _wstats(g: np.ndarray, s: np.ndarray, sd_kind: str = "population") -> dict[str, float]:
     mean = float(np.sum(s * g) / s.sum())
-    sd = float(np.sqrt(np.sum(s * (g - mean) ** 2) / s.sum()))
+    var = np.sum(s * (g - mean) ** 2) / s.sum()
+    if sd_kind == "stata":  # analytic weights: weights rescaled to sum to N, divisor N-1
+        var *= g.shape[0] / (g.shape[0] - 1)
+    sd = float(np.sqrt(var))
     iqr = _wquantile(g, s, 0.75) - _wquantile(g, s, 0.25)
     return {"Mean": mean, "Standard deviation": sd, "Interquartile range": iqr}
 
@@ -263,31 +374,88 @@ class ShockDiagnostics(TableMixin):
     title: str = "Validity of Bartik-type instruments: shock-level summary"
 
     def to_frame(self) -> pd.DataFrame:
+        """Numbers in the seed's layout (blank cells NaN; counts as integers)."""
+        nan = float("nan")
         rows: list[tuple[str, Any, Any]] = [(k, v, self.period_fe[k]) for k, v in self.raw.items()]
         rows += [
-            ("Effective sample size (1/HHI) of s_n", "", ""),
-            ("across products and periods", self.ess_shocks, ""),
-            ("across products", self.ess_products, ""),
-            ("Largest share s_n", "", ""),
-            ("across products and periods", self.max_weight_shocks, ""),
-            ("across products", self.max_weight_products, ""),
-            ("No. of shocks", self.n_shocks, ""),
-            ("No. of products", self.n_products, ""),
-            ("No. of periods", self.n_periods, ""),
+            ("Effective sample size (1/HHI) of s_n", nan, nan),
+            ("across products and periods", self.ess_shocks, nan),
+            ("across products", self.ess_products, nan),
+            ("Largest share s_n", nan, nan),
+            ("across products and periods", self.max_weight_shocks, nan),
+            ("across products", self.max_weight_products, nan),
+            ("No. of shocks", self.n_shocks, nan),
+            ("No. of products", self.n_products, nan),
+            ("No. of periods", self.n_periods, nan),
         ]
-        df = pd.DataFrame(
+        return pd.DataFrame(
             [[a, b] for _, a, b in rows],
             index=[r[0] for r in rows],
             columns=["(1) Raw", "(2) Year FE"],
+            dtype=object,
         )
-        return df.map(lambda v: v if isinstance(v, str | int) else f"{v:.3f}")
 
 
-def shock_diagnostics(design: ShiftShareDesign, weights: Any = None) -> ShockDiagnostics:
-    """BHJ (2022) shock summary of ``design`` with observation weights ``weights``.
+def shock_growth(
+    shocks: Any,
+    *,
+    product: str = "product",
+    period: str = "period",
+    shock: str = "shock",
+    kind: Literal["growth", "log", "level"] = "growth",
+) -> pd.DataFrame:
+    """Shocks as growth rates between consecutive periods (seed: "Validity of Bartik-type
+    instruments" reports *growth rates*: mean 1.408, SD 18.228).
+
+    ``growth``: ``g_ht = x_ht / x_h,t-1 - 1`` with ``t-1`` the previous period of the
+    table (all products' periods pooled); ``log``: ``log x_ht - log x_h,t-1``;
+    ``level``: unchanged. The first period, products absent in the previous
+    period and zero (or, for logs, non-positive) bases have no growth rate: they
+    are left out and counted in ``result.attrs["dropped"]``.
+    """
+    g = to_pandas(shocks, [product, period, shock])
+    if g.duplicated([product, period]).any():
+        raise ModelInputError(f"shocks must be unique by ({product}, {period}).")
+    if kind == "level":
+        out = g.reset_index(drop=True)
+        out.attrs["dropped"] = 0
+        return out
+    if kind not in ("growth", "log"):
+        raise ModelInputError(f"kind must be 'growth', 'log' or 'level', got {kind!r}.")
+    periods = np.sort(g[period].unique())
+    prev = dict(zip(periods[1:], periods[:-1], strict=True))
+    base = g.rename(columns={shock: "_base", period: "_prev"})
+    cur = g[g[period].isin(prev)].assign(_prev=lambda f: f[period].map(prev))
+    m = cur.merge(base, on=[product, "_prev"], how="inner")
+    ok = m["_base"] > 0 if kind == "log" else m["_base"] != 0
+    m = m[ok]
+    if kind == "growth":
+        m[shock] = m[shock] / m["_base"] - 1
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m[shock] = np.log(m[shock]) - np.log(m["_base"])
+        m = m[np.isfinite(m[shock])]
+    out = m[[product, period, shock]].sort_values([product, period]).reset_index(drop=True)
+    out.attrs["dropped"] = len(g) - len(out)
+    return out
+
+
+def shock_diagnostics(
+    design: ShiftShareDesign,
+    weights: Any = None,
+    *,
+    sd: Literal["population", "stata"] = "population",
+) -> ShockDiagnostics:
+    """BHJ (2022, Table 1) shock summary of ``design`` with observation weights ``weights``.
 
     Shocks with zero exposure weight are left out of every statistic and count.
+    ``sd="population"`` (default; ``sum s (g - m)^2 / sum s``, as BHJ's Table 1
+    and Python's weighted moments) or ``"stata"`` (``summarize [aw=s]``: times
+    ``N/(N-1)``, ``N`` the number of shocks). The shocks are whatever the design
+    holds: pass growth rates (:func:`shock_growth`) for the seed's units.
     """
+    if sd not in ("population", "stata"):
+        raise ModelInputError(f"sd must be 'population' or 'stata', got {sd!r}.")
     s_all = design.exposure_weights(weights)
     keep = s_all > 0
     if not keep.any():
@@ -299,8 +467,8 @@ def shock_diagnostics(design: ShiftShareDesign, weights: Any = None) -> ShockDia
     _, pidx = np.unique(prods, return_inverse=True)
     sh = np.bincount(pidx.ravel(), weights=sn)
     return ShockDiagnostics(
-        raw=_wstats(g, s),
-        period_fe=_wstats(_period_demean(g, s, per), s),
+        raw=_wstats(g, s, sd),
+        period_fe=_wstats(_period_demean(g, s, per), s, sd),
         ess_shocks=float(1 / np.sum(sn**2)),
         ess_products=float(1 / np.sum(sh**2)),
         max_weight_shocks=float(sn.max()),
@@ -308,219 +476,4 @@ def shock_diagnostics(design: ShiftShareDesign, weights: Any = None) -> ShockDia
         n_shocks=int(keep.sum()),
         n_products=int(sh.shape[0]),
         n_periods=int(np.unique(per).shape[0]),
-    )
-
-
-# --------------------------------------------------------------------------- regressions
-def _residuals(
-    design: ShiftShareDesign,
-    data: Any,
-    y: str,
-    x: str,
-    fe: Sequence[str] | None,
-    controls: Sequence[str] | None,
-    weights: str | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    fe_, ctrl = list(fe or []), list(controls or [])
-    fe_cols = [p for f in fe_ for p in f.split("^")]
-    cols = [y, x, *ctrl, *fe_cols] + ([weights] if weights else [])
-    frame = to_pandas(data, cols).reset_index(drop=True)
-    if len(frame) != design.n_obs:
-        raise ModelInputError(
-            f"data has {len(frame)} rows, the design {design.n_obs} observations."
-        )
-    if frame[[y, x, *ctrl]].isna().any().any():
-        raise ModelInputError("y, x and controls must have no missing values (drop rows first).")
-    e = design._obs_weights(None if weights is None else frame[weights].to_numpy(float))
-    res = residualize(frame, [y, x], fe_, ctrl, e)
-    return res[:, 0], res[:, 1], e
-
-
-@dataclass(frozen=True)
-class RotembergWeights(TableMixin):
-    """Goldsmith-Pinkham, Sorkin and Swift (2020) decomposition ``beta = sum_h alpha_h beta_h``.
-
-    ``alpha_h = z_h' E x_perp / z' E x_perp`` and ``beta_h = z_h' E y_perp /
-    z_h' E x_perp`` with ``z_h = sum_{n in h} S_.n g_n`` the product-``h``
-    part of the instrument (panel shocks aggregated over periods, GPSS
-    section on panels). ``frame`` holds every product; ``to_frame`` the
-    ``top`` by ``|alpha|``.
-    """
-
-    frame: pd.DataFrame
-    beta: float
-    top: int = 5
-    title: str = "Rotemberg weights (top products)"
-
-    @property
-    def negative_sum(self) -> float:
-        """Sum of the negative weights."""
-        a = self.frame["alpha"]
-        return float(a[a < 0].sum())
-
-    def to_frame(self) -> pd.DataFrame:
-        f = self.frame.reindex(self.frame["alpha"].abs().sort_values(ascending=False).index)
-        return f.head(self.top)
-
-
-def rotemberg_weights(
-    design: ShiftShareDesign,
-    data: Any,
-    y: str,
-    x: str,
-    fe: Sequence[str] | None = None,
-    controls: Sequence[str] | None = None,
-    weights: str | None = None,
-    *,
-    top: int = 5,
-) -> RotembergWeights:
-    """Rotemberg weights of the products in the shift-share IV of ``y`` on ``x``.
-
-    ``data`` rows are the design's observations (same order). Columns of the
-    result: ``alpha``, ``beta`` (just-identified IV with ``z_h`` alone),
-    ``mean_shock`` (``s_n``-weighted over periods) and ``exposure``
-    (``s_h``). ``sum(alpha * beta)`` equals the shift-share IV coefficient.
-    """
-    yp, xp, e = _residuals(design, data, y, x, fe, controls, weights)
-    labels, amap = design.product_matrix()
-    zh = design.exposure @ sp.diags_array(design.shocks) @ amap  # (n_obs x n_products)
-    num_x = zh.T @ (e * xp)
-    num_y = zh.T @ (e * yp)
-    total = num_x.sum()
-    if total == 0:
-        raise ModelInputError("the instrument is orthogonal to x: no first stage.")
-    s = design.exposure_weights(e)
-    s_h = amap.T @ s
-    with np.errstate(divide="ignore", invalid="ignore"):
-        beta_h = np.where(num_x != 0, num_y / num_x, np.nan)
-        mean_g = (amap.T @ (s * design.shocks)) / s_h
-    frame = pd.DataFrame(
-        {"alpha": num_x / total, "beta": beta_h, "mean_shock": mean_g, "exposure": s_h},
-        index=pd.Index(labels, name="product"),
-    )
-    return RotembergWeights(frame=frame, beta=float(num_y.sum() / total), top=top)
-
-
-@dataclass(frozen=True)
-class ShockLevelResult(TableMixin):
-    """The BHJ (2022) shock-level IV: coefficient with exposure-robust inference.
-
-    ``coef`` equals the unit-level shift-share IV coefficient (BHJ
-    Proposition 3); ``std_error`` is robust at the shock level (clustered by
-    product when ``cluster="product"``) with the small-sample factor of
-    :func:`skillshore.offshoring.iv.iv_regression`.
-    """
-
-    coef: float
-    std_error: float
-    df_resid: float
-    first_stage_f: float
-    n_shocks: int
-    n_clusters: int | None
-    title: str = "Shock-level IV (exposure-robust)"
-
-    @property
-    def tstat(self) -> float:
-        return self.coef / self.std_error
-
-    @property
-    def pvalue(self) -> float:
-        return float(2 * stats.t.sf(abs(self.tstat), self.df_resid))
-
-    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
-        q = stats.t.ppf(0.5 + level / 2, self.df_resid)
-        return self.coef - q * self.std_error, self.coef + q * self.std_error
-
-    def to_frame(self) -> pd.DataFrame:
-        lo, hi = self.conf_int()
-        return pd.DataFrame(
-            {
-                "Estimate": [self.coef],
-                "Exposure-robust SE": [self.std_error],
-                "Pr(>|t|)": [self.pvalue],
-                "2.5%": [lo],
-                "97.5%": [hi],
-                "First-stage F": [self.first_stage_f],
-                "Shocks": [self.n_shocks],
-            },
-            index=["x"],
-        )
-
-
-def shock_level_regression(
-    design: ShiftShareDesign,
-    data: Any,
-    y: str,
-    x: str,
-    fe: Sequence[str] | None = None,
-    controls: Sequence[str] | None = None,
-    weights: str | None = None,
-    *,
-    shock_controls: str | np.ndarray | None = "period",
-    cluster: str | None = None,
-) -> ShockLevelResult:
-    """BHJ (2022) equivalent shock-level IV with exposure-robust standard errors.
-
-    Regresses ``ybar_n`` on ``xbar_n`` instrumented by ``g_n``, weighted by
-    ``s_n``, over shocks with ``s_n > 0``; the residualized outcome and
-    regressor come from the unit-level fixed effects and controls.
-
-    Parameters
-    ----------
-    shock_controls : "period", array or None
-        Shock-level controls ``q_n``: period fixed effects (default), an
-        (n_shocks x m) array, or none. They match unit-level controls
-        ``sum_n S_in q_n``; period effects are spanned by period (or
-        sector x period) fixed effects when shares sum to one, and then the
-        coefficient equals the unit-level IV coefficient exactly.
-    cluster : "product" or None
-        Cluster shocks by product (all periods of a product together), as BHJ
-        recommend for panels; default robust by shock.
-    """
-    yp, xp, e = _residuals(design, data, y, x, fe, controls, weights)
-    ew = design.exposure.T @ e
-    keep = ew > 0
-    ybar = (design.exposure.T @ (e * yp))[keep] / ew[keep]
-    xbar = (design.exposure.T @ (e * xp))[keep] / ew[keep]
-    g = design.shocks[keep]
-    s = ew[keep] / e.sum()
-    if isinstance(shock_controls, str):
-        if shock_controls != "period":
-            raise ModelInputError(
-                f"shock_controls must be 'period', an array or None, got {shock_controls!r}."
-            )
-        per = design.periods[keep]
-        q = pd.get_dummies(pd.Series(per).astype(str), dtype=float).to_numpy()
-    elif shock_controls is None:
-        q = np.zeros((g.shape[0], 0))
-    else:
-        q = np.asarray(shock_controls, dtype=float)
-        if q.ndim == 1:
-            q = q[:, None]
-        if q.shape[0] != design.n_shocks:
-            raise ModelInputError(f"shock_controls needs {design.n_shocks} rows, got {q.shape[0]}.")
-        q = q[keep]
-    if cluster not in (None, "product"):
-        raise ModelInputError(f"cluster must be None or 'product', got {cluster!r}.")
-    codes = la.cluster_codes(design.products[keep] if cluster else None, g.shape[0])
-    n_cl = int(codes.max()) + 1 if cluster else None
-    sw = np.sqrt(s)[:, None]
-    xx = np.column_stack([xbar, q]) * sw
-    zz = np.column_stack([g, q]) * sw
-    k = xx.shape[1]
-    fac = la.ssc_factor(g.shape[0], k, n_cl)
-    fit = la.tsls(ybar * sw[:, 0], xx, zz, codes, fac)
-    # exposure-robust first stage: xbar on g and q
-    gp = la.partial_out(zz[:, :1], zz[:, 1:])
-    xpp = la.partial_out(xx[:, :1], zz[:, 1:])
-    pi = float(np.linalg.lstsq(gp, xpp, rcond=None)[0][0, 0])
-    v_pi = la.ols_sandwich(gp, xpp - gp * pi, codes, fac)[0, 0]
-    df = (n_cl - 1) if n_cl else g.shape[0] - k
-    return ShockLevelResult(
-        coef=float(fit.params[0]),
-        std_error=float(np.sqrt(fit.vcov[0, 0])),
-        df_resid=float(df),
-        first_stage_f=float(pi * pi / v_pi),
-        n_shocks=int(g.shape[0]),
-        n_clusters=n_cl,
     )

@@ -15,7 +15,7 @@ effect check rows; Mean Y; First Stage F-stat; AR First Stage F-stat; N.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -239,6 +239,17 @@ def run_columns(
     return out
 
 
+def column_spans(specs: Sequence[ColumnSpec]) -> list[tuple[str, int]]:
+    """Column-group header spans ``(group, number of consecutive columns)``."""
+    spans: list[tuple[str, int]] = []
+    for s in specs:
+        if spans and spans[-1][0] == s.group:
+            spans[-1] = (s.group, spans[-1][1] + 1)
+        else:
+            spans.append((s.group, 1))
+    return spans
+
+
 def _by_type(group: str, type_col: str, **kw: Any) -> list[ColumnSpec]:
     return [
         ColumnSpec(label="Low", group=group, where={"occ_group": "high", type_col: 1}, **kw),
@@ -292,6 +303,25 @@ SEED_TABLES: dict[str, tuple[str, list[ColumnSpec]]] = {
         )
         + _by_type("Weighted Regressions", "low_va", weights="n_workers"),
     ),
+    "industry_4d": (
+        "IV (Dependent Variable: Average Cognitive Skills × 100, High-offshorable), "
+        "4-digit industries",
+        [
+            ColumnSpec(
+                label="All",
+                group="4-digit Industry",
+                where={"occ_group": "high"},
+                endog=("off_china_4d",),
+                instruments=("iv_china_4d",),
+            ),
+            *_by_type(
+                "4-digit Industry",
+                "low_va",
+                endog=("off_china_4d",),
+                instruments=("iv_china_4d",),
+            ),
+        ],
+    ),
     "robustness_2": (
         "IV (Dependent Variable: Average Cognitive Skills × 100, High-offshorable)",
         [
@@ -326,7 +356,40 @@ SEED_TABLES: dict[str, tuple[str, list[ColumnSpec]]] = {
 }
 """The seed's IV tables: title and columns (study firm-panel column names)."""
 
-_COEF_LABELS = {"off_china": "Offshoring (China)", "off_lowwage": "Offshoring (Low)"}
+_COEF_LABELS = {
+    "off_china": "Offshoring (China)",
+    "off_lowwage": "Offshoring (Low)",
+    "off_china_4d": "Offshoring (China, 4-digit)",
+    "off_lowwage_4d": "Offshoring (Low, 4-digit)",
+}
+_SOURCES = {"CHN": "china", "china": "china", "LOWWAGE": "lowwage", "low_wage": "lowwage"}
+_SOURCES["lowwage"] = "lowwage"
+
+
+def _measure_map(source: str, industry_digits: int) -> dict[str, str]:
+    """Column renaming for ``[offshoring] source`` / ``industry_digits``: the seed's main
+    measure (China, 6-digit) becomes the chosen one; the alternate source swaps with it."""
+    if source not in _SOURCES:
+        raise ModelInputError(f"source must be one of {sorted(_SOURCES)}, got {source!r}.")
+    if industry_digits not in (4, 6):
+        raise ModelInputError(f"industry_digits must be 4 or 6, got {industry_digits!r}.")
+    main = _SOURCES[source]
+    alt = "lowwage" if main == "china" else "china"
+    sfx = "" if industry_digits == 6 else "_4d"
+    out = {}
+    for kind in ("off", "iv"):
+        out[f"{kind}_china"] = f"{kind}_{main}{sfx}"
+        out[f"{kind}_lowwage"] = f"{kind}_{alt}{sfx}"
+    return out
+
+
+def _remap(spec: ColumnSpec, mapping: Mapping[str, str]) -> ColumnSpec:
+    def m(cols: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(mapping.get(c, c) for c in cols)
+
+    return replace(spec, endog=m(spec.endog), instruments=m(spec.instruments))
+
+
 _FE_ROWS = {"Sector by Year FE": ("sector_year", "sector^year"), "Firm FE": ("firm_id",)}
 
 
@@ -337,6 +400,8 @@ def seed_table(
     fe: Sequence[str] = ("firm_id", "sector_year"),
     cluster: str | None = "firm_id",
     first_stage: FirstStageStat = "kp",
+    source: str = "CHN",
+    industry_digits: int = 6,
     **kwargs: Any,
 ) -> IVTable:
     """Estimate and lay out one of the seed's IV tables (:data:`SEED_TABLES`).
@@ -346,10 +411,19 @@ def seed_table(
     ``iv_china``, ``low_va``, ...). Extra keyword arguments go to
     :func:`iv_regression`; controls collinear with the fixed effects are dropped
     (``drop_collinear=True``, as Stata's ``reghdfe``) and listed in a row of the table.
+
+    ``source`` (``"CHN"`` or ``"LOWWAGE"``) and ``industry_digits`` (6 or 4) are
+    ``[offshoring] source`` and ``industry_digits``: they choose the main offshoring
+    measure and instrument (``off_<source>[_4d]``, ``iv_<source>[_4d]``); the
+    "Offshoring (Alternate)" column then uses the other source. The
+    ``industry_4d`` table is the 4-digit robustness column whatever the choice.
     """
     if name not in SEED_TABLES:
         raise ModelInputError(f"unknown seed table {name!r}; choose from {sorted(SEED_TABLES)}.")
     title, specs = SEED_TABLES[name]
+    if name != "industry_4d":
+        mapping = _measure_map(source, industry_digits)
+        specs = [_remap(s, mapping) for s in specs]
     kwargs.setdefault("drop_collinear", True)
     kept, results, notes = [], [], []
     for s in specs:
@@ -365,12 +439,7 @@ def seed_table(
     if not kept:
         raise ModelInputError(f"seed table {name!r}: no column could be estimated ({notes[0]})")
     specs = kept
-    spans: list[tuple[str, int]] = []
-    for s in specs:
-        if spans and spans[-1][0] == s.group:
-            spans[-1] = (s.group, spans[-1][1] + 1)
-        else:
-            spans.append((s.group, 1))
+    spans = column_spans(specs)
     used = {e for r in results for e in r.endog}
     coef_labels = {k: v for k, v in _COEF_LABELS.items() if k in used}
     return IVTable(
