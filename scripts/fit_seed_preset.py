@@ -56,7 +56,15 @@ SEED_TARGETS = {
     | {"W/Y": SEED_CALIBRATION[y]["wage_bill_share"], "E(w*)": SEED_CALIBRATION[y]["E_w_star"]}
     for y in (1996, 2006)
 }
-PARAMS = ("x_mean", "log_y_scale", "y_shift", "log_measure", "log_measure_foreign", "phi_up")
+PARAMS = (
+    "x_mean",
+    "log_y_scale",
+    "y_shift",
+    "log_measure",
+    "log_measure_foreign",
+    "log_measure_foreign_firms",
+    "phi_up",
+)
 
 
 def normalisation(v: dict[str, float]) -> TypeNormalisation:
@@ -66,6 +74,7 @@ def normalisation(v: dict[str, float]) -> TypeNormalisation:
         y_shift=v["y_shift"],
         log_measure=v["log_measure"],
         log_measure_foreign=v["log_measure_foreign"],
+        log_measure_foreign_firms=v["log_measure_foreign_firms"],
     )
 
 
@@ -140,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         "y_shift": start.y_shift,
         "log_measure": start.log_measure,
         "log_measure_foreign": start.log_measure_foreign,
+        "log_measure_foreign_firms": start.log_measure_foreign_firms,
         "phi_up": args.phi_up,
     }
     free = [f for f in args.free.split(",") if f] + (["phi_up"] if args.fit_phi_up else [])

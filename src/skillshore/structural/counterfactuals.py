@@ -162,7 +162,7 @@ def seed_scenarios(phi_up: float = SEED_PHI_UP, nu_up: float = SEED_NU_UP) -> li
     """The seed's six counterfactuals (sizes configurable: ``[counterfactuals]``).
 
     The defaults are the sizes implied by the seed's table (docs/model.md): Phi up is
-    Phi x (1 + phi_up) with phi_up = 1.27 fitted (x2 leaves the Phi column's firm gap
+    Phi x (1 + phi_up) with phi_up = 1.267 fitted (x2 leaves the Phi column's firm gap
     23% low), nu up is +1.
     """
     return [
