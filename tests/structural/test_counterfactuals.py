@@ -175,3 +175,35 @@ def test_figures_render(cf2006):
         plot_unemployment(cf2006),
     ):
         assert f.axes and f.axes[0].lines
+
+
+def test_decomposition_with_vector_types_and_a_closed_start():
+    """Estimated economies may have vector skills, different supports and no foreign pool
+    in one year: the decomposition still runs and adds up."""
+    from skillshore.matching import MatchingModel
+
+    rng = np.random.default_rng(0)
+
+    def economy(nx, ny, c_F, foreign):
+        return MatchingModel(
+            x=rng.normal(size=(nx, 2)),
+            y=rng.normal(size=(ny, 1)),
+            fbar=np.full(nx, 1 / nx),
+            gbar=np.full(ny, 1 / ny),
+            Phi=np.array([[2.0], [1.0]]),
+            C=5.0,
+            lambda_x=1.0,
+            lambda_y=1.0,
+            w0=rng.uniform(0, 1, nx),
+            fbar_star=np.full(nx, 0.5 / nx) if foreign else None,
+            C_star=5.0 - c_F,
+            w0_star=0.2,
+            nu_x_star=-1.0,
+            nu_y_star=-1.0,
+        )
+
+    d = decompose_change(economy(7, 5, 3.0, False), economy(9, 6, 1.0, True)).stats
+    np.testing.assert_allclose(
+        d[["globalization", "structural"]].sum(axis=1), d["change"], atol=1e-9
+    )
+    assert d.loc["offshoring_rate", "1996"] == 0.0 < d.loc["offshoring_rate", "2006"]
