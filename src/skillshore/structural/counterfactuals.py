@@ -273,6 +273,15 @@ def _to_support(
     return float(ws @ v / ws.sum())
 
 
+def _foreign_pool_on(src: MatchingModel, home: MatchingModel) -> np.ndarray:
+    """src's foreign pool on home's worker support: its ratio to the domestic masses
+    carried by :func:`_to_support`, rescaled to src's total |fbar*|."""
+    ratio = _to_support(src.fbar_star / src.fbar, src, home, "x")
+    val = np.asarray(ratio * home.fbar, dtype=np.float64)
+    total = val.sum()
+    return val * (src.fbar_star.sum() / total) if total > 0 else val
+
+
 def _same_support(a: MatchingModel, b: MatchingModel) -> bool:
     return (
         a.shape == b.shape
@@ -302,11 +311,8 @@ def _hybrid(
         val = getattr(src, par)
         if par in ("w0", "w0_star", "r0") and src is not home and not _same_support(src, home):
             val = _to_support(val, src, home, "y" if par == "r0" else "x")
-        if par == "fbar_star" and val is not None and src is not home:
-            if not _same_support(src, home):
-                ratio = _to_support(val / src.fbar, src, home, "x")
-                val = np.asarray(ratio * home.fbar, dtype=np.float64)
-                val = val * (src.fbar_star.sum() / val.sum())
+        if par == "fbar_star" and val is not None and not _same_support(src, home):
+            val = _foreign_pool_on(src, home)
         ch[par] = val
     c_src = source.get("c_F", a)
     ch["C_star"] = ch.get("C", a.C) - c_src.c_F
@@ -314,6 +320,8 @@ def _hybrid(
         for par in ("w0", "w0_star", "r0"):
             if par not in source:
                 ch[par] = _to_support(getattr(a, par), a, home, "y" if par == "r0" else "x")
+        if "fbar_star" not in source and a.fbar_star is not None:
+            ch["fbar_star"] = _foreign_pool_on(a, home)
     return a.replace(**ch)
 
 
