@@ -102,3 +102,57 @@ def test_model_inputs_from_the_seed_preset():
     # the seed's model-side findings hold on the seed preset
     sc = scorecard(mi)
     assert sc.n_computed == 7 and sc.n_reproduced == 7
+
+
+def test_iv_inputs_find_columns_by_header_and_label():
+    """Columns are located by (group, label), so an omitted column does not shift the rest."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from skillshore.report.scorecard import iv_inputs
+
+    def col(b, s):
+        return SimpleNamespace(params=pd.Series([b]), std_errors=pd.Series([s]))
+
+    tables = {
+        # the seed's column (3) Low (M/L) omitted: "High" is now the third column
+        "offshorability": SimpleNamespace(
+            groups=[("All", 1), ("By Occupational Offshorability", 2)],
+            labels=["All", "Low (H-Skill)", "High"],
+            columns=[col(0.03, 0.05), col(0.215, 0.1197), col(0.1491, 0.0544)],
+        ),
+        "continuing": SimpleNamespace(
+            groups=[("All Workers", 3), ("Continuing Workers (Invariant Skills)", 1)],
+            labels=["All", "Low", "High", "All"],
+            columns=[col(0.1491, 0.05), col(0.27, 0.06), col(-0.17, 0.13), col(0.0855, 0.044)],
+        ),
+    }
+    got = iv_inputs(tables)
+    assert got == {
+        "iv_high": 0.1491,
+        "iv_high_se": 0.0544,
+        "iv_low": 0.215,
+        "iv_low_se": 0.1197,
+        "iv_high_continuing": 0.0855,
+    }
+
+
+def test_facts_inputs_take_first_and_last_year():
+    from types import SimpleNamespace
+
+    import polars as pl
+
+    from skillshore.report.scorecard import facts_inputs
+
+    f2 = pl.DataFrame(
+        {
+            "skill": ["cognitive"] * 4 + ["manual"] * 2,
+            "group": ["high", "high", "all", "all", "high", "high"],
+            "year": [2006, 1996, 1996, 2006, 1996, 2006],
+            "share_kss": [0.2, 0.3, 0.5, 0.6, 0.9, 0.1],
+        }
+    )
+    got = facts_inputs(fact2=SimpleNamespace(data=f2))
+    assert got == {"between_share_first": 0.3, "between_share_last": 0.2}
+    assert scorecard(got).to_dict()["fact2_between_share_falls"]["reproduced"] is True

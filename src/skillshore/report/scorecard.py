@@ -6,8 +6,9 @@ the regression, stylized-fact and counterfactual slides they summarise) is a
 shows only a figure) and a rule on named numbers of a run. :func:`scorecard` takes a
 mapping ``{name: float}`` (:data:`INPUTS` lists the names) and evaluates every rule;
 findings whose inputs are missing or NaN are "not computed" (``reproduced`` NaN), never
-counted as reproduced. :func:`model_inputs` computes the model-side numbers from a
-counterfactual table and a decomposition.
+counted as reproduced. :func:`iv_inputs`, :func:`facts_inputs` and :func:`model_inputs`
+collect the numbers from the IV tables, the stylized facts, and the counterfactual table
+and decomposition of a run.
 
 Rules (``z`` = 1.96, a two-sided 5% test):
 
@@ -29,7 +30,17 @@ import pandas as pd
 
 from skillshore._results import TableMixin
 
-__all__ = ["FINDINGS", "INPUTS", "Finding", "FindingSpec", "Scorecard", "model_inputs", "scorecard"]
+__all__ = [
+    "FINDINGS",
+    "INPUTS",
+    "Finding",
+    "FindingSpec",
+    "Scorecard",
+    "facts_inputs",
+    "iv_inputs",
+    "model_inputs",
+    "scorecard",
+]
 
 _Z = 1.959963984540054
 
@@ -312,3 +323,72 @@ def model_inputs(counterfactuals=None, decomposition=None, share: float = 0.1) -
                 if stat in st.index and g in st.columns:
                     out[f"decomposition_{stat}_{g}"] = float(st.loc[stat, g])
     return {k: v for k, v in out.items() if k in INPUTS}
+
+
+#: (input, table, column group, column label) of the IV numbers (skillshore.offshoring
+#: SEED_TABLES layout); the coefficient is the column's first endogenous regressor.
+_IV_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("iv_high", "offshorability", "By Occupational Offshorability", "High"),
+    ("iv_low", "offshorability", "By Occupational Offshorability", "Low (H-Skill)"),
+    ("iv_high_low_productivity", "productivity", "All Workers", "Low"),
+    ("iv_high_high_productivity", "productivity", "All Workers", "High"),
+    ("iv_high_continuing", "continuing", "Continuing Workers (Invariant Skills)", "All"),
+)
+
+
+def iv_inputs(tables: Mapping[str, object]) -> dict[str, float]:
+    """Coefficients and standard errors from the seed's IV tables ({name: IVTable}).
+
+    Columns are found by their group header and label (a column that could not be
+    estimated is absent from its table, so positions are not used).
+    """
+    out: dict[str, float] = {}
+    for key, name, group, label in _IV_COLUMNS:
+        tab = tables.get(name)
+        if tab is None:
+            continue
+        groups = [g for g, span in tab.groups for _ in range(span)]
+        for g, lab, res in zip(groups, tab.labels, tab.columns, strict=True):
+            if g == group and lab == label:
+                out[key] = float(res.params.iloc[0])
+                if key in ("iv_high", "iv_low"):
+                    out[f"{key}_se"] = float(res.std_errors.iloc[0])
+                break
+    return out
+
+
+def _first_last(frame, value: str, **where: str) -> tuple[float, float]:
+    """Value in the first and last year of the rows matching ``where`` (polars frame)."""
+    import polars as pl
+
+    sub = frame
+    for col, val in where.items():
+        if col in sub.columns:
+            sub = sub.filter(pl.col(col) == val)
+    sub = sub.drop_nulls(value).sort("year")
+    if sub.height < 2:
+        return math.nan, math.nan
+    return float(sub[value][0]), float(sub[value][-1])
+
+
+def facts_inputs(
+    fact1=None, fact2=None, fact3=None, skill: str = "cognitive", group: str = "high"
+) -> dict[str, float]:
+    """First- and last-year numbers of the stylized facts (skillshore.facts results).
+
+    Fact 1: within-cell variance of ``skill`` (all workers); Fact 2: the between-firm
+    share (KSS) of ``skill`` in occupation ``group``; Fact 3: the new matches'
+    contribution to the within-firm average of ``skill``.
+    """
+    out: dict[str, float] = {}
+    specs = (
+        (fact1, "within", "within_variance", {"skill": skill, "group": "all"}),
+        (fact2, "share_kss", "between_share", {"skill": skill, "group": group}),
+        (fact3, "contribution_new", "new_match_contribution", {"skill": skill}),
+    )
+    for res, value, name, where in specs:
+        if res is None or value not in res.data.columns:
+            continue
+        first, last = _first_last(res.data, value, **where)
+        out[f"{name}_first"], out[f"{name}_last"] = first, last
+    return out
