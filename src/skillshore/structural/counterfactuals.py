@@ -5,13 +5,17 @@ Matching", "Changes in Unemployment").
 A scenario is data: a name and a list of changes to the economy's primitives
 (``c_F = 0`` sets C* = C; ``Phi up`` scales Phi; ``nu up`` adds to an intensity).
 Statistics are computed from an equilibrium: E(wage) and SD(wage) over domestic
-matches, the between-firm gap (90th minus 10th percentile of E(wage | y)) and the
-between-worker gap (of E(wage | x)), both weighted by employment, the unemployment
-rate and the offshoring rate |f*|/|f|.
+matches; the between-firm gap E(wage|y)_10-90 and the between-worker gap
+E(wage|x)_10-90, by default the employment-weighted mean of E(wage|.) in the top
+decile minus that in the bottom decile (``gap="decile_means"``; ``"quantiles"``
+gives the 90th minus the 10th percentile); the between-firm skill gap (the same
+statistic of E(x|y), the seed's "segregation"); the unemployment rate and the
+offshoring rate |f*|/|f|. docs/model.md ("Reproducing the seed's tables") explains
+why the decile-means reading is the one consistent with the seed's table.
 
-The 1996 -> 2006 change is split by Shapley values over three groups of
-primitives: globalization (c_F, nu_x*, nu_y*), structural change (Phi, nu_x, nu_y)
-and the rest (lambda, C, outside options, masses).
+The 1996 -> 2006 change is split by Shapley values over groups of primitives:
+globalization (c_F, nu_x*, nu_y*, w0*, |fbar*|) and structural change (Phi, lambda,
+nu_x, nu_y, C, w0, r0 and the domestic type distributions), two groups by default.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import pandas as pd
 
 from skillshore._results import TableMixin
 from skillshore.matching import Equilibrium, MatchingModel, solve
+from skillshore.matching.presets import SEED_NU_UP, SEED_PHI_UP
 
 __all__ = [
     "STATISTICS",
@@ -36,6 +41,7 @@ __all__ = [
     "decompose_change",
     "seed_scenarios",
     "wage_inequality",
+    "tail_gap",
     "weighted_quantile",
 ]
 
@@ -45,25 +51,28 @@ STATISTICS: dict[str, str] = {
     "sd_wage": "SD(wage)",
     "firm_gap": "E(wage|y)_10-90",
     "worker_gap": "E(wage|x)_10-90",
+    "skill_gap": "E(x|y)_10-90",
     "unemployment_rate": "unemployment rate",
     "offshoring_rate": "offshoring rate",
 }
 
+#: Primitives of each group (``c_F`` stands for C - C*; "types" for the type supports,
+#: the domestic masses and the base measure, which move together).
 GROUPS: dict[str, tuple[str, ...]] = {
-    "globalization": ("c_F", "nu_x_star", "nu_y_star"),
-    "structural": ("Phi", "nu_x", "nu_y"),
-    "other": (
+    "globalization": ("c_F", "nu_x_star", "nu_y_star", "w0_star", "fbar_star"),
+    "structural": (
+        "Phi",
         "lambda_x",
         "lambda_y",
+        "nu_x",
+        "nu_y",
         "C",
         "w0",
         "r0",
-        "w0_star",
-        "fbar",
-        "gbar",
-        "fbar_star",
+        "types",
     ),
 }
+_TYPES = ("x", "y", "fbar", "gbar", "dx", "dy")
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q) -> np.ndarray:
@@ -78,18 +87,60 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q) -> np.ndarray:
     return np.interp(q, pos, v)
 
 
-def wage_inequality(eq: Equilibrium, q: tuple[float, float] = (0.1, 0.9)) -> dict[str, float]:
-    """The seed's counterfactual statistics of one equilibrium (see the module docstring)."""
-    pi = eq.pi
-    emp_y, emp_x = pi.sum(axis=0), pi.sum(axis=1)
-    lo, hi = q
-    fy = weighted_quantile(eq.wage_by_firm(), emp_y, [lo, hi])
-    fx = weighted_quantile(eq.wage_by_worker(), emp_x, [lo, hi])
+def tail_gap(values: np.ndarray, weights: np.ndarray, share: float = 0.1) -> float:
+    """Weighted mean of the top ``share`` of the distribution minus that of the bottom share.
+
+    Cells straddling a cut-off enter with the fraction of their weight inside it, so
+    the statistic is continuous in the weights (ten equal cells: top cell minus bottom).
+    """
+    if not 0 < share <= 0.5:
+        raise ValueError(f"share must be in (0, 0.5], got {share}")
+    v = np.asarray(values, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    ok = (w > 0) & np.isfinite(v)
+    if not ok.any():
+        return float("nan")
+    v, w = v[ok], w[ok]
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order] / w.sum()
+
+    def bottom(vals: np.ndarray, wts: np.ndarray) -> float:
+        before = np.cumsum(wts) - wts
+        take = np.clip(share - before, 0.0, wts)
+        return float(take @ vals) / share
+
+    return -bottom(-v[::-1], w[::-1]) - bottom(v, w)
+
+
+def _gap(values: np.ndarray, weights: np.ndarray, gap: str, q: tuple[float, float]) -> float:
+    if gap == "decile_means":
+        return tail_gap(values, weights, q[0])
+    if gap == "quantiles":
+        lo, hi = weighted_quantile(values, weights, list(q))
+        return float(hi - lo)
+    raise ValueError(f"gap must be 'decile_means' or 'quantiles', got {gap!r}")
+
+
+def wage_inequality(
+    eq: Equilibrium, q: tuple[float, float] = (0.1, 0.9), gap: str = "decile_means"
+) -> dict[str, float]:
+    """The seed's counterfactual statistics of one equilibrium (see the module docstring).
+
+    Parameters
+    ----------
+    eq : Equilibrium
+    q : (float, float)
+        Bottom and top shares (``decile_means``: q[0] is the share of each tail).
+    gap : {"decile_means", "quantiles"}
+        Definition of the 10-90 gaps (module docstring).
+    """
+    emp_y, emp_x = eq.matches_by_firm(), eq.matches_by_worker()
     return {
         "mean_wage": float(eq.mean_wage),
         "sd_wage": float(eq.sd_wage),
-        "firm_gap": float(fy[1] - fy[0]),
-        "worker_gap": float(fx[1] - fx[0]),
+        "firm_gap": _gap(eq.wage_by_firm(), emp_y, gap, q),
+        "worker_gap": _gap(eq.wage_by_worker(), emp_x, gap, q),
+        "skill_gap": _gap(eq.mean_matched_quality_by_firm(0), emp_y, gap, q),
         "unemployment_rate": float(eq.unemployment_rate),
         "offshoring_rate": float(eq.offshoring_rate) if eq.model.has_foreign else 0.0,
     }
@@ -107,8 +158,13 @@ class Scenario:
     changes: tuple[tuple[str, str, float], ...] = ()
 
 
-def seed_scenarios(phi_up: float = 0.10, nu_up: float = 1.0) -> list[Scenario]:
-    """The seed's six counterfactuals (sizes configurable: ``[counterfactuals]``)."""
+def seed_scenarios(phi_up: float = SEED_PHI_UP, nu_up: float = SEED_NU_UP) -> list[Scenario]:
+    """The seed's six counterfactuals (sizes configurable: ``[counterfactuals]``).
+
+    The defaults are the sizes implied by the seed's table (docs/model.md): Phi up is
+    Phi x (1 + phi_up) with phi_up = 1.267 fitted (x2 leaves the Phi column's firm gap
+    23% low), nu up is +1.
+    """
     return [
         Scenario("baseline", "Baseline"),
         Scenario("c_F_zero", "c_F = 0", (("c_F", "set", 0.0),)),
@@ -165,12 +221,14 @@ def counterfactuals(
     model: MatchingModel,
     scenarios: list[Scenario] | None = None,
     *,
-    phi_up: float = 0.10,
-    nu_up: float = 1.0,
+    phi_up: float = SEED_PHI_UP,
+    nu_up: float = SEED_NU_UP,
     tol: float = 1e-10,
     baseline_label: str = "Baseline",
+    gap: str = "decile_means",
 ) -> CounterfactualTable:
-    """Solve the baseline and each scenario (warm-started) and tabulate the statistics."""
+    """Solve the baseline and each scenario (warm-started) and tabulate the statistics
+    (``gap``: definition of the 10-90 gaps, see :func:`wage_inequality`)."""
     scenarios = scenarios or seed_scenarios(phi_up, nu_up)
     if scenarios[0].name != "baseline":
         scenarios = [Scenario("baseline", "Baseline"), *scenarios]
@@ -181,30 +239,104 @@ def counterfactuals(
         if base is None:
             base = eq
         eqs[sc.name] = eq
-    stats = pd.DataFrame({k: wage_inequality(e) for k, e in eqs.items()})
+    stats = pd.DataFrame({k: wage_inequality(e, gap=gap) for k, e in eqs.items()})
     return CounterfactualTable(tuple(scenarios), stats, eqs, baseline_label)
 
 
-def _hybrid(a: MatchingModel, b: MatchingModel, take: set[str]) -> MatchingModel:
-    """Model a with the primitives of the groups in ``take`` from b (c_F kept as c_F)."""
-    ch: dict = {}
-    cF = a.c_F
-    for g in take:
-        for par in GROUPS[g]:
-            if par == "c_F":
-                cF = b.c_F
-            else:
-                ch[par] = getattr(b, par)
-    ch["C_star"] = ch.get("C", a.C) - cF
+def _rank_positions(masses: np.ndarray) -> np.ndarray:
+    w = np.asarray(masses, dtype=np.float64)
+    return (np.cumsum(w) - 0.5 * w) / w.sum()
+
+
+def _to_support(
+    values: np.ndarray, src: MatchingModel, dst: MatchingModel, side: str
+) -> np.ndarray | float:
+    """A per-type array of ``src`` re-expressed on ``dst``'s support of ``side`` ("x"/"y").
+
+    Constant arrays stay constant. On scalar supports the values are carried over by rank
+    (interpolated at the destination types' mid-CDF positions of their own masses); on
+    vector supports, by their mass-weighted mean (a documented simplification).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if np.ptp(v) == 0:
+        return float(v[0])
+    ws, wd = (src.fbar, dst.fbar) if side == "x" else (src.gbar, dst.gbar)
+    types = src.x if side == "x" else src.y
+    if types.shape[1] == 1 and (dst.x if side == "x" else dst.y).shape[1] == 1:
+        order = np.argsort(types[:, 0], kind="stable")
+        pos = _rank_positions(ws[order])
+        dst_types = (dst.x if side == "x" else dst.y)[:, 0]
+        d_order = np.argsort(dst_types, kind="stable")
+        out = np.empty(len(wd))
+        out[d_order] = np.interp(_rank_positions(wd[d_order]), pos, v[order])
+        return out
+    return float(ws @ v / ws.sum())
+
+
+def _foreign_pool_on(src: MatchingModel, home: MatchingModel) -> np.ndarray:
+    """src's foreign pool on home's worker support: its ratio to the domestic masses
+    carried by :func:`_to_support`, rescaled to src's total |fbar*|."""
+    ratio = _to_support(src.fbar_star / src.fbar, src, home, "x")
+    val = np.asarray(ratio * home.fbar, dtype=np.float64)
+    total = val.sum()
+    return val * (src.fbar_star.sum() / total) if total > 0 else val
+
+
+def _same_support(a: MatchingModel, b: MatchingModel) -> bool:
+    return (
+        a.shape == b.shape
+        and a.x.shape == b.x.shape
+        and a.y.shape == b.y.shape
+        and np.allclose(a.x, b.x)
+        and np.allclose(a.y, b.y)
+    )
+
+
+def _hybrid(
+    a: MatchingModel, b: MatchingModel, take: set[str], groups: dict[str, tuple[str, ...]]
+) -> MatchingModel:
+    """Economy a with the primitives of the groups in ``take`` from b (c_F kept as c_F).
+
+    "types" moves the supports, masses and base measures together; per-type arrays of
+    the other year (outside options, the foreign pool) are carried onto the support in
+    use by :func:`_to_support`, the foreign pool as its ratio to the domestic masses
+    with its own total.
+    """
+    source = {par: (b if g in take else a) for g, pars in groups.items() for par in pars}
+    home = source.get("types", a)
+    ch: dict = {k: getattr(home, k) for k in _TYPES}
+    for par, src in source.items():
+        if par in ("c_F", "types"):
+            continue
+        val = getattr(src, par)
+        if par in ("w0", "w0_star", "r0") and src is not home and not _same_support(src, home):
+            val = _to_support(val, src, home, "y" if par == "r0" else "x")
+        if par == "fbar_star" and val is not None and not _same_support(src, home):
+            val = _foreign_pool_on(src, home)
+        ch[par] = val
+    c_src = source.get("c_F", a)
+    ch["C_star"] = ch.get("C", a.C) - c_src.c_F
+    if not _same_support(a, home):  # primitives of a not in any group, on b's support
+        for par in ("w0", "w0_star", "r0"):
+            if par not in source:
+                ch[par] = _to_support(getattr(a, par), a, home, "y" if par == "r0" else "x")
+        if "fbar_star" not in source and a.fbar_star is not None:
+            ch["fbar_star"] = _foreign_pool_on(a, home)
     return a.replace(**ch)
 
 
 @dataclass(frozen=True, eq=False)
 class Decomposition(TableMixin):
-    """Shapley decomposition of the change between two economies by groups of primitives."""
+    """Shapley decomposition of the change between two economies by groups of primitives.
+
+    ``stats`` has one row per statistic (:data:`STATISTICS`) and the columns: the two
+    economies, ``change`` (end minus start) and one column per group; the group columns
+    add up to ``change`` exactly (Shapley efficiency).
+    """
 
     stats: pd.DataFrame
     labels: tuple[str, str]
+    groups: tuple[str, ...] = ("globalization", "structural")
     title: str = "Decomposition of the change: globalization vs structural change"
 
     def to_frame(self) -> pd.DataFrame:
@@ -212,31 +344,50 @@ class Decomposition(TableMixin):
         df.index = [STATISTICS[k] for k in df.index]
         return df
 
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        """{statistic: {column: value}} with plain floats (for results.json)."""
+        return {k: {c: float(v) for c, v in row.items()} for k, row in self.stats.iterrows()}
+
 
 def decompose_change(
     start: MatchingModel,
     end: MatchingModel,
     labels: tuple[str, str] = ("1996", "2006"),
     tol: float = 1e-10,
+    groups: dict[str, tuple[str, ...]] | None = None,
+    gap: str = "decile_means",
 ) -> Decomposition:
-    """Shapley values of globalization (c_F, nu*), structural change (Phi, nu) and other.
+    """Shapley values of globalization and structural change in the change start -> end.
 
-    Both economies must share the type support. Each group's contribution is its
-    marginal effect averaged over the 3! orders of switching groups from ``start`` to
-    ``end``; the three add up to the total change.
+    Parameters
+    ----------
+    start, end : MatchingModel
+        The two economies (e.g. the seed's 1996 and 2006). Their type supports may
+        differ: the "types" pseudo-primitive (supports, masses, base measures) belongs
+        to the structural group, and the other year's per-type arrays are carried onto
+        the support in use (:func:`_hybrid`).
+    groups : dict, optional
+        {group: primitives}; default :data:`GROUPS` (globalization: c_F, nu_x*, nu_y*,
+        w0*, fbar*; structural: Phi, lambda, nu_x, nu_y, C, w0, r0, types). Every
+        primitive that differs between the two economies must belong to a group.
+    gap : str
+        Definition of the 10-90 gaps (:func:`wage_inequality`).
+
+    Each group's contribution is its marginal effect averaged over the orders of
+    switching groups from ``start`` to ``end``; the contributions add up to the total
+    change.
     """
-    if start.shape != end.shape or not (
-        np.allclose(start.x, end.x) and np.allclose(start.y, end.y)
-    ):
-        raise ValueError("decompose_change needs the two economies on the same type support")
-    names = list(GROUPS)
+    groups = dict(groups or GROUPS)
+    names = list(groups)
     val: dict[frozenset, pd.Series] = {}
     prev = None
     for r in range(len(names) + 1):
         for sub in itertools.combinations(names, r):
-            eq = solve(_hybrid(start, end, set(sub)), tol=tol, init=prev)
+            model = _hybrid(start, end, set(sub), groups)
+            same = prev is not None and _same_support(prev.model, model)
+            eq = solve(model, tol=tol, init=prev if same else None)
             prev = eq
-            val[frozenset(sub)] = pd.Series(wage_inequality(eq))
+            val[frozenset(sub)] = pd.Series(wage_inequality(eq, gap=gap))
     n = len(names)
     contrib = {}
     for g in names:
@@ -256,4 +407,4 @@ def decompose_change(
             **contrib,
         }
     )
-    return Decomposition(df, labels)
+    return Decomposition(df, labels, tuple(names))

@@ -2,8 +2,9 @@
 "Estimation Results").
 
 The economies themselves come from :func:`skillshore.matching.seed_economy` (scalar
-types on quantile-normalised grids in [0, 1], lambda_x = lambda_y = lambda / 2; see
-``docs/model.md``); this module adds the seed's 95% intervals.
+types under the normalisation fitted to the seed's calibration targets and 2006
+counterfactual table, lambda_x = lambda_y = lambda / 2; docs/model.md "Reproducing the
+seed's tables"); this module adds the seed's 95% intervals.
 """
 
 from __future__ import annotations
