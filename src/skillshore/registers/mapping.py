@@ -254,7 +254,7 @@ def template() -> str:
     for k, (d, c) in _TOP.items():
         lines.append(f"{k} = {_toml(d)}  # {c}" if d is not None else f'# {k} = "..."  # {c}')
     for name in DEFAULTS:
-        opt = "" if name in REQUIRED else "  (optional register)"
+        opt = "" if name in REQUIRED else "  # optional register"
         lines += [
             "",
             f"[registers.{name}]{opt}",
