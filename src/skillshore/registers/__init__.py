@@ -7,7 +7,13 @@ with shipped concordances, every step reported (:mod:`~skillshore.registers.harm
 (:func:`synth_registers`).
 """
 
-from skillshore.registers.build import RegisterBuild, build_tables, read_code_list, write_tables
+from skillshore.registers.build import (
+    RegisterBuild,
+    build_tables,
+    build_workers,
+    read_code_list,
+    write_tables,
+)
 from skillshore.registers.concordances import (
     MANUFACTURING_BY_CLASSIFICATION,
     country_concordance,
@@ -29,6 +35,7 @@ __all__ = [
     "RegisterConfig",
     "StepReport",
     "build_tables",
+    "build_workers",
     "convert_to_registers",
     "country_concordance",
     "hs_concordance",

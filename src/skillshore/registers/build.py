@@ -23,7 +23,7 @@ from skillshore.registers.mapping import RegisterConfig, load_register_config
 from skillshore.registers.readers import read_extract
 from skillshore.tables.schemas import OPTIONAL_SCHEMAS, SCHEMAS
 
-__all__ = ["RegisterBuild", "build_tables", "read_code_list", "write_tables"]
+__all__ = ["RegisterBuild", "build_tables", "build_workers", "read_code_list", "write_tables"]
 
 CODE_LIST_COLUMNS = ("code", "kind", "title", "educ_years", "isced")
 
@@ -340,6 +340,16 @@ def _nonemployed(cfg: RegisterConfig, codes, steps) -> pl.DataFrame | None:
         k: t for k, t in OPTIONAL_SCHEMAS["nonemployed"].polars_schema.items() if k in df.columns
     }
     return df.select(list(schema)).cast(schema).sort(["person_id", "year"])
+
+
+def build_workers(
+    config: str | Path | RegisterConfig,
+) -> tuple[pl.DataFrame, HarmonisationReport]:
+    """Only the ``workers`` table from the IDA extract (and the education code list)."""
+    cfg = config if isinstance(config, RegisterConfig) else load_register_config(config)
+    steps: list[StepReport] = []
+    df = _workers(cfg, read_code_list(cfg.education_codes), steps)
+    return df, HarmonisationReport(tuple(steps))
 
 
 def build_tables(config: str | Path | RegisterConfig) -> RegisterBuild:
