@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -135,7 +136,10 @@ def main() -> int:
             return res.returncode
         out = json.loads(res.stdout.strip().splitlines()[-1])
         out["wall_seconds"] = wall
-        out["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out["peak_rss_gib"] = ru.ru_maxrss / 2**20
+        out["cpu_seconds"] = ru.ru_utime + ru.ru_stime  # user + system of the child
+        out["load_average_1min"] = os.getloadavg()[0]
         print(json.dumps(out, indent=1))
     return 0
 

@@ -100,8 +100,10 @@ def _education(df, codes, table, steps, unmapped):
         df, "educ_code", edu, step=f"{table}.educ_code: in the code list", on_unmapped=unmapped
     )
     steps.append(replace(s, rule="exact"))
-    yrs = codes.select(pl.col("code").alias("educ_code"), "educ_years")
-    df = df.join(yrs, on="educ_code", how="left")
+    yrs = dict(codes.select("code", "educ_years").iter_rows())
+    df = df.with_columns(
+        educ_years=pl.col("educ_code").replace_strict(yrs, default=None, return_dtype=pl.Float64)
+    )
     if "train_code" in df.columns:
         tr = df.filter(pl.col("train_code").is_not_null() & (pl.col("train_code") != ""))
         known = codes.filter(pl.col("kind") == "training")["code"]
@@ -168,7 +170,7 @@ def _workers(cfg: RegisterConfig, codes: pl.DataFrame, steps: list[StepReport]) 
     df = _education(df, codes, "workers", steps, un)
     df = df.with_columns(pl.col("experience").cast(pl.Float64) * float(r["experience_scale"]))
     schema = SCHEMAS["workers"].polars_schema
-    return df.select(list(schema)).cast(schema).sort(["person_id", "year"])
+    return df.select(list(schema)).cast(schema)  # rows in the extract's order
 
 
 def _firms(cfg: RegisterConfig, steps: list[StepReport]) -> tuple[pl.DataFrame, str]:

@@ -181,22 +181,25 @@ def recode(
         )
     elif rule != "split":
         raise ValueError(f"rule must be 'split' or 'largest', got {rule!r}")
-    conc = conc.join(n_targets, on=keys, how="left")
-    tmp = df.with_columns(pl.col(column).alias("source"))
-    joined = tmp.join(conc.drop("priority"), on=keys, how="left")
-    miss = joined.filter(pl.col("target").is_null())
+    # the report is computed on the distinct codes and their row counts (cheap on 10M rows)
+    counts = (
+        df.select([*[pl.col(b) for b in by], pl.col(column).alias("source")])
+        .group_by(keys)
+        .agg(pl.len().alias("_rows"))
+        .join(n_targets, on=keys, how="left")
+    )
+    miss = counts.filter(pl.col("_n").is_null())
     top_un = tuple(
         (str(r[0]), int(r[1]))
         for r in miss.group_by("source")
-        .agg(pl.len().alias("n"))
-        .sort(["n", "source"], descending=[True, False])
+        .agg(pl.col("_rows").sum())
+        .sort(["_rows", "source"], descending=[True, False])
         .head(_TOP)
         .iter_rows()
     )
-    n_miss = miss.height
-    mapped_in = df.height - n_miss
-    multi = tmp.join(n_targets.filter(pl.col("_n") > 1), on=keys, how="semi")
-    top_multi = multi.group_by(keys).agg(pl.len().alias("n")).sort("n", descending=True).head(_TOP)
+    n_miss = int(miss["_rows"].sum())
+    multi = counts.filter(pl.col("_n") > 1)
+    top_multi = multi.sort(["_rows", *keys], descending=[True] + [False] * len(keys)).head(_TOP)
     splits = []
     full = normalise_weights(
         concordance.select(
@@ -217,18 +220,25 @@ def recode(
         step=step,
         rule=rule if rule == "split" else "largest weight (ties: priority, then smaller code)",
         rows_in=df.height,
-        rows_mapped=mapped_in,
+        rows_mapped=df.height - n_miss,
         rows_unmapped=n_miss,
-        rows_split=multi.height,
+        rows_split=int(multi["_rows"].sum()),
         top_unmapped=top_un,
         splits=tuple(splits),
     )
     if n_miss and on_unmapped == "error":
         raise _unmapped_error(step, top_un, n_miss)
-    out = joined.filter(pl.col("target").is_not_null())
+    if rule == "largest" and not by:
+        mapping = dict(conc.select("source", "target").iter_rows())
+        out = df.with_columns(pl.col(column).replace_strict(mapping, default=None))
+        return (out.filter(pl.col(column).is_not_null()) if n_miss else out), report
+    tmp = df.with_columns(pl.col(column).alias("source"))
+    out = tmp.join(
+        conc.select(*keys, "target", "weight"), on=keys, how="inner", maintain_order="left"
+    )
     if rule == "split":
         out = out.with_columns([pl.col(v) * pl.col("weight") for v in values])
-    out = out.with_columns(pl.col("target").alias(column)).drop("source", "target", "weight", "_n")
+    out = out.with_columns(pl.col("target").alias(column)).drop("source", "target", "weight")
     return out.select(df.columns), report
 
 
