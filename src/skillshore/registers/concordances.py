@@ -25,6 +25,7 @@ __all__ = [
     "isco_concordance",
     "load",
     "manufacturing_sectors",
+    "nace1_to_nace11_bridge",
     "nace_concordance",
 ]
 
@@ -71,6 +72,22 @@ def nace_concordance() -> pl.DataFrame:
     arbitrary choice; supply a key with DST's own DB03 -> DB07 link to do better).
     """
     return load("nace11_to_nace2").with_columns(weight=pl.lit(1.0))
+
+
+def nace1_to_nace11_bridge() -> pl.DataFrame:
+    """NACE Rev.1 (DB93) class -> the same NACE Rev.1.1 (DB03) class, for the classes
+    both revisions have.
+
+    No Rev.1 -> Rev.1.1 table was found; 486 of the 503 Rev.1 classes exist unchanged in
+    Rev.1.1. The 17 others (in manufacturing 27.35 and 29.40, which Rev.1.1 split into
+    29.41-29.43; the rest in energy, wholesale, hotels, IT, business services and
+    sanitation) have no target here and are reported as unmapped: give them a key.
+    """
+    c = load("nace_classes")
+    r1 = c.filter(pl.col("revision") == "rev1")["code"]
+    r11 = c.filter(pl.col("revision") == "rev1_1")["code"]
+    both = r1.filter(r1.is_in(r11.implode()))
+    return pl.DataFrame({"source": both, "target": both})
 
 
 def isco_concordance(employment: pl.DataFrame | None = None) -> pl.DataFrame:
