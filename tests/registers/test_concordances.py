@@ -246,3 +246,19 @@ def test_firm_industries_db03_and_db93_to_nace_rev2(tmp_path):
     # own classification: codes kept, sample sectors 15-37
     out, cls = _firms(_firm_config(tmp_path, codes, "db03", target="own"), [])
     assert out["industry"].to_list() == codes and cls == "db03"
+
+
+@needs_shared
+def test_industry_key_is_consulted_before_the_recode(tmp_path):
+    from skillshore.registers.build import _firms
+
+    cfg = _firm_config(tmp_path, ["151100", "294000"], "db93")
+    pl.DataFrame({"source": ["294000"], "target": ["282200"]}).write_csv(tmp_path / "k.csv")
+    (tmp_path / "r.toml").write_text((tmp_path / "r.toml").read_text() + 'industry_key = "k.csv"\n')
+    from skillshore.registers.mapping import load_register_config
+
+    steps = []
+    out, _ = _firms(load_register_config(tmp_path / "r.toml"), steps)
+    assert dict(zip(out["firm_id"], out["industry"], strict=True))[2] == "282200"
+    assert steps[0].step.startswith("firms.industry: industry key") and steps[0].rows_in == 1
+    assert cfg.registers["firm"]["classification"] == "db93"

@@ -126,6 +126,16 @@ def _education(df, codes, table, steps, unmapped):
     return df
 
 
+def _split_key(df, col, key, step, steps):
+    """Rows whose full code is in the user's key (relabelled by it) and the rest."""
+    if key is None:
+        return df.head(0), df
+    inkey = pl.col(col).is_in(key["source"].implode())
+    hit, s = relabel(df.filter(inkey), col, key, step=step)
+    steps.append(s)
+    return hit, df.filter(~inkey)
+
+
 def _workers(cfg: RegisterConfig, codes: pl.DataFrame, steps: list[StepReport]) -> pl.DataFrame:
     r = cfg.registers["ida"]
     years = list(range(cfg.years[0], cfg.years[1] + 1))
@@ -147,13 +157,7 @@ def _workers(cfg: RegisterConfig, codes: pl.DataFrame, steps: list[StepReport]) 
     )
     un = r["unmapped"]
     key = _key(cfg.path("ida", "occupation_key"))
-    if key is not None:
-        hit = df.filter(pl.col("isco").is_in(key["source"].implode()))
-        rest = df.filter(~pl.col("isco").is_in(key["source"].implode()))
-        hit, s = relabel(hit, "isco", key, step="workers.isco: occupation key (full DISCO code)")
-        steps.append(s)
-    else:
-        hit, rest = df.head(0), df
+    hit, rest = _split_key(df, "isco", key, "workers.isco: occupation key (full DISCO code)", steps)
     weights = cfg.path("ida", "occupation_weights")
     emp = None if weights is None else pl.read_csv(weights, infer_schema=False)
     rest = rest.with_columns(pl.col("isco").str.slice(0, 4))
@@ -180,6 +184,8 @@ def _firms(cfg: RegisterConfig, steps: list[StepReport]) -> tuple[pl.DataFrame, 
         cfg.path("firm", "path"), cfg.variables("firm"), years, codes={"industry": 6, "region": 1}
     )
     df = df.rename({"firm": "firm_id"})
+    key = _key(cfg.path("firm", "industry_key"))
+    hit, df = _split_key(df, "industry", key, "firms.industry: industry key (full code)", steps)
     cls = str(r["classification"]).lower()
     cc.manufacturing_sectors(cls)  # known classification
     out_cls = cls
@@ -213,10 +219,7 @@ def _firms(cfg: RegisterConfig, steps: list[StepReport]) -> tuple[pl.DataFrame, 
         raise DataValidationError(
             f"[registers.firm] target must be 'own' or 'nace_rev2', got {r['target']!r}."
         )
-    key = _key(cfg.path("firm", "industry_key"))
-    if key is not None:
-        df, s = relabel(df, "industry", key, step="firms.industry: industry key")
-        steps.append(s)
+    df = pl.concat([hit, df])
     out_cls = r.get("study_classification") or out_cls
     scale = float(r["value_scale"])
     money = [c for c in ("sales", "value_added", "capital", "purchases_abroad") if c in df.columns]

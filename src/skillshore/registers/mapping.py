@@ -101,7 +101,10 @@ OPTIONS: dict[str, dict[str, tuple[Any, str]]] = {
             f"industry classification of the codes: {', '.join(CLASSIFICATIONS)}",
         ),
         "target": ("own", "'own' keeps the codes; 'nace_rev2' recodes DB03/NACE Rev.1.1 -> Rev.2"),
-        "industry_key": (None, "CSV source,target: one-to-one final recode of the industry codes"),
+        "industry_key": (
+            None,
+            "CSV source,target: full industry codes -> written code, consulted first",
+        ),
         "study_classification": (
             None,
             "classification of the written codes (default: own or target)",
