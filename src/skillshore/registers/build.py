@@ -403,6 +403,7 @@ def write_tables(build: RegisterBuild, cfg: RegisterConfig) -> dict[str, Path]:
     """Validate the built tables against their schemas and write them with
     ``harmonisation.json`` and ``study.toml`` into ``cfg.out``."""
     import json
+    import os
 
     from skillshore.tables.validate import check_foreign_keys, validate_frame
 
@@ -433,5 +434,10 @@ def write_tables(build: RegisterBuild, cfg: RegisterConfig) -> dict[str, Path]:
         f"[study]\nyears = [{cfg.years[0]}, {cfg.years[1]}]\nbase_years = [{cfg.base_years[0]}, {cfg.base_years[1]}]\n\n[tables]\n"
         + "".join(f'{n} = "{p.name}"\n' for n, p in paths.items() if n in SCHEMAS)
         + f"\n[sample]\n# industry codes are {build.classification}\nmanufacturing_sectors = [{sectors}]\n"
+        + (
+            ""
+            if cfg.calibration is None
+            else f'\n[structural]\ncalibration = "{Path(os.path.relpath(cfg.calibration, out)).as_posix()}"\n'
+        )
     )
     return paths

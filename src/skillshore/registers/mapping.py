@@ -136,6 +136,7 @@ _TOP = {
     "out": ("tables", "folder for the raw tables, relative to this file"),
     "hs_target": (1992, f"one HS edition for every year: {', '.join(map(str, HS_REVISIONS))}"),
     "education_codes": (None, "CSV code,kind,title,educ_years,isced (docs/registers.md)"),
+    "calibration": (None, "optional: calibration file written as [structural] calibration"),
 }
 REQUIRED = ("ida", "firm", "uhdi", "world_trade")
 
@@ -150,6 +151,7 @@ class RegisterConfig:
     out: Path
     hs_target: int
     education_codes: Path
+    calibration: Path | None = None
     registers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def variables(self, name: str) -> dict[str, str]:
@@ -232,6 +234,7 @@ def load_register_config(path: str | Path) -> RegisterConfig:
         out=_abs(root, top["out"]),
         hs_target=int(top["hs_target"]),
         education_codes=_abs(root, top["education_codes"]),
+        calibration=None if top["calibration"] is None else _abs(root, top["calibration"]),
         registers=regs,
     )
 

@@ -224,6 +224,10 @@ def convert_to_registers(raw_dir: str | Path, out_dir: str | Path) -> dict[str, 
 
     years = t["workers"]["year"]
     fy = t["firms"]["year"]
+    calib = ""
+    if (raw_dir / "calibration.csv").is_file():
+        shutil.copy2(raw_dir / "calibration.csv", out / "calibration.csv")
+        calib = 'calibration = "calibration.csv"\n'
     paths["registers.toml"] = out / "registers.toml"
     paths["registers.toml"].write_text(
         f"""# register layout of the synthetic economy (skillshore synth --layout registers)
@@ -233,7 +237,7 @@ base_years = [{fy.min()}, {years.min() - 1}]
 out = "tables"
 hs_target = 1992
 education_codes = "education_codes.csv"
-
+{calib}
 [registers.ida]
 path = "ida_{{year}}.parquet"
 hours = "TIMER"
@@ -270,7 +274,7 @@ def synth_registers(
     with tempfile.TemporaryDirectory() as tmp:
         generate(tmp, scale=scale, seed=seed, **kwargs)
         paths = convert_to_registers(tmp, out)
-        for extra in ("truth.json", "calibration.csv"):
+        for extra in ("truth.json",):
             if (Path(tmp) / extra).exists():
                 shutil.copy2(Path(tmp) / extra, out / extra)
         if (Path(tmp) / "truth").is_dir():
