@@ -159,3 +159,12 @@ def test_nonemployed_register_and_unknown_codes(synth_dirs, tmp_path):
     assert ne_t["educ_years"].to_list() == [exp[c] for c in ne_t["educ_code"]]
     step = [s for s in built.report.steps if s.step.startswith("nonemployed.educ_code")][0]
     assert step.rows_unmapped == 1 and step.top_unmapped == (("UNKNOWN", 1),)
+
+
+def test_cli_bad_layout_and_bad_register_config(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(app, ["synth", "--out", str(tmp_path), "--layout", "sas"])
+    assert res.exit_code == 1 and "--layout must be raw or registers" in res.output
+    (tmp_path / "r.toml").write_text("[registers]\nyears = [1996, 2006]\n")
+    res = runner.invoke(app, ["registers", "build", "--config", str(tmp_path / "r.toml")])
+    assert res.exit_code == 1 and "education_codes is required" in res.output
