@@ -267,16 +267,19 @@ def synth_registers(
     out_dir: str | Path, scale: str = "demo", seed: int = 0, **kwargs
 ) -> dict[str, Path]:
     """Generate the synthetic economy and write it in register layout to ``out_dir``
-    (with ``truth.json``, ``truth/`` and ``calibration.csv`` copied alongside)."""
+    (``calibration.csv`` alongside; ``truth.json`` and ``truth/`` in ``tables/``, where
+    ``skillshore registers build`` writes the raw tables, so the report finds them)."""
     from skillshore.synth import generate
 
     out = Path(out_dir)
     with tempfile.TemporaryDirectory() as tmp:
         generate(tmp, scale=scale, seed=seed, **kwargs)
         paths = convert_to_registers(tmp, out)
-        for extra in ("truth.json",):
-            if (Path(tmp) / extra).exists():
-                shutil.copy2(Path(tmp) / extra, out / extra)
+        # the truth next to the tables that `registers build` writes (out = "tables"),
+        # where the pipeline looks for it (truth vs estimate in the report)
+        tdir = out / "tables"
+        tdir.mkdir(exist_ok=True)
+        shutil.copy2(Path(tmp) / "truth.json", tdir / "truth.json")
         if (Path(tmp) / "truth").is_dir():
-            shutil.copytree(Path(tmp) / "truth", out / "truth", dirs_exist_ok=True)
+            shutil.copytree(Path(tmp) / "truth", tdir / "truth", dirs_exist_ok=True)
     return paths
