@@ -38,6 +38,7 @@ def synth_dirs(tmp_path_factory):
     return d / "raw", d / "reg"
 
 
+@pytest.mark.slow  # shares a tiny synthetic economy (12 s idle, 40 s on a loaded machine)
 def test_round_trip_equals_direct_tables(synth_dirs):
     raw, reg = synth_dirs
     built = build_tables(reg / "registers.toml")
@@ -51,6 +52,7 @@ def test_round_trip_equals_direct_tables(synth_dirs):
     assert hs.rows_unmapped == 0 and hs.rows_in == built.tables["customs"].height
 
 
+@pytest.mark.slow  # shares a tiny synthetic economy (12 s idle, 40 s on a loaded machine)
 def test_register_layout_uses_register_classifications(synth_dirs):
     _, reg = synth_dirs
     firm = pl.read_parquet(reg / "firm.parquet")
@@ -67,6 +69,7 @@ def test_register_layout_uses_register_classifications(synth_dirs):
     assert k01 != k02
 
 
+@pytest.mark.slow  # shares a tiny synthetic economy (12 s idle, 40 s on a loaded machine)
 def test_write_tables_validates_and_writes_study_toml(synth_dirs, tmp_path):
     _, reg = synth_dirs
     cfg = load_register_config(reg / "registers.toml")
@@ -126,6 +129,7 @@ def test_cli_registers_template():
     assert res.exit_code == 0 and "[registers.uhdi]" in res.output
 
 
+@pytest.mark.slow  # shares a tiny synthetic economy (12 s idle, 40 s on a loaded machine)
 def test_nonemployed_register_and_unknown_codes(synth_dirs, tmp_path):
     _, reg = synth_dirs
     codes = pl.read_csv(reg / "education_codes.csv", infer_schema=False)
