@@ -149,7 +149,10 @@ def test_nonemployed_register_and_unknown_codes(synth_dirs, tmp_path):
     text = text.replace('"ida_{year}', f'"{reg}/ida_{{year}}')
     for f in ("firm", "uhdi", "world_trade"):
         text = text.replace(f'"{f}.parquet"', f'"{reg}/{f}.parquet"')
-    text = text.replace('"education_codes.csv"', f'"{reg}/education_codes.csv"')
+    codes.with_columns(
+        isced=pl.when(pl.col("kind") == "education").then(pl.lit("3")).otherwise(None)
+    ).write_csv(tmp_path / "codes.csv")
+    text = text.replace('"education_codes.csv"', '"codes.csv"')
     (tmp_path / "r.toml").write_text(text + '\n[registers.nonemployed]\npath = "ne.parquet"\n')
     with pytest.raises(DataValidationError, match="UNKNOWN"):
         build_tables(tmp_path / "r.toml")
@@ -161,6 +164,8 @@ def test_nonemployed_register_and_unknown_codes(synth_dirs, tmp_path):
     assert ne_t["person_id"].to_list() == [900001, 900002]
     exp = dict(zip(educ["code"], educ["educ_years"].cast(pl.Float64), strict=True))
     assert ne_t["educ_years"].to_list() == [exp[c] for c in ne_t["educ_code"]]
+    assert ne_t["isced"].to_list() == ["3", "3"]
+    assert set(built.tables["workers"]["isced"]) == {"3"}
     step = [s for s in built.report.steps if s.step.startswith("nonemployed.educ_code")][0]
     assert step.rows_unmapped == 1 and step.top_unmapped == (("UNKNOWN", 1),)
 

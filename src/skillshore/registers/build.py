@@ -104,6 +104,11 @@ def _education(df, codes, table, steps, unmapped):
     df = df.with_columns(
         educ_years=pl.col("educ_code").replace_strict(yrs, default=None, return_dtype=pl.Float64)
     )
+    if codes["isced"].is_not_null().any():  # ISCED level only when the code list has one
+        isced = dict(codes.select("code", "isced").iter_rows())
+        df = df.with_columns(
+            isced=pl.col("educ_code").replace_strict(isced, default=None, return_dtype=pl.Utf8)
+        )
     if "train_code" in df.columns:
         tr = df.filter(pl.col("train_code").is_not_null() & (pl.col("train_code") != ""))
         known = codes.filter(pl.col("kind") == "training")["code"]
@@ -174,7 +179,8 @@ def _workers(cfg: RegisterConfig, codes: pl.DataFrame, steps: list[StepReport]) 
     df = _education(df, codes, "workers", steps, un)
     df = df.with_columns(pl.col("experience").cast(pl.Float64) * float(r["experience_scale"]))
     schema = SCHEMAS["workers"].polars_schema
-    return df.select(list(schema)).cast(schema)  # rows in the extract's order
+    extra = ["isced"] if "isced" in df.columns else []  # kept as an extra column
+    return df.select([*schema, *extra]).cast(schema)  # rows in the extract's order
 
 
 def _firms(cfg: RegisterConfig, steps: list[StepReport]) -> tuple[pl.DataFrame, str]:

@@ -316,6 +316,15 @@ NONEMPLOYED = TableSchema(
             non_negative=True,
         ),
         Column(
+            "isced",
+            pl.Utf8,
+            "ISCED 2011 level",
+            "ISCED level of the highest education (0-8); optional.",
+            pattern=r"[0-8]",
+            nullable=True,
+            required=False,
+        ),
+        Column(
             "age",
             pl.Int32,
             "years",
