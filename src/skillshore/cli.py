@@ -112,8 +112,28 @@ def synth(
     ],
     scale: Annotated[str, typer.Option(help="tiny, demo or paper.")] = "demo",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 0,
+    layout: Annotated[
+        str,
+        typer.Option(help="raw (skillshore's tables) or registers (DST-style extracts)."),
+    ] = "raw",
 ) -> None:
     """Write the synthetic economy's raw tables and its ground truth."""
+    if layout not in ("raw", "registers"):
+        _fail(SkillshoreError(f"--layout must be raw or registers, got {layout!r}"))
+    if layout == "registers":
+        from skillshore.registers import synth_registers
+
+        try:
+            paths = synth_registers(out, scale=scale, seed=seed)
+        except SkillshoreError as err:
+            _fail(err)
+            return
+        console.print(
+            f"wrote the register layout to {out}; build the raw tables with\n"
+            f"  skillshore registers build --config {paths['registers.toml']}",
+            highlight=False,
+        )
+        return
     try:
         from skillshore.synth import generate  # type: ignore[attr-defined]
     except ImportError:
@@ -166,6 +186,38 @@ def montecarlo(
     if out is not None:
         write_text(out, res.draws.to_csv(index=False))
         console.print(f"draws: {out}")
+
+
+registers_app = typer.Typer(
+    help="Danish register extracts -> raw tables (docs/registers.md).", no_args_is_help=True
+)
+app.add_typer(registers_app, name="registers")
+
+
+@registers_app.command("template")
+def registers_template() -> None:
+    """Print a commented register mapping to fill in."""
+    from skillshore.registers import template
+
+    print(template(), end="")
+
+
+@registers_app.command("build")
+def registers_build(
+    config: Annotated[Path, typer.Option("--config", "-c", help="TOML with [registers].")],
+) -> None:
+    """Read the register extracts, harmonise the codes and write the raw tables."""
+    from skillshore.registers import build_tables, load_register_config, write_tables
+
+    try:
+        cfg = load_register_config(config)
+        built = build_tables(cfg)
+        write_tables(built, cfg)
+    except SkillshoreError as err:
+        _fail(err)
+        return
+    console.print(built.summary(), highlight=False, soft_wrap=True)
+    console.print(f"wrote {cfg.out} (tables, harmonisation.json, study.toml)")
 
 
 def main() -> None:  # pragma: no cover

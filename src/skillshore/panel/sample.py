@@ -13,8 +13,12 @@ Conventions (``docs/facts.md``):
   in the period); the sector is the first two digits, the 4-digit industry the
   first four. Every later stage uses this time-invariant industry, so that the
   instrument varies within a firm only through the shocks;
-* **manufacturing** means the main industry's sector is in ``sectors``
-  (default NACE 10-33);
+* **manufacturing** means the main industry's sector is in ``sectors``; by
+  default the manufacturing divisions of the data's own industry classification
+  ``classification`` (NACE Rev.2/DB07: 10-33, the default; NACE Rev.1/1.1, DB93,
+  DB03: 15-37; :data:`skillshore.registers.concordances.MANUFACTURING_BY_CLASSIFICATION`).
+  Danish data for 1996-2006 are DB93/DB03, where 10-33 would select mining, food,
+  textiles ... but drop machinery, vehicles and furniture;
 * **continuous** means the firm has a row in ``firms`` in every year of
   ``years`` (inclusive);
 * the **size rule** ``"every_year"`` (default) requires ``employment >=
@@ -120,7 +124,8 @@ def baseline_sample(
     firms: pl.DataFrame,
     years: tuple[int, int],
     *,
-    sectors: Sequence[str] = MANUFACTURING_SECTORS,
+    sectors: Sequence[str] | None = None,
+    classification: str = "nace_rev2",
     min_employees: int = 10,
     continuous: bool = True,
     size_rule: Literal["every_year", "mean", "first_year"] = "every_year",
@@ -133,8 +138,13 @@ def baseline_sample(
         The ``firms`` table (``firm_id, year, industry, employment``).
     years : (int, int)
         First and last study year (inclusive), e.g. ``(1996, 2006)``.
-    sectors : sequence of str
-        2-digit sectors counted as manufacturing.
+    sectors : sequence of str, optional
+        2-digit sectors counted as manufacturing; default: the manufacturing divisions
+        of ``classification``.
+    classification : str
+        Industry classification of ``firms.industry`` (``"nace_rev2"``, ``"db07"``,
+        ``"nace_rev1_1"``, ``"db03"``, ``"nace_rev1"``, ``"db93"``); used when
+        ``sectors`` is not given.
     min_employees : int
         Minimum number of employees (0 keeps all firms).
     continuous : bool
@@ -154,6 +164,10 @@ def baseline_sample(
         )
     if int(min_employees) < 0:
         raise DataValidationError(f"min_employees must be >= 0, got {min_employees}.")
+    if sectors is None:
+        from skillshore.registers.concordances import manufacturing_sectors
+
+        sectors = manufacturing_sectors(classification)
     sectors = tuple(str(s) for s in sectors)
     inyears = firms.filter(pl.col("year").is_between(y0, y1))
     ind = main_industry(firms, (y0, y1))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-__all__ = ["Column", "TableSchema", "SCHEMAS", "TABLE_NAMES"]
+__all__ = ["Column", "TableSchema", "SCHEMAS", "TABLE_NAMES", "OPTIONAL_SCHEMAS", "NONEMPLOYED"]
 
 
 @dataclass(frozen=True)
@@ -280,3 +280,70 @@ SCHEMAS: dict[str, TableSchema] = {
     s.name: s for s in (WORKERS, CATALOG, FIRMS, CUSTOMS, WORLD_TRADE, OFFSHORABILITY, LOW_WAGE)
 }
 TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
+
+NONEMPLOYED = TableSchema(
+    name="nonemployed",
+    description=(
+        "Person-years without an employer in November (IDA-like), with their education: "
+        "the skill distribution of the unemployed, f0(x), of the structural stage (issue 14)."
+    ),
+    key=("person_id", "year"),
+    foreign_keys={
+        ("educ_code",): ("catalog", ("code",)),
+        ("train_code",): ("catalog", ("code",)),
+    },
+    columns=(
+        Column("person_id", pl.Int64, "id", "Person identifier (pseudonymised)."),
+        Column("year", pl.Int32, "calendar year", "Observation year.", year_like=True),
+        Column(
+            "educ_code",
+            pl.Utf8,
+            "catalog code",
+            "Highest obtained education (hfaudd); key into `catalog`.",
+        ),
+        Column(
+            "train_code",
+            pl.Utf8,
+            "catalog code",
+            "Highest completed training (erhaudd); key into `catalog`; null if none.",
+            nullable=True,
+        ),
+        Column(
+            "educ_years",
+            pl.Float64,
+            "years",
+            "Years of schooling implied by the highest education.",
+            non_negative=True,
+        ),
+        Column(
+            "isced",
+            pl.Utf8,
+            "ISCED 2011 level",
+            "ISCED level of the highest education (0-8); optional.",
+            pattern=r"[0-8]",
+            nullable=True,
+            required=False,
+        ),
+        Column(
+            "age",
+            pl.Int32,
+            "years",
+            "Age at the end of the year; optional.",
+            non_negative=True,
+            nullable=True,
+            required=False,
+        ),
+        Column(
+            "status",
+            pl.Utf8,
+            "category",
+            "Labour-market status; optional.",
+            allowed=("unemployed", "out_of_labour_force"),
+            nullable=True,
+            required=False,
+        ),
+    ),
+)
+OPTIONAL_SCHEMAS: dict[str, TableSchema] = {"nonemployed": NONEMPLOYED}
+"""Optional raw tables (not required by ``[tables]``); validate with
+``validate_frame(df, OPTIONAL_SCHEMAS[name], path)``."""
