@@ -20,7 +20,8 @@ Example (every key but ``[tables]`` has a default)::
     # low_wage = "default"        # Bernard, Jensen and Schott (2006)
 
     [sample]
-    manufacturing_sectors = ["10", ..., "33"]
+    classification = "nace_rev2"  # "db03"/"db93" for 1996-2006 Danish data (manufacturing 15-37)
+    # manufacturing_sectors = ["10", ..., "33"]  # default: the classification's manufacturing
     continuous_firms = true
     min_employees = 10
 
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from skillshore._constants import RAW_MATERIAL_HS2
 from skillshore.errors import ConfigError
 from skillshore.tables.schemas import TABLE_NAMES
 
@@ -57,7 +59,6 @@ __all__ = [
 ]
 
 MANUFACTURING = tuple(f"{i:02d}" for i in range(10, 34))
-RAW_MATERIAL_HS2 = tuple(f"{i:02d}" for i in (*range(1, 16), 25, 26, 27))
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,12 @@ class StudySection:
 class SampleSection:
     """``[sample]``: the seed's baseline sample (slide "Data Sources")."""
 
-    manufacturing_sectors: tuple[str, ...] = MANUFACTURING
+    # None: the manufacturing divisions of ``classification`` (NACE Rev.2/DB07: 10-33;
+    # NACE Rev.1/1.1, DB93/DB03 as in 1996-2006 Danish data: 15-37)
+    manufacturing_sectors: tuple[str, ...] | None = None
+    classification: Literal["nace_rev2", "db07", "nace_rev1_1", "db03", "nace_rev1", "db93"] = (
+        "nace_rev2"
+    )
     continuous_firms: bool = True
     min_employees: int = 10
 
@@ -143,7 +149,9 @@ class StructuralSection:
 class CounterfactualSection:
     """``[counterfactuals]``: size of each change (seed slide "Counterfactuals: Wage Inequality")."""
 
-    phi_up: float = 0.10
+    # the seed's "Phi up" as inferred from its counterfactual table (docs/model.md):
+    # Phi x (1 + phi_up); equal to skillshore.matching.presets.SEED_PHI_UP (tested)
+    phi_up: float = 1.26696
     nu_up: float = 1.0
     c_f_zero: bool = True
 

@@ -116,7 +116,7 @@ def iv_replication(
             f"{outcome} ~ off_china | {' + '.join(FE)}", data=data, vcov={"CRV1": "firm_id"}
         )
     lo, hi = iv.conf_int(level).iloc[0].tolist()
-    blo, bhi = bhj.conf_int(level)
+    blo, bhi = bhj.conf_int(level).iloc[0].tolist()
     o_ci = ols.confint(alpha=1 - level).iloc[0].tolist()
     bounds = [b for iv_ in ar.intervals for b in iv_] if hasattr(ar, "intervals") else []
     t = float(truth["all"])
@@ -132,8 +132,8 @@ def iv_replication(
         "ar_hi": float(max(bounds)) if bounds else np.nan,
         "ar_covers": bool(ar.contains(t)),
         "ar_bounded": bool(ar.bounded),
-        "bhj": float(bhj.coef),
-        "bhj_se": float(bhj.std_error),
+        "bhj": float(bhj.params.iloc[0]),
+        "bhj_se": float(bhj.std_errors.iloc[0]),
         "bhj_lo": float(blo),
         "bhj_hi": float(bhi),
         "ols": float(ols.coef().iloc[0]),

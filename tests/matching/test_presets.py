@@ -90,3 +90,11 @@ def test_bad_input():
         seed_economy(2001)
     with pytest.raises(ValueError, match="n >= 2"):
         seed_economy(2006, n=1)
+
+
+def test_config_default_phi_up_is_the_presets():
+    """The config's default "Phi up" is the size inferred in docs/model.md (one number)."""
+    from skillshore.config import CounterfactualSection
+    from skillshore.matching.presets import SEED_PHI_UP
+
+    assert CounterfactualSection().phi_up == SEED_PHI_UP

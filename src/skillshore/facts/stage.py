@@ -44,6 +44,7 @@ def facts_stage(cfg: StudyConfig, validate: RawTables, skills: SkillsResult) -> 
         validate["firms"],
         cfg.study.years,
         sectors=cfg.sample.manufacturing_sectors,
+        classification=cfg.sample.classification,
         min_employees=cfg.sample.min_employees,
         continuous=cfg.sample.continuous_firms,
     )

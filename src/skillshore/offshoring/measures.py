@@ -44,6 +44,7 @@ from typing import Literal
 import pandas as pd
 import polars as pl
 
+from skillshore._constants import RAW_MATERIAL_HS2
 from skillshore._results import TableMixin
 from skillshore.errors import DataValidationError
 from skillshore.offshoring.shiftshare import bartik
@@ -68,8 +69,6 @@ __all__ = [
     "build_firm_panel",
 ]
 
-RAW_MATERIAL_HS2: tuple[str, ...] = tuple(f"{i:02d}" for i in (*range(1, 16), 25, 26, 27))
-"""HS chapters treated as raw materials (animal, vegetable, mineral products, fuels)."""
 
 COPENHAGEN_REGIONS: tuple[str, ...] = ("Copenhagen", "Copenhagen environs")
 

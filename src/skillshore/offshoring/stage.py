@@ -16,7 +16,8 @@ from skillshore.config import OffshoringSection, StudyConfig
 from skillshore.errors import ConfigError, SkillshoreError
 from skillshore.facts.stage import FactsResult
 from skillshore.offshoring.measures import FirmPanel
-from skillshore.offshoring.shiftshare import RotembergWeights, ShiftShareDesign, ShockDiagnostics
+from skillshore.offshoring.rotemberg import RotembergWeights
+from skillshore.offshoring.shiftshare import ShiftShareDesign, ShockDiagnostics
 from skillshore.offshoring.tables import IVTable
 from skillshore.tables.stage import RawTables
 
@@ -36,6 +37,8 @@ class OffshoringResult:
     exposure_robust: FrameTable | None = None
     rotemberg: RotembergWeights | None = None
     notes: tuple[str, ...] = ()
+    variance: IVTable | None = None
+    shock_diagnostics_levels: ShockDiagnostics | None = None
 
 
 def source_options(fn: Callable[..., Any], cfg: StudyConfig) -> dict[str, Any]:
@@ -117,59 +120,113 @@ def offshoring_stage(cfg: StudyConfig, validate: RawTables, facts: FactsResult) 
     tables = {}
     for name in SEED_TABLES:
         try:
-            tables[name] = seed_table(name, fp.data, cluster=cfg.offshoring.cluster)
+            tables[name] = seed_table(
+                name, fp.data, cluster=cfg.offshoring.cluster, **source_options(seed_table, cfg)
+            )
         except SkillshoreError as err:
             notes.append(f"table {name}: not estimated ({err})")
+    variance = variance_regression(facts, fp, cfg, notes)
     try:
         design = shift_share_design(validate, high.select("industry", "year"), cfg)
-        diag = shock_diagnostics(design)
+        levels = shock_diagnostics(design)
     except SkillshoreError as err:
         notes.append(f"shock diagnostics: not computed ({err})")
-        return OffshoringResult(fp, tables, notes=tuple(notes))
+        return OffshoringResult(fp, tables, notes=tuple(notes), variance=variance)
+    growth = growth_diagnostics(validate, high.select("industry", "year"), cfg, notes)
     robust, rotemberg = exposure_robust(design, high, notes)
-    return OffshoringResult(fp, tables, diag, robust, rotemberg, tuple(notes))
+    return OffshoringResult(fp, tables, growth, robust, rotemberg, tuple(notes), variance, levels)
+
+
+def variance_regression(
+    facts: FactsResult, fp: FirmPanel, cfg: StudyConfig, notes: list[str]
+) -> IVTable | None:
+    """The seed's "offshoring reduces the between-firm variance of skills" regression:
+    between- and within-firm variance of cognitive skill (x100) on offshoring, IV."""
+    from skillshore.facts.firm_variance import firm_variance_panel
+    from skillshore.offshoring.variance_iv import variance_table
+
+    o = cfg.offshoring
+    try:
+        v = firm_variance_panel(
+            facts.panel, ["cognitive"], unit="industry" if o.industry_digits == 6 else "industry4"
+        )
+        return variance_table(v, fp.data, source=o.source, industry_digits=o.industry_digits)
+    except SkillshoreError as err:
+        notes.append(f"variance regression: not estimated ({err})")
+        return None
+
+
+def growth_diagnostics(
+    validate: RawTables, obs: Any, cfg: StudyConfig, notes: list[str]
+) -> ShockDiagnostics | None:
+    """Shock diagnostics in growth rates between consecutive years (the seed's units,
+    "Validity of Bartik-type instruments": mean 1.41, SD 18.2)."""
+    from skillshore.offshoring import exposure_shares, world_export_supply
+    from skillshore.offshoring.shiftshare import shock_diagnostics, shock_growth
+    from skillshore.panel import main_industry
+
+    o = cfg.offshoring
+    try:
+        industries = main_industry(validate["firms"], cfg.study.years)
+        shares = exposure_shares(
+            validate["customs"], industries, cfg.study.base_years,
+            raw_material_hs2=o.raw_material_hs2,
+        )  # fmt: skip
+        shocks = world_export_supply(
+            validate["world_trade"], countries=o.source, home=o.home_country,
+            years=cfg.study.years,
+        )  # fmt: skip
+        growth = shock_growth(shocks, product="hs6", period="year", shock="wes").dropna()
+        years = sorted(set(growth["year"]))
+        obs = obs.filter(pl.col("year").is_in(years))
+        design = ShiftShareDesign.from_panel(
+            obs, shares, growth, unit="industry", product="hs6", share="share",
+            period="year", shock="wes",
+        )  # fmt: skip
+        return shock_diagnostics(design)
+    except (SkillshoreError, KeyError, ValueError) as err:
+        notes.append(f"shock diagnostics in growth rates: not computed ({err})")
+        return None
 
 
 def exposure_robust(
     design: ShiftShareDesign, high: pl.DataFrame, notes: list[str]
 ) -> tuple[FrameTable | None, RotembergWeights | None]:
-    """The BHJ exposure-robust main column and Rotemberg weights (high-offshorable)."""
-    import pandas as pd
-
+    """The BHJ exposure-robust main column with AKM / AKM0 (sector clusters = products),
+    and Rotemberg weights (high-offshorable occupations)."""
     from skillshore.offshoring import rotemberg_weights, shock_level_regression
+    from skillshore.offshoring.akm import akm_regression
+    from skillshore.offshoring.shocklevel import exposure_robust_table
 
     data = high.to_pandas()
-    rotemberg, rows = None, {}
+    rotemberg, bhj, akm = None, {}, {}
     for label, y in (
         ("Skills after training", "avg_cognitive"),
         ("Invariant skills", "avg_cognitive_inv"),
     ):
         sub = data.dropna(subset=[y, "off_china", "iv_china"])
         try:
-            r = shock_level_regression(design, sub, y, "off_china", fe=list(FE), cluster="product")
+            bhj[label] = shock_level_regression(
+                design, sub, y, "off_china", fe=list(FE), cluster="product"
+            )
         except SkillshoreError as err:
             notes.append(f"exposure-robust IV ({label}): not estimated ({err})")
             continue
-        lo, hi = r.conf_int()
-        rows[label] = {
-            "Estimate": r.coef,
-            "Exposure-robust SE": r.std_error,
-            "95% CI low": lo,
-            "95% CI high": hi,
-            "Exposure-robust first-stage F": r.first_stage_f,
-            "Shocks": r.n_shocks,
-            "Product clusters": r.n_clusters,
-        }
+        try:
+            akm[label] = akm_regression(design, sub, y, "off_china", fe=list(FE), cluster="product")
+        except SkillshoreError as err:
+            notes.append(f"AKM ({label}): not estimated ({err})")
         if y == "avg_cognitive":
             try:
                 rotemberg = rotemberg_weights(design, sub, y, "off_china", fe=list(FE), top=5)
             except SkillshoreError as err:
                 notes.append(f"Rotemberg weights: not computed ({err})")
-    if not rows:
+    if not bhj:
         return None, rotemberg
-    table = FrameTable(
-        pd.DataFrame(rows).T.astype({"Shocks": int, "Product clusters": int}),
-        "Shift-share IV with exposure-robust inference (BHJ 2022 shock-level equivalent, "
-        "clustered by product), high-offshorable occupations, all firms",
+    table = exposure_robust_table(
+        bhj,
+        akm,
+        title="Shift-share IV with exposure-robust inference (BHJ 2022 shock-level "
+        "equivalent and AKM 2019, clustered by product), high-offshorable occupations",
     )
     return table, rotemberg

@@ -224,6 +224,6 @@ def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> Coun
         dec = decompose_change(
             ests[min(ests)].model(), last.model(), labels=tuple(str(y) for y in sorted(ests))
         )
-    except ValueError as err:  # different type supports
+    except (SkillshoreError, ValueError) as err:  # shown in the report with its reason
         return CounterfactualResult(cf, decomposition_note=str(err))
     return CounterfactualResult(cf, dec)
