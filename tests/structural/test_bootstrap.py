@@ -50,7 +50,7 @@ def test_identical_on_one_and_two_workers(truth):
     one = estimate(s, calibration=cal, bootstrap=8, seed=42, n_workers=1)
     two = estimate(s, calibration=cal, bootstrap=8, seed=42, n_workers=2)
     np.testing.assert_array_equal(one.bootstrap.draws, two.bootstrap.draws)
-    np.testing.assert_array_equal(one.ci(), two.ci())
+    np.testing.assert_array_equal(one.conf_int(), two.conf_int())
     assert two.bootstrap.n_workers == 2
     other = run_bootstrap(
         _mean, np.arange(50.0), 8, seed=43, resample=_resample, n_workers=1, processes=False

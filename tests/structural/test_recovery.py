@@ -43,10 +43,10 @@ def test_bootstrap_intervals_cover_the_truth_over_seeds(truth, scheduler):
         s = simulate_sample(truth, 3000, 100 + seed, wage_noise=0.5)
         e = estimate(s, calibration=cal, bootstrap=B, seed=seed, scheduler=scheduler)
         for k in CHECKED:
-            lo, hi = e.ci(k)
+            lo, hi = e.conf_int().loc[k]
             cover[k] += lo <= tv[k] <= hi
         est_draws.append([e.vector[e.names.index(k)] for k in CHECKED])
-        boot_sd.append([e.se(k) for k in CHECKED])
+        boot_sd.append([e.std_errors[k] for k in CHECKED])
     share = {k: v / n_seeds for k, v in cover.items()}
     # nominal 95%; with B = 29 percentile intervals and 12 seeds, allow sampling slack
     assert np.mean(list(share.values())) >= 0.8, share

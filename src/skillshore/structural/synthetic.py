@@ -17,10 +17,9 @@ The recovery checks of issue 8 on the synthetic economy (docs/estimation.md,
   education and training codes), and the market shifter z_kt = the growth of China's
   export supply in the industry's export products since the first study year,
   demeaned over industries (customs, world_trade; the generator's smooth bound applied).
-* :func:`synthetic_calibration`: the calibration targets of that economy (its own
-  unemployment rate, W/Y and E(w*), from the rebuilt population equilibria,
-  :func:`skillshore.synth.truth.market_equilibria`; outside options, |fbar*| and the
-  offshoring rate of the |gbar| normalisation from ``truth.json``).
+* :func:`synthetic_calibration`: the calibration targets of that economy, read from
+  the ``calibration.csv`` the generator ships (its own unemployment rate, W/Y and
+  E(w*); outside options, |fbar*| and the offshoring rate of the |gbar| normalisation).
 * :func:`synthetic_truth`: the planted parameters under the estimator's names.
 """
 
@@ -28,7 +27,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +36,7 @@ import polars as pl
 
 from skillshore._results import TableMixin, fmt_estimate, fmt_num
 from skillshore.errors import DataValidationError
-from skillshore.structural.calibration import YearCalibration
+from skillshore.structural.calibration import YearCalibration, load_calibration
 from skillshore.structural.segmented import (
     MarketEstimate,
     MarketSample,
@@ -196,19 +195,15 @@ def synthetic_market_sample(
     )
 
 
-@lru_cache(maxsize=16)
-def _targets(out_dir: str, year: int) -> tuple[tuple[str, float], ...]:
-    from skillshore.synth.truth import calibration_targets
-
-    return tuple(calibration_targets(out_dir, year).items())
-
-
 def synthetic_calibration(out_dir: str | Path, year: int) -> YearCalibration:
-    """The synthetic economy's calibration targets of ``year`` (module docstring;
-    :func:`skillshore.synth.truth.calibration_targets`, also written by the generator
-    as ``calibration.csv``)."""
-    t = dict(_targets(str(Path(out_dir).resolve()), int(year)))
-    return YearCalibration(year=int(year), **t)
+    """The synthetic economy's calibration targets of ``year``: its ``calibration.csv``,
+    which the generator writes (its population unemployment rate, W/Y and E(w*); outside
+    options, |fbar*| and the offshoring rate from ``truth.json``), read like any study's
+    calibration file (estimation never imports the generator)."""
+    path = Path(out_dir) / "calibration.csv"
+    if not path.exists():
+        raise DataValidationError(f"{path}: missing (the generator writes it with the data)")
+    return load_calibration(path).year(int(year))
 
 
 def synthetic_truth(out_dir: str | Path, year: int) -> dict[str, float]:
