@@ -68,6 +68,13 @@ class MarketSample:
     misclassification : array (Nx, Nx), optional
         A known M instead (columns sum to 1, types in the order of the sorted distinct
         x), e.g. from the matcher's top-k probabilities; held fixed in the bootstrap.
+    nonemployed_x : array (U, m), optional
+        Worker types of non-employed persons (the seed's f0(x), e.g. the register's
+        non-employed with their education); with the calibrated unemployment rate they
+        give each worker type's population share (:meth:`type_shares`) instead of equal
+        shares. Resampled in the bootstrap.
+    nonemployed_weights : array (U,), optional
+        Their weights (default 1).
     """
 
     x: np.ndarray
@@ -87,6 +94,8 @@ class MarketSample:
     validation_true: np.ndarray | None = None
     validation_measured: np.ndarray | None = None
     misclassification: np.ndarray | None = None
+    nonemployed_x: np.ndarray | None = None
+    nonemployed_weights: np.ndarray | None = None
     _groups: tuple = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
@@ -173,6 +182,23 @@ class MarketSample:
             if not np.allclose(M.sum(axis=0), 1.0, atol=1e-8):
                 raise DataValidationError("misclassification: columns must sum to 1")
             s(self, "misclassification", M)
+        if self.nonemployed_x is not None:
+            u = np.asarray(self.nonemployed_x, dtype=np.float64)
+            u = u[:, None] if u.ndim == 1 else u
+            if u.shape[1] != x.shape[1] or u.shape[0] == 0 or not np.isfinite(u).all():
+                raise DataValidationError(
+                    f"nonemployed: finite types of {x.shape[1]} column(s), at least one row"
+                )
+            uw = (
+                np.ones(u.shape[0])
+                if self.nonemployed_weights is None
+                else self.nonemployed_weights
+            )
+            uw = np.asarray(uw, dtype=np.float64).reshape(-1)
+            if uw.shape != (u.shape[0],) or np.any(~np.isfinite(uw)) or np.any(uw < 0):
+                raise DataValidationError("nonemployed: one finite weight >= 0 per person")
+            s(self, "nonemployed_x", u)
+            s(self, "nonemployed_weights", uw)
         if self.foreign_pool is not None and not self.foreign_pool > 0:
             raise DataValidationError("foreign_pool must be > 0")
         order = np.argsort(firm, kind="stable")
@@ -231,6 +257,33 @@ class MarketSample:
         C[:, n == 0] = np.eye(Nx)[:, n == 0]
         return C / np.where(n > 0, n, 1.0)
 
+    def type_shares(self, support: np.ndarray, unemployment_rate: float) -> np.ndarray | None:
+        """Population share of each worker type from the non-employed (None without them).
+
+        phi_c = (1 - u) r_c + u f0_c, with r_c the matched workers' share of type c, f0_c
+        the non-employed's and u the unemployment rate (the seed's f0(x) and |f0|/|fbar|).
+        A non-employed person's type must be on the support of the matched workers.
+        """
+        if self.nonemployed_x is None:
+            return None
+        Nx = support.shape[0]
+        lookup = {r.tobytes(): i for i, r in enumerate(np.ascontiguousarray(support))}
+        idx = np.array(
+            [lookup.get(r.tobytes(), -1) for r in np.ascontiguousarray(self.nonemployed_x)]
+        )
+        if np.any(idx < 0):
+            bad = np.flatnonzero(idx < 0)[:5].tolist()
+            raise DataValidationError(
+                f"nonemployed: rows {bad} have types that no matched worker has"
+            )
+        f0 = np.bincount(idx, weights=self.nonemployed_weights, minlength=Nx)
+        if f0.sum() <= 0:
+            raise DataValidationError("nonemployed: total weight 0")
+        mi = np.array([lookup[r.tobytes()] for r in np.ascontiguousarray(self.x)])
+        r = np.bincount(mi, weights=self.weights, minlength=Nx)
+        u = float(unemployment_rate)
+        return (1 - u) * r / r.sum() + u * f0 / f0.sum()
+
     @property
     def has_foreign(self) -> bool:
         return self.firm_offshored is not None and float(self.firm_offshored.sum()) > 0
@@ -261,6 +314,8 @@ class MarketSample:
             validation_true=self.validation_true,
             validation_measured=self.validation_measured,
             misclassification=self.misclassification,
+            nonemployed_x=self.nonemployed_x,
+            nonemployed_weights=self.nonemployed_weights,
         )
 
     def resample(self, rng: np.random.Generator) -> MarketSample:
@@ -270,19 +325,25 @@ class MarketSample:
         satisfies the identifying assumption firm by firm (offshored / domestic workers =
         purchases abroad / value added) and keeps each market's number of firms (the
         base measure); a drawn-twice firm is two firms. The validation set of the type
-        correction is resampled independently (it is a separate sample).
+        correction and the non-employed are resampled independently (separate samples).
         """
         members = self._groups[3]
         picks = np.concatenate([m[rng.integers(0, m.size, m.size)] for m in members])
         out = self.take_firms(picks)
-        if self.validation_true is None:
-            return out
-        v = rng.integers(0, self.validation_true.shape[0], self.validation_true.shape[0])
-        return dataclasses.replace(
-            out,
-            validation_true=self.validation_true[v],
-            validation_measured=self.validation_measured[v],
-        )
+        kw: dict = {}
+        if self.validation_true is not None:
+            v = rng.integers(0, self.validation_true.shape[0], self.validation_true.shape[0])
+            kw.update(
+                validation_true=self.validation_true[v],
+                validation_measured=self.validation_measured[v],
+            )
+        if self.nonemployed_x is not None:
+            v = rng.integers(0, self.nonemployed_x.shape[0], self.nonemployed_x.shape[0])
+            kw.update(
+                nonemployed_x=self.nonemployed_x[v],
+                nonemployed_weights=self.nonemployed_weights[v],
+            )
+        return dataclasses.replace(out, **kw) if kw else out
 
 
 def market_sample_from_frames(
@@ -304,6 +365,7 @@ def market_sample_from_frames(
     n_worker_types: int | None = None,
     validation: pd.DataFrame | None = None,
     true_cols: list[str] | None = None,
+    nonemployed: pd.DataFrame | None = None,
 ) -> MarketSample:
     """Build a :class:`MarketSample` from a worker frame and a firm frame.
 
@@ -320,6 +382,8 @@ def market_sample_from_frames(
     validation : DataFrame, optional
         Labelled persons for the type correction: measured types in ``x_cols``, true
         types in ``true_cols`` (same order).
+    nonemployed : DataFrame, optional
+        Non-employed persons with their types in ``x_cols`` (optional ``weight_col``).
     """
     for name, df, cols in (
         ("workers", workers, [firm_col, *x_cols]),
@@ -360,6 +424,13 @@ def market_sample_from_frames(
             validation_true=validation[true_cols].to_numpy(dtype=np.float64),
             validation_measured=validation[x_cols].to_numpy(dtype=np.float64),
         )
+    if nonemployed is not None:
+        miss = [c for c in x_cols if c not in nonemployed.columns]
+        if miss:
+            raise DataValidationError(f"nonemployed: missing column(s) {miss}")
+        val["nonemployed_x"] = nonemployed[x_cols].to_numpy(dtype=np.float64)
+        if weight_col is not None and weight_col in nonemployed.columns:
+            val["nonemployed_weights"] = nonemployed[weight_col].to_numpy(dtype=np.float64)
     return MarketSample(
         x=workers[x_cols].to_numpy(dtype=np.float64),
         firm=rec_firm,

@@ -137,7 +137,10 @@ class MarketProblem:
         self.logS = np.where(self.S > 0, np.log(np.where(self.S > 0, self.S, 1.0)), -np.inf)
         self.colok = self.mask & (self.S > 0)
         phi = np.zeros(Nx)
-        if worker_shares is None:
+        from_f0 = s.type_shares(X, cal.unemployment_rate) if worker_shares is None else None
+        if from_f0 is not None:  # the seed's f0(x) from the non-employed
+            phi[:] = from_f0
+        elif worker_shares is None:
             phi[:] = 1.0 / Nx
         else:
             phi[:] = np.asarray(worker_shares, dtype=np.float64)

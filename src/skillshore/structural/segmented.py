@@ -278,7 +278,9 @@ def estimate_markets(
         Largest moment gap accepted (relative to the domestic matched mass).
     worker_shares : array, optional
         Population share of each worker type (sorted distinct x), the same in every
-        market; default uniform (types are quantile cells of the population).
+        market. Default: from the sample's non-employed (the seed's f0(x),
+        :meth:`MarketSample.type_shares`) when it has them, else equal shares (types are
+        quantile cells of the population).
     max_fail_share : float
         Largest share of failed replications accepted (a replicate fails when, e.g.,
         its wage equation gives lambda_x <= 0: lambda weakly identified, small samples);
