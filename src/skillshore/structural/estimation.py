@@ -34,7 +34,12 @@ from skillshore.structural.levels import SCALARS, ForeignNorm, structural_levels
 from skillshore.structural.masses import Masses, build_masses
 from skillshore.structural.offshored import impute_offshored_matches
 from skillshore.structural.reduced import ReducedFit, ReducedProblem, fit_reduced
-from skillshore.structural.result import EstimationTable, StructuralEstimate, parameter_names
+from skillshore.structural.result import (
+    EstimationTable,
+    StructuralEstimate,
+    finish,
+    parameter_names,
+)
 
 __all__ = ["EstimationTable", "PooledFit", "StructuralEstimate", "estimate", "estimate_params"]
 
@@ -308,20 +313,18 @@ def estimate(
             processes=processes,
             progress=progress,
         )
-    est = StructuralEstimate(
-        values=vec,
-        names=tuple(names),
+    return finish(
+        vec,
+        names,
+        PooledFit(P.masses, fit),
         phi_shape=(P.m, P.n),
         calibration=calibration,
         info=info,
-        fit=PooledFit(P.masses, fit),
         bootstrap=boot,
         year=year,
         level=level,
         ci_method=ci_method,
     )
-    est.warn()
-    return est
 
 
 def estimate_params(

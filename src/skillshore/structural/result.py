@@ -32,6 +32,7 @@ __all__ = [
     "BootstrapWarning",
     "EstimationTable",
     "StructuralEstimate",
+    "finish",
     "parameter_names",
 ]
 
@@ -192,7 +193,7 @@ class StructuralEstimate(TableMixin):
     def warn(self) -> None:
         """Issue :class:`BootstrapWarning` for each of :meth:`honesty_warnings`."""
         for msg in self.honesty_warnings():
-            warnings.warn(msg, BootstrapWarning, stacklevel=3)
+            warnings.warn(msg, BootstrapWarning, stacklevel=4)
 
     # ---------------------------------------------------------------- display
     def seed_table(self) -> pd.DataFrame:
@@ -241,6 +242,15 @@ class StructuralEstimate(TableMixin):
             k = self.Phi.size
             draws = self.bootstrap.draws[:, :k].reshape(-1, *self.phi_shape)
         return saliency(self.Phi, sdx, sdy, draws, self.level)
+
+
+def finish(values: np.ndarray, names: list[str], fit: Any, **kw: Any) -> StructuralEstimate:
+    """Build the estimate (``kw``: the other fields) and issue its bootstrap warnings."""
+    est = StructuralEstimate(
+        values=np.asarray(values, dtype=np.float64), names=tuple(names), fit=fit, **kw
+    )
+    est.warn()
+    return est
 
 
 @dataclass(frozen=True, eq=False)

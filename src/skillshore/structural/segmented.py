@@ -30,7 +30,7 @@ from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.levels import SCALARS, ForeignNorm, structural_levels, wage_equation
 from skillshore.structural.markets import MarketSample, market_sample_from_frames
 from skillshore.structural.profiled import MarketFitResult, MarketProblem, fit_markets
-from skillshore.structural.result import StructuralEstimate, parameter_names
+from skillshore.structural.result import StructuralEstimate, finish, parameter_names
 from skillshore.structural.wages import residualise_wages
 
 __all__ = [
@@ -325,18 +325,16 @@ def estimate_markets(
             progress=progress,
             max_fail_share=max_fail_share,
         )
-    est = StructuralEstimate(
-        values=vec,
-        names=tuple(names),
+    return finish(
+        vec,
+        names,
+        MarketFit(P, fit, tuple(sample.market_labels)),
         phi_shape=sample.dims,
         calibration=calibration,
         info=info,
-        fit=MarketFit(P, fit, tuple(sample.market_labels)),
         bootstrap=boot,
         year=year,
         level=level,
         ci_method=ci_method,
         shifter_names=tuple(sample.shifter_names[: P.q]),
     )
-    est.warn()
-    return est
