@@ -174,7 +174,7 @@ def sample_markets(eqs, M, n_workers: int, n_validation: int, rng, wage_sd: floa
 
 @pytest.mark.slow
 def test_corrected_intervals_cover_under_misclassification(markets):
-    """Monte Carlo: R samples (12,000 workers, 600 validation persons, 40% of types
+    """Monte Carlo: R samples (12,000 workers, 2,000 validation persons, 40% of types
     misclassified to a neighbouring cell), bootstrap B = 39 resampling firms and the
     validation set. With the correction the 95% intervals of Phi, lambda and c_F cover;
     without it, Phi's intervals miss (its bias, about 6% at the population, is several
@@ -190,7 +190,7 @@ def test_corrected_intervals_cover_under_misclassification(markets):
     naive_cover = 0
     R = 10
     for r in range(R):
-        s = sample_markets(eqs, M, 12_000, 600, np.random.default_rng(100 + r))
+        s = sample_markets(eqs, M, 12_000, 2_000, np.random.default_rng(100 + r))
         e = estimate_markets(s, cal, bootstrap=39, seed=r, n_workers=1, processes=False)
         ci = e.conf_int()
         for k in cover:

@@ -245,3 +245,29 @@ def test_market_sample_checks_its_input():
     cal = seed_calibration().year(2006)
     with pytest.raises(ModelInputError, match="do not vary across markets"):
         estimate_markets(s, cal)
+
+
+def test_validation_set_pairs_measured_and_true_types(synthetic_tiny):
+    """The validation set pairs each drawn person's measured type with the generator's
+    education cell: measuring with the true cells themselves gives x == x_true."""
+    import polars as pl
+
+    from skillshore.structural.synthetic import synthetic_validation
+
+    d = synthetic_tiny
+    cat = pl.read_parquet(d / "truth" / "catalog_truth.parquet").filter(
+        pl.col("kind") == "education"
+    )
+    w = (
+        pl.read_parquet(d / "workers.parquet")
+        .filter(pl.col("year") == 2006)
+        .join(cat.select(pl.col("code").alias("educ_code"), "cell"), on="educ_code")
+        .select("person_id", x=(pl.col("cell") + 0.5) / 12)
+        .to_pandas()
+    )
+    v = synthetic_validation(d, 2006, w, n=300)
+    assert len(v) == 300 and v["person_id"].is_unique
+    np.testing.assert_array_equal(v["x"], v["x_true"])
+    shifted = w.assign(x=np.minimum(w["x"] + 1 / 12, 11.5 / 12))
+    v2 = synthetic_validation(d, 2006, shifted, n=300)
+    assert (v2["x"] != v2["x_true"]).mean() > 0.5

@@ -15,10 +15,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from skillshore.errors import DataValidationError
 
-__all__ = ["MarketSample", "market_sample_from_frames"]
+__all__ = [
+    "WAGE_CONTROLS",
+    "WAGE_REFERENCE",
+    "MarketSample",
+    "export_supply_shifter",
+    "market_sample_from_frames",
+]
+
+WAGE_CONTROLS = ("educ_years", "experience", "experience2", "cognitive", "manual", "interpersonal")
+WAGE_REFERENCE = (12.0, 0.0, 0.0, 0.5, 0.5, 0.5)
+"""The generator's reference worker (docs/synth.md, "Wages"): the model wage is the
+wage of a worker with 12 years of schooling, no experience and skills 1/2."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -452,3 +464,38 @@ def market_sample_from_frames(
         n_worker_types=n_worker_types,
         **val,
     )
+
+
+def export_supply_shifter(
+    customs: pl.DataFrame,
+    firms: pl.DataFrame,
+    world_trade: pl.DataFrame,
+    base_years: tuple[int, int],
+    first_year: int,
+    year: int,
+    cap: float | None = None,
+) -> pl.DataFrame:
+    """z_kt: growth of China's export supply in industry k's export products.
+
+    I_kt = sum_h e_hk0 WES_ht with e_hk0 the industry's base-year export shares
+    (non-raw products; :func:`skillshore.offshoring.measures.exposure_shares`) and WES
+    China's exports to the world but Denmark; g_kt = I_kt / I_k,t0 - 1 (t0 =
+    ``first_year``), demeaned over industries, optionally bounded as cap tanh(. / cap).
+    Returns ``industry, z``.
+    """
+    from skillshore.offshoring.measures import exposure_shares, shift_share, world_export_supply
+    from skillshore.panel.sample import main_industry
+
+    inds = main_industry(firms, (first_year, year))
+    shares = exposure_shares(customs, inds, base_years, flow="export")
+    wes = world_export_supply(world_trade, countries="CHN", home="DNK")
+    inst = shift_share(shares, wes, "wes")
+    a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
+    b = inst.filter(pl.col("year") == first_year).select(
+        "industry", pl.col("instrument").alias("i0")
+    )
+    g = a.join(b, on="industry").with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
+    g = g.with_columns(z=pl.col("g") - pl.col("g").mean())
+    if cap:
+        g = g.with_columns(z=cap * (pl.col("z") / cap).tanh())
+    return g.select("industry", "z").sort("industry")
