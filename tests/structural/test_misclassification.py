@@ -8,6 +8,8 @@ measured types come from the true ones through a misclassification matrix M
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -41,24 +43,21 @@ def markets():
     return eqs, markets_calibration(eqs)
 
 
-def _population_sample(eqs, M: np.ndarray, **kw) -> MarketSample:
-    """The population seen through M: one record per (market, measured type, firm) with
-    the observed mass sum_c M[c', c] mu_kcj and the mean wage of its true types."""
+def _markets_sample(eqs, records, **kw) -> MarketSample:
+    """A MarketSample of the markets ``eqs``; ``records(eq)`` gives each market's match
+    records (measured type index, firm index, weight, wage) and firms' offshored workers."""
     xs, firm, w, wage, fy, fm, off = [], [], [], [], [], [], []
     f0 = 0
     for k, eq in enumerate(eqs):
-        mu, W = eq.pi, eq.wages()
-        obs = M @ mu
-        wobs = (M @ (mu * W)) / obs
-        n = mu.shape[1]
-        c, j = np.meshgrid(np.arange(NX), np.arange(n), indexing="ij")
-        xs.append(eq.model.x[c.ravel(), 0])
-        firm.append(f0 + j.ravel())
-        w.append(obs.ravel())
-        wage.append(wobs.ravel())
+        c, j, wt, wg, o = records(eq)
+        n = eq.pi.shape[1]
+        xs.append(eq.model.x[c, 0])
+        firm.append(f0 + j)
+        w.append(wt)
+        wage.append(wg)
         fy.append(eq.model.y[:, 0])
         fm.append(np.full(n, k))
-        off.append(eq.pi_star.sum(axis=0))
+        off.append(o)
         f0 += n
     cat = np.concatenate
     return MarketSample(
@@ -73,6 +72,20 @@ def _population_sample(eqs, M: np.ndarray, **kw) -> MarketSample:
         n_worker_types=NX,
         **kw,
     )
+
+
+def _population_sample(eqs, M: np.ndarray, **kw) -> MarketSample:
+    """The population seen through M: one record per (market, measured type, firm) with
+    the observed mass sum_c M[c', c] mu_kcj and the mean wage of its true types."""
+
+    def records(eq):
+        mu, W = eq.pi, eq.wages()
+        obs = M @ mu
+        c, j = np.meshgrid(np.arange(NX), np.arange(mu.shape[1]), indexing="ij")
+        wobs = (M @ (mu * W)) / obs
+        return c.ravel(), j.ravel(), obs.ravel(), wobs.ravel(), eq.pi_star.sum(axis=0)
+
+    return _markets_sample(eqs, records, **kw)
 
 
 def test_population_with_correction_gives_back_the_truth(markets):
@@ -137,39 +150,22 @@ def sample_markets(eqs, M, n_workers: int, n_validation: int, rng, wage_sd: floa
     through M, wages with noise, offshored workers = the firm's domestic sample times its
     population ratio mu*_j / mu_j (the seed's identifying assumption), and a validation set
     of (true, measured) types of randomly drawn persons."""
-    xs, firm, wage, fy, fm, off = [], [], [], [], [], []
-    f0 = 0
     per = n_workers // len(eqs)
-    for k, eq in enumerate(eqs):
+
+    def records(eq):
         mu, W = eq.pi, eq.wages()
-        n = mu.shape[1]
         cell = rng.choice(mu.size, size=per, p=(mu / mu.sum()).ravel())
         c, j = np.unravel_index(cell, mu.shape)
         cm = np.array([rng.choice(NX, p=M[:, t]) for t in c])
-        xs.append(eq.model.x[cm, 0])
-        firm.append(f0 + j)
-        wage.append(W[c, j] + rng.normal(0, wage_sd, per))
-        fy.append(eq.model.y[:, 0])
-        fm.append(np.full(n, k))
-        D = np.bincount(j, minlength=n)
-        off.append(D * eq.pi_star.sum(axis=0) / mu.sum(axis=0))
-        f0 += n
+        D = np.bincount(j, minlength=mu.shape[1])
+        o = D * eq.pi_star.sum(axis=0) / mu.sum(axis=0)
+        return cm, j, np.ones(per), W[c, j] + rng.normal(0, wage_sd, per), o
+
+    s = _markets_sample(eqs, records)  # (draws in this order: markets, then validation)
     vt = rng.integers(0, NX, n_validation)
     vm = np.array([rng.choice(NX, p=M[:, t]) for t in vt])
     x = eqs[0].model.x[:, 0]
-    cat = np.concatenate
-    return MarketSample(
-        x=cat(xs),
-        firm=cat(firm),
-        firm_y=cat(fy),
-        firm_market=cat(fm),
-        wage=cat(wage),
-        firm_offshored=cat(off),
-        foreign_pool=MARKET_TRUTH["fbar_star"],
-        n_worker_types=NX,
-        validation_true=x[vt],
-        validation_measured=x[vm],
-    )
+    return dataclasses.replace(s, validation_true=x[vt], validation_measured=x[vm])
 
 
 @pytest.mark.slow

@@ -197,7 +197,8 @@ class StructuralEstimate(TableMixin):
 
     # ---------------------------------------------------------------- display
     def seed_table(self) -> pd.DataFrame:
-        """The seed's "Estimation Results" layout: "estimate (lower, upper)" strings."""
+        """The seed's "Estimation Results" layout: "estimate (lower, upper)" strings, with the
+        number of failed bootstrap replications where there are any."""
         num = self.to_frame()
         col = str(self.year) if self.year is not None else "estimate"
         z = " (z = 0)" if self.shifter_names else ""
@@ -209,8 +210,15 @@ class StructuralEstimate(TableMixin):
             (f"beta[{n}]", f"β[{n}]", "shift of the offshoring propensity (units of λ)")
             for n in self.shifter_names
         ]
-        out = {sym: {"Parameter": d, col: fmt_estimate(num.loc[k])} for k, sym, d in rows}
+        out = {sym: {"Parameter": d, col: self._cell(num.loc[k])} for k, sym, d in rows}
         return pd.DataFrame.from_dict(out, orient="index")
+
+    def _cell(self, row: pd.Series) -> str:
+        """ "estimate (lower, upper)", with "[k of B failed]" where replications failed."""
+        cell = fmt_estimate(row)
+        if self.bootstrap is not None and row["n_failed"] > 0:
+            cell += f" [{int(row['n_failed'])} of {self.bootstrap.n_boot} failed]"
+        return cell
 
     def summary(self) -> str:
         head = self.fit.header(self)
