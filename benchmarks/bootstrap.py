@@ -186,7 +186,7 @@ def synthetic(args) -> None:
     t = time.perf_counter()
     est = estimate_markets(s, cal, **kw)
     dt = time.perf_counter() - t
-    f = est.fit
+    f = est.fit.result
     print(
         f"synthetic {scale}, 2006: {s.n_markets} markets, {s.n_firms} firms, "
         f"{s.x.shape[0]} workers; data and calibration {t_build:.1f} s, one estimation "
