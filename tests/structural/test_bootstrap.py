@@ -113,7 +113,8 @@ def test_failed_replications_are_counted_and_warned():
     assert est.to_frame()["n_failed"].tolist()[:3] == [5, 10, 0]
     msgs = est.honesty_warnings()
     assert len(msgs) == 3, msgs
-    assert any("Phi: 5 of 20" in m for m in msgs) and any("lambda: 10 of 20" in m for m in msgs)
+    assert "10 of 20 bootstrap replications failed (lambda)" in msgs
+    assert "5 of 20 bootstrap replications failed (Phi)" in msgs
     assert any("lambda: the estimate 5 lies outside" in m for m in msgs)
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")

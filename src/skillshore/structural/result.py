@@ -180,9 +180,11 @@ class StructuralEstimate(TableMixin):
         out = []
         B = self.bootstrap.n_boot
         nf = self.n_failed
-        for name in self.names:
-            if nf[name] > FAIL_WARN_SHARE * B:
-                out.append(f"{name}: {nf[name]} of {B} bootstrap replications failed")
+        bad = nf[nf > FAIL_WARN_SHARE * B]
+        for count in sorted(set(bad.tolist()), reverse=True):  # one line per failure count
+            names = bad.index[bad == count].tolist()
+            which = "all parameters" if len(names) == len(self.names) else ", ".join(names)
+            out.append(f"{count} of {B} bootstrap replications failed ({which})")
         ci = self.conf_int()
         for name, est in self.params.items():
             lo, hi = ci.loc[name]
