@@ -103,7 +103,7 @@ def main() -> None:
     t = time.perf_counter()
     est = estimate(sample, calibration=cal)
     dt = time.perf_counter() - t
-    r = est.reduced
+    r = est.fit.reduced
     print(
         f"one estimation: {dt:.2f} s ({r.n_iter} iterations, {r.n_solves} IPFP solves, "
         f"moment gap {r.grad_norm:.1e})  [acceptance: < 30 s]"
@@ -158,7 +158,7 @@ def main() -> None:
         "nu_x_star",
         "nu_y_star",
     ]
-    ci = np.array([e2.ci(k) for k in keys])
+    ci = e2.conf_int().loc[keys].to_numpy()
     cov = (ci[:, 0] <= tv) & (tv <= ci[:, 1])
     out = ", ".join(k for k, c in zip(keys, cov, strict=True) if not c) or "none"
     print(f"truth inside the 95% intervals: {int(cov.sum())} of {cov.size} (outside: {out})")
@@ -186,7 +186,7 @@ def synthetic(args) -> None:
     t = time.perf_counter()
     est = estimate_markets(s, cal, **kw)
     dt = time.perf_counter() - t
-    f = est.fit
+    f = est.fit.result
     print(
         f"synthetic {scale}, 2006: {s.n_markets} markets, {s.n_firms} firms, "
         f"{s.x.shape[0]} workers; data and calibration {t_build:.1f} s, one estimation "

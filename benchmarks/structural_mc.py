@@ -8,13 +8,23 @@ planted parameters of ``truth.json``. Prints coverage per parameter, the bootstr
 against the Monte Carlo sd of the estimates, and the mean bias.
 
     python benchmarks/structural_mc.py                      # tiny, seeds 1-20, 2006, B = 49
-    python benchmarks/structural_mc.py --scale demo --seeds 10 --boot 49
+    python benchmarks/structural_mc.py --scale demo --seeds 20 --boot 49
+    python benchmarks/structural_mc.py --scale paper --seeds 10    # issue 14 acceptance
     python benchmarks/structural_mc.py --year 1996 --keep DIR   # reuse economies in DIR
+    python benchmarks/structural_mc.py --misclassify 0.6 --validation 2000   # mismeasured types
+
+``--misclassify STAY`` measures each worker's skill cell with error (right with
+probability STAY, else a neighbouring cell) and gives the estimator a validation set of
+``--validation`` workers with both cells (corrected estimator; ``--naive`` ignores it).
+
+Acceptance (issue 14): coverage of all intervals between 85% and 99%, and the bias of Phi
+and lambda below half their Monte Carlo sd; the last line says PASS or FAIL.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +34,7 @@ import pandas as pd
 from dask.distributed import LocalCluster
 
 from skillshore.structural import (
+    MarketSample,
     estimate_markets,
     synthetic_calibration,
     synthetic_market_sample,
@@ -45,13 +56,47 @@ CHECKED = (
 )
 
 
+def misclassify(s: MarketSample, stay: float, n_validation: int, seed: int) -> MarketSample:
+    """Worker types measured with error: a neighbouring cell with probability 1 - stay
+    (half each side, staying at the edges), and a validation set of ``n_validation``
+    randomly drawn workers with their true and measured types."""
+    rng = np.random.default_rng([seed, 14])
+    grid = np.unique(s.x[:, 0])
+    n = grid.size
+    c = np.searchsorted(grid, s.x[:, 0])
+
+    def measure(true: np.ndarray) -> np.ndarray:
+        step = rng.choice([-1, 0, 1], size=true.size, p=[(1 - stay) / 2, stay, (1 - stay) / 2])
+        return np.clip(true + step, 0, n - 1)
+
+    cm = measure(c)
+    v = rng.integers(0, c.size, n_validation)
+    return dataclasses.replace(
+        s,
+        x=grid[cm][:, None],
+        validation_true=grid[c[v]][:, None],
+        validation_measured=grid[measure(c[v])][:, None],
+    )
+
+
 def run_one(
-    out: Path, scale: str, seed: int, year: int, B: int, scheduler: str, max_fail: float = 0.2
+    out: Path,
+    scale: str,
+    seed: int,
+    year: int,
+    B: int,
+    scheduler: str,
+    max_fail: float = 0.2,
+    stay: float | None = None,
+    n_validation: int = 2000,
+    naive: bool = False,
 ) -> dict:
     """Generate (or reuse) one economy, estimate with a bootstrap, compare with the truth."""
     if not (out / "truth.json").exists():
         generate(out, scale=scale, seed=seed)
     s = synthetic_market_sample(out, year)
+    if stay is not None:
+        s = misclassify(s, stay, n_validation, seed)
     cal = synthetic_calibration(out, year)
     tv = synthetic_truth(out, year)
     t = time.perf_counter()
@@ -64,6 +109,7 @@ def run_one(
         scheduler=scheduler,
         year=year,
         max_fail_share=max_fail,
+        correct_types=not naive,
     )
     dt = time.perf_counter() - t
     pf = e.params_frame()
@@ -73,7 +119,7 @@ def run_one(
             continue
         r = pf.loc[k]
         row[f"{k}:est"] = r["estimate"]
-        row[f"{k}:sd"] = r["sd"]
+        row[f"{k}:sd"] = r["std_error"]
         row[f"{k}:cover"] = bool(r["lower"] <= tv[k] <= r["upper"])
         row[f"{k}:truth"] = tv[k]
     return row
@@ -83,13 +129,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--scale", default="tiny")
+    ap.add_argument("--scale", default="tiny", choices=["tiny", "demo", "paper"])
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--year", type=int, default=2006)
     ap.add_argument("--boot", type=int, default=49)
     ap.add_argument("--keep", default=None, help="folder for the generated economies")
     ap.add_argument("--max-fail", type=float, default=0.2, help="share of failed replicates")
+    ap.add_argument("--misclassify", type=float, default=None, metavar="STAY")
+    ap.add_argument("--validation", type=int, default=2000)
+    ap.add_argument("--naive", action="store_true", help="ignore the validation set")
     args = ap.parse_args()
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="skillshore-mc-"))
     rows = []
@@ -108,6 +157,9 @@ def main() -> None:
                     args.boot,
                     cluster.scheduler_address,
                     args.max_fail,
+                    args.misclassify,
+                    args.validation,
+                    args.naive,
                 )
             )
             r = rows[-1]
@@ -138,6 +190,17 @@ def main() -> None:
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     cov = df[[c for c in df if c.endswith(":cover")]].to_numpy()
     print(f"all intervals: {cov.mean():.3f} cover the truth ({cov.sum()} of {cov.size})")
+    ok_cov = 0.85 <= cov.mean() <= 0.99
+    bias = {
+        k: abs((df[f"{k}:est"] - df[f"{k}:truth"]).mean()) / df[f"{k}:est"].std(ddof=1)
+        for k in ("Phi", "lambda")
+    }
+    ok_bias = all(v < 0.5 for v in bias.values())
+    print(
+        f"acceptance: coverage in [0.85, 0.99]: {ok_cov}; |bias| / MC sd "
+        + ", ".join(f"{k} {v:.2f}" for k, v in bias.items())
+        + f" (< 0.5): {ok_bias} -> {'PASS' if ok_cov and ok_bias else 'FAIL'}"
+    )
 
 
 if __name__ == "__main__":

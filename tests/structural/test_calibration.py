@@ -92,3 +92,41 @@ def test_calibration_table_agrees_with_the_matching_presets():
         cal = seed_calibration().year(year)
         for k, v in ref.items():
             assert getattr(cal, "mean_w_star" if k == "E_w_star" else k) == pytest.approx(v)
+
+
+def test_data_moments_by_hand():
+    """W/Y and the offshoring rate from the tables, computed by hand."""
+    import pandas as pd
+
+    from skillshore.structural.calibration import data_moments, with_data_moments
+
+    firms = pd.DataFrame(
+        {
+            "firm_id": [1, 2, 3, 1],
+            "year": [2000, 2000, 2000, 2001],
+            "value_added": [100.0, 300.0, -5.0, 50.0],
+            "employment": [10, 30, 4, 10],
+            "purchases_abroad": [10.0, 0.0, 7.0, 1.0],
+        }
+    )
+    workers = pd.DataFrame(
+        {
+            "firm_id": [1, 1, 2, 3],
+            "year": [2000, 2000, 2000, 2000],
+            "hourly_wage": [100.0, 100.0, 200.0, 50.0],
+            "hours": [1000.0, 1000.0, 1500.0, 100.0],
+        }
+    )
+    m = data_moments(firms, workers, 2000)
+    # wage bill 2*100*1000 + 200*1500 = 500,000 DKK over (100 + 300) x 1,000 DKK
+    assert m.wage_bill_share == pytest.approx(1.25)
+    # offshored workers 10/100 x 10 + 0 over 40 employees (firm 3: value added <= 0)
+    assert m.offshoring_rate == pytest.approx(0.025)
+    assert (m.n_firms, m.n_workers) == (2, 3)
+    cal = with_data_moments(seed_calibration().year(2006), m)
+    assert (cal.wage_bill_share, cal.offshoring_rate) == (m.wage_bill_share, m.offshoring_rate)
+    assert cal.w0 == seed_calibration().year(2006).w0
+    with pytest.raises(ConfigError, match="lacks column"):
+        data_moments(firms.drop(columns="employment"), workers, 2000)
+    with pytest.raises(ConfigError, match="no firm"):
+        data_moments(firms, workers, 1999)

@@ -109,7 +109,7 @@ def test_sampled_estimates_are_close_and_model_reproduces_the_data(truth):
     assert est.params["c_F"] == pytest.approx(m.c_F, abs=0.4)
     eq = solve(est.model())
     # the estimated economy matches the data's rates and cross moment (moment conditions)
-    M = est.masses
+    M = est.fit.masses
     assert eq.unemployment_rate == pytest.approx(M.unemployment_rate, abs=1e-6)
     assert eq.offshoring_rate == pytest.approx(M.offshoring_rate, abs=1e-6)
     data_cross = M.x.T @ (M.mu + M.mu_star) @ M.y
@@ -118,8 +118,10 @@ def test_sampled_estimates_are_close_and_model_reproduces_the_data(truth):
     )
     np.testing.assert_allclose(model_cross, data_cross, atol=1e-6)
     # reporting
-    df = est.to_frame()
-    assert {"Φ[1,1]", "λ", "C", "C*", "νx", "νy", "νx*", "νy*"} <= set(df.index)
+    assert {"Φ[1,1]", "λ", "C", "C*", "νx", "νy", "νx*", "νy*"} <= set(est.seed_table().index)
+    num = est.to_frame()
+    assert list(num.columns) == ["estimate", "std_error", "lower", "upper", "n_failed"]
+    assert num.loc["lambda", "estimate"] == est.params["lambda"]
     assert "moment matching converged" in est.summary()
     tab = EstimationTable({2006: est, 2007: est}).to_frame()
     assert list(tab.columns) == ["Parameter", "2006", "2007"]
@@ -141,7 +143,7 @@ def test_frame_input_and_imputed_foreign_matches(truth):
     b = estimate(s, foreign="calibration", calibration=cal)
     np.testing.assert_allclose(a.vector, b.vector, rtol=1e-10, equal_nan=True)
     # the imputed offshoring rate is the calibration's
-    assert a.masses.offshoring_rate == pytest.approx(cal.offshoring_rate, rel=1e-9)
+    assert a.fit.masses.offshoring_rate == pytest.approx(cal.offshoring_rate, rel=1e-9)
 
 
 def test_clear_errors(truth):

@@ -43,18 +43,23 @@ def test_bootstrap_intervals_cover_the_truth_over_seeds(truth, scheduler):
         s = simulate_sample(truth, 3000, 100 + seed, wage_noise=0.5)
         e = estimate(s, calibration=cal, bootstrap=B, seed=seed, scheduler=scheduler)
         for k in CHECKED:
-            lo, hi = e.ci(k)
+            lo, hi = e.conf_int().loc[k]
             cover[k] += lo <= tv[k] <= hi
         est_draws.append([e.vector[e.names.index(k)] for k in CHECKED])
-        boot_sd.append([e.se(k) for k in CHECKED])
+        boot_sd.append([e.std_errors[k] for k in CHECKED])
     share = {k: v / n_seeds for k, v in cover.items()}
-    # nominal 95%; with B = 29 percentile intervals and 12 seeds, allow sampling slack
+    # nominal 95% over 12 seeds: P(Binomial(12, 0.95) <= 8) = 0.0027 per parameter, so each
+    # parameter covers in at least 9 of 12 (0.75); the mean over the 8 parameters (equal
+    # to one parameter's share if they all miss together) at least 0.8 = 9.6 of 12,
+    # P(Binomial(12, 0.95) <= 9) = 0.020
+    assert min(share.values()) >= 0.75, share
     assert np.mean(list(share.values())) >= 0.8, share
-    assert min(share.values()) >= 0.6, share
-    # bootstrap sd agrees with the Monte Carlo sd of the estimates
+    # bootstrap sd agrees with the Monte Carlo sd of the estimates: the MC sd from 12 draws
+    # lies within sqrt(chi2_11 / 11) in (0.49, 1.56) of the true sd with 99% probability,
+    # so the ratio bootstrap sd / MC sd lies in (0.64, 2.06) when the bootstrap is right
     ratio = np.mean(boot_sd, axis=0) / np.std(est_draws, axis=0, ddof=1)
-    assert np.all((ratio > 0.5) & (ratio < 2.0)), dict(zip(CHECKED, ratio, strict=True))
-    # and the estimates are centred on the truth
+    assert np.all((ratio > 0.6) & (ratio < 2.1)), dict(zip(CHECKED, ratio, strict=True))
+    # and the estimates are centred on the truth (4 Monte Carlo standard errors)
     bias = np.mean(est_draws, axis=0) - np.array([tv[k] for k in CHECKED])
     mc_se = np.std(est_draws, axis=0, ddof=1) / np.sqrt(n_seeds)
-    assert np.all(np.abs(bias) < 4 * mc_se + 0.02), dict(zip(CHECKED, bias, strict=True))
+    assert np.all(np.abs(bias) < 4 * mc_se), dict(zip(CHECKED, bias / mc_se, strict=True))

@@ -182,3 +182,50 @@ class _System:
         if self.Kmat is not None:
             return self.Kmat[kidx]
         return self.Xt[kidx] @ self.Y.T
+
+
+class MarketKernel:
+    """exp(x'By) of every market of a multi-market problem, stored once per solve
+    (absorbed scaling): the log-sum-exps over firms or worker types become batched
+    matrix-vector products with exp(potential - max). Falls back to the log domain when
+    a market's kernel spans more than e^600. ``Kn`` is (K, Nx, J), -inf at padding."""
+
+    def __init__(self, Kn: np.ndarray) -> None:
+        fin = np.isfinite(Kn)
+        hi = np.max(np.where(fin, Kn, -np.inf), axis=(1, 2))
+        lo = np.min(np.where(fin, Kn, np.inf), axis=(1, 2))
+        self.Kn = Kn
+        self.log_domain = bool(np.any(hi - lo > 600))
+        self.shift = hi
+        with np.errstate(under="ignore"):
+            self.E = np.where(fin, np.exp(Kn - hi[:, None, None]), 0.0)
+
+    @staticmethod
+    def _exp(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = np.max(v, axis=1, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        with np.errstate(under="ignore"):
+            return np.exp(v - m), m[:, 0]
+
+    @staticmethod
+    def _lse(a: np.ndarray, axis: int) -> np.ndarray:
+        m = np.max(a, axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        with np.errstate(divide="ignore", under="ignore"):
+            return np.log(np.exp(a - m).sum(axis=axis)) + np.squeeze(m, axis=axis)
+
+    def over_firms(self, b: np.ndarray) -> np.ndarray:
+        """log sum_j exp(K_kcj + b_kj), (K, Nx)."""
+        if self.log_domain:
+            return self._lse(self.Kn + b[:, None, :], axis=2)
+        eb, m = self._exp(b)
+        with np.errstate(divide="ignore"):
+            return np.log(np.einsum("kcj,kj->kc", self.E, eb)) + (m + self.shift)[:, None]
+
+    def over_workers(self, a: np.ndarray) -> np.ndarray:
+        """log sum_c exp(K_kcj + a_kc), (K, J)."""
+        if self.log_domain:
+            return self._lse(self.Kn + a[:, :, None], axis=1)
+        ea, m = self._exp(a)
+        with np.errstate(divide="ignore"):
+            return np.log(np.einsum("kcj,kc->kj", self.E, ea)) + (m + self.shift)[:, None]

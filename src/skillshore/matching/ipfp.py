@@ -29,16 +29,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from skillshore.errors import ConvergenceError, ModelInputError
-from skillshore.matching._system import _System
+from skillshore.matching._system import MarketKernel, _System
 from skillshore.matching.economy import MatchingModel
 from skillshore.matching.equilibrium import Equilibrium
 
-__all__ = ["solve", "solve_path"]
+__all__ = ["MarketState", "solve", "solve_markets", "solve_path"]
 
 Mode = Literal["auto", "dense", "kernel_free"]
 _DENSE_MAX_ENTRIES = 150_000_000  # auto mode: dense up to 1.2 GB of scaled kernel
@@ -312,3 +313,140 @@ def solve_path(
         prev = solve(m, tol=tol, mode=mode, init=prev, max_iter=max_iter)
         out.append(prev)
     return out
+
+
+# ------------------------------------------------------------ segmented markets, profiled
+
+
+@dataclass
+class MarketState:
+    """Potentials of :func:`solve_markets` (a warm start for the next solve)."""
+
+    lm0: np.ndarray  # (K, Nx) log unemployed
+    lms: np.ndarray  # (K, Nx) log foreign singles
+    b: np.ndarray  # (K, J) lambda_y/lambda log vacancies
+    logW: np.ndarray  # (K,) log workforce of each market
+    sweeps: int = 0
+    error: float = np.inf
+
+
+def _market_singles(logF, a, s, u, ok) -> np.ndarray:
+    out = np.full(logF.shape, -np.inf)
+    out[ok] = _solve_singles(logF[ok], a[ok], s, np.where(np.isfinite(u[ok]), u[ok], logF[ok]))
+    return out
+
+
+def solve_markets(
+    log_kernel: np.ndarray,
+    log_slots: np.ndarray,
+    log_shares: np.ndarray,
+    const_d: np.ndarray,
+    const_f: np.ndarray | None,
+    *,
+    lambda_x_share: float,
+    slots_ratio: float,
+    foreign_pool: float,
+    state: MarketState,
+    tol: float = 1e-13,
+    max_sweeps: int = 3_000,
+) -> tuple[MarketState, dict[str, np.ndarray]]:
+    """IPFP for K segmented markets with *profiled* firm margins (reduced units, lambda = 1).
+
+    Market k, worker type c, firm j (``docs/estimation.md``, "Market-segmented estimation")::
+
+        log mu_kcj  = K_kcj + const_d_k + s_x log m0_kc  + s_y log g0_kj
+        log mu*_kcj = K_kcj + const_f_k + s_x log m0*_kc + s_y log g0_kj
+        W_k phi_kc = m0_kc + sum_j mu_kcj,   pool W_k phi_kc = m0*_kc + sum_j mu*_kcj
+        S_kj = sum_c (mu_kcj + mu*_kcj)                      (profiled: g0 is implied)
+        sum_j (S_kj + g0_kj) = slots_ratio W_k               (the seed's |gbar| = (1 + o)|fbar|)
+
+    Parameters
+    ----------
+    log_kernel : (K, Nx, J)
+        K_kcj = x_c'B y_j (-inf at padded firms).
+    log_slots : (K, J)
+        log S_kj, a firm's domestic plus offshored workers (-inf: no firm).
+    log_shares : (K, Nx)
+        log phi_kc, the population share of worker type c in market k (-inf: none).
+    const_d, const_f : (K,)
+        Constants of domestic and offshored matches (``const_f`` None: no offshoring).
+    lambda_x_share : float
+        s_x = lambda_x / lambda (s_y = 1 - s_x).
+    slots_ratio : float
+        |gbar_k| / |fbar_k| (1 + the calibrated offshoring rate).
+    foreign_pool : float
+        |fbar*|/|fbar| of each worker type.
+    state : MarketState
+        Starting potentials (warm start).
+
+    Returns
+    -------
+    (MarketState, dict)
+        The potentials and ``mu``, ``m0``, ``g0``, ``W`` (and ``mu_star``, ``m0_star``).
+
+    Each sweep: the singles update of :func:`solve` for domestic and foreign rows, the
+    closed-form profiled column update, a Newton step in log W_k. Raises
+    :class:`ConvergenceError` if the largest change stays above 1e-9 (a sweep that
+    stops contracting marks an infeasible trial point of an outer search).
+    """
+    ker = MarketKernel(log_kernel)
+    sx = float(lambda_x_share)
+    sy = 1.0 - sx
+    foreign = const_f is not None
+    colok = np.isfinite(log_slots)
+    ok = np.isfinite(log_shares)
+    o = float(slots_ratio) - 1.0
+    lm0, lms, b, logW = (state.lm0.copy(), state.lms.copy(), state.b.copy(), state.logW.copy())
+    Sk = np.where(colok, np.exp(log_slots), 0.0).sum(axis=1)
+    lo = np.log(Sk / (1 + o)) + 1e-9
+    err = err300 = np.inf
+    sweep = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for sweep in range(1, max_sweeps + 1):  # noqa: B007
+            LA = ker.over_firms(b)  # (K, Nx)
+            logF = logW[:, None] + log_shares
+            lm0_n = _market_singles(logF, const_d[:, None] + LA, sx, lm0, ok)
+            Ld = ker.over_workers(sx * lm0_n + const_d[:, None])
+            if foreign:
+                lF = logF + np.log(foreign_pool)
+                lms_n = _market_singles(lF, const_f[:, None] + LA, sx, lms, ok)
+                Lc = np.logaddexp(Ld, ker.over_workers(sx * lms_n + const_f[:, None]))
+            else:
+                lms_n, Lc = lms, Ld
+            b_n = np.where(colok, log_slots - Lc, -np.inf)
+            # market workforce: |gbar_k| = (1 + o) |fbar_k| (Newton step in log W)
+            W = np.exp(logW)
+            M0 = np.exp(lm0_n).sum(axis=1)
+            V = np.where(colok, np.exp(b_n / sy), 0.0).sum(axis=1)
+            T = (1 + o) * W - Sk
+            slope = -(sx / sy) * W / M0 - (1 + o) * W / T
+            f = np.log(V) - np.log(T)
+            logW_n = np.maximum(logW - np.clip(f / slope, -0.5, 0.5), lo)
+            err = max(
+                float(np.max(np.abs(np.where(colok, b_n - b, 0.0)))),
+                float(np.max(np.abs(np.where(ok, lm0_n - lm0, 0.0)))),
+                float(np.max(np.abs(logW_n - logW))),
+            )
+            lm0, lms, b, logW = lm0_n, lms_n, b_n, logW_n
+            if err < tol or not np.isfinite(err):
+                break
+            if sweep == 300:
+                err300 = err
+            elif sweep % 300 == 0 and err > 0.5 * err300:
+                break  # not contracting: an infeasible trial point
+            elif sweep % 300 == 0:
+                err300 = err
+    if not err < 1e-9:
+        raise ConvergenceError(
+            f"market IPFP did not converge: {sweep} sweeps, largest change {err:.2e}"
+        )
+    st = MarketState(lm0=lm0, lms=lms, b=b, logW=logW, sweeps=sweep, error=err)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mu = np.exp(log_kernel + (sx * lm0 + const_d[:, None])[:, :, None] + b[:, None, :])
+        out = {"mu": mu, "m0": np.exp(lm0), "g0": np.where(colok, np.exp(b / sy), 0.0)}
+        out["W"] = np.exp(logW)
+        if foreign:
+            ls = sx * lms + const_f[:, None]
+            out["mu_star"] = np.exp(log_kernel + ls[:, :, None] + b[:, None, :])
+            out["m0_star"] = np.exp(lms)
+    return st, out

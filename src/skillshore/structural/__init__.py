@@ -35,17 +35,14 @@ from skillshore.structural.counterfactuals import (
     wage_inequality,
 )
 from skillshore.structural.data import MatchedSample, TypeSupport, sample_from_frame
-from skillshore.structural.estimation import (
-    EstimationTable,
-    StructuralEstimate,
-    estimate,
-    estimate_params,
-)
+from skillshore.structural.estimation import estimate, estimate_params
 from skillshore.structural.figures import (
     plot_between_firm_wages,
     plot_firm_matching,
     plot_unemployment,
 )
+from skillshore.structural.levels import SCALARS
+from skillshore.structural.markets import MarketSample, market_sample_from_frames
 from skillshore.structural.offshored import (
     distribute_offshored,
     impute_offshored_matches,
@@ -53,13 +50,14 @@ from skillshore.structural.offshored import (
     tilt_from_equilibrium,
 )
 from skillshore.structural.presets import SEED_ESTIMATES, SEED_INTERVALS, seed_economy
-from skillshore.structural.saliency import Saliency, saliency
-from skillshore.structural.segmented import (
-    MarketEstimate,
-    MarketSample,
-    estimate_markets,
-    market_sample_from_frames,
+from skillshore.structural.result import (
+    BootstrapWarning,
+    EstimationTable,
+    StructuralEstimate,
+    parameter_names,
 )
+from skillshore.structural.saliency import Saliency, saliency
+from skillshore.structural.segmented import MarketEstimate, estimate_markets
 from skillshore.structural.simulate import calibration_from_equilibrium, simulate_sample
 from skillshore.structural.synthetic import (
     synthetic_calibration,
@@ -70,6 +68,8 @@ from skillshore.structural.wages import WageResidualisation, residualise_wages
 
 __all__ = [
     "BootstrapResult",
+    "BootstrapWarning",
+    "SCALARS",
     "CalibrationTable",
     "CounterfactualTable",
     "Decomposition",
@@ -98,6 +98,7 @@ __all__ = [
     "load_calibration",
     "market_sample_from_frames",
     "offshored_workers",
+    "parameter_names",
     "plot_between_firm_wages",
     "plot_firm_matching",
     "plot_unemployment",

@@ -197,7 +197,7 @@ def run_bootstrap(
     draws = np.full((n_boot, k), np.nan)
     for b, r in results.items():
         if not isinstance(r, str):
-            draws[b] = r
+            draws[b] = np.where(np.isfinite(r), r, np.nan)  # undefined in this replicate
     names = tuple(names) if names is not None else tuple(f"stat{i}" for i in range(k))
     return BootstrapResult(
         draws=draws,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from skillshore._results import TableMixin, fmt_num
@@ -24,9 +25,12 @@ __all__ = [
     "CALIBRATION_KEYS",
     "CalibrationEntry",
     "CalibrationTable",
+    "DataMoments",
     "YearCalibration",
+    "data_moments",
     "load_calibration",
     "seed_calibration",
+    "with_data_moments",
 ]
 
 _PRESETS = {"seed": Path(__file__).with_name("seed_calibration.csv")}
@@ -212,3 +216,88 @@ def calibration_path(spec: str | Path, root: str | Path = ".") -> Path | None:
 def seed_calibration() -> CalibrationTable:
     """The seed's calibration (1996 and 2006) as a table."""
     return load_calibration("seed")
+
+
+@dataclass(frozen=True)
+class DataMoments:
+    """Calibration moments computed from a study's own tables for one year.
+
+    ``wage_bill_share`` W/Y: the workers' wage bill (hourly wage x hours) over the value
+    added of their employers; ``offshoring_rate`` |f*|/|f|: offshored workers (purchases
+    abroad / value added x employment, the seed's identifying assumption) over
+    employment, over firms with positive value added. The rest of the calibration (w0,
+    w0*, E(w*), |fbar*|, the unemployment rate unless the register has the
+    non-employed) comes from the calibration file.
+    """
+
+    year: int
+    wage_bill_share: float
+    offshoring_rate: float
+    n_firms: int
+    n_workers: int
+
+
+def data_moments(
+    firms: Any, workers: Any, year: int, *, value_added_unit: float = 1000.0
+) -> DataMoments:
+    """W/Y and the offshoring rate of ``year`` from the firms and workers tables.
+
+    Parameters
+    ----------
+    firms : DataFrame (polars or pandas)
+        ``firm_id, year, value_added, employment`` and optional ``purchases_abroad``
+        (table ``firms``; money in DKK 1,000).
+    workers : DataFrame
+        ``firm_id, year, hourly_wage, hours`` (table ``workers``; DKK).
+    value_added_unit : float
+        DKK per unit of ``value_added`` (1,000 in the table schema).
+
+    Raises
+    ------
+    ConfigError
+        If a needed column is missing, the year has no firm with positive value added
+        or no worker with wages and hours.
+    """
+    import polars as pl
+
+    f = firms if isinstance(firms, pl.DataFrame) else pl.from_pandas(firms)
+    w = workers if isinstance(workers, pl.DataFrame) else pl.from_pandas(workers)
+    for name, df, cols in (
+        ("firms", f, ["firm_id", "year", "value_added", "employment"]),
+        ("workers", w, ["firm_id", "year", "hourly_wage", "hours"]),
+    ):
+        miss = [c for c in cols if c not in df.columns]
+        if miss:
+            raise ConfigError(f"data calibration moments: table {name} lacks column(s) {miss}")
+    f = f.filter((pl.col("year") == year) & (pl.col("value_added") > 0))
+    w = w.filter(pl.col("year") == year).drop_nulls(["hourly_wage", "hours"])
+    w = w.join(f.select("firm_id"), on="firm_id", how="semi")
+    if f.height == 0 or w.height == 0:
+        raise ConfigError(
+            f"data calibration moments: no firm with value added > 0 and workers with wages "
+            f"and hours in {year}"
+        )
+    paying = f.join(w.select("firm_id").unique(), on="firm_id", how="semi")
+    bill = float((w["hourly_wage"] * w["hours"]).sum())
+    wy = bill / (float(paying["value_added"].sum()) * value_added_unit)
+    if "purchases_abroad" in f.columns:
+        off = (
+            f["purchases_abroad"].fill_null(0.0).clip(0.0) / f["value_added"] * f["employment"]
+        ).sum()
+        rate = float(off) / float(f["employment"].sum())
+    else:
+        rate = float("nan")
+    return DataMoments(int(year), wy, rate, f.height, w.height)
+
+
+def with_data_moments(
+    cal: YearCalibration,
+    moments: DataMoments,
+    keys: tuple[str, ...] = ("wage_bill_share", "offshoring_rate"),
+) -> YearCalibration:
+    """The calibration with ``keys`` (``wage_bill_share``, ``offshoring_rate``) replaced by
+    the values computed from data (NaN values are not used)."""
+    import dataclasses
+
+    new = {k: getattr(moments, k) for k in keys if np.isfinite(getattr(moments, k))}
+    return dataclasses.replace(cal, **new)

@@ -35,6 +35,7 @@ from scipy import optimize
 
 from skillshore.errors import ConvergenceError
 from skillshore.matching import Equilibrium, MatchingModel, solve
+from skillshore.structural.jacobian import central_jacobian
 from skillshore.structural.masses import Masses
 
 __all__ = ["ReducedFit", "ReducedProblem", "fit_reduced", "serial_numba"]
@@ -176,18 +177,15 @@ class ReducedProblem:
         return L, self.data_moments - self.model_moments(eq), eq
 
     def jacobian(self, theta: np.ndarray, h: float = 1e-5) -> np.ndarray:
-        """dM/dtheta by central differences (the negative Hessian of L; symmetric)."""
+        """dM/dtheta by central differences (the negative Hessian of L; symmetrised),
+        every solve warm-started from the same point."""
         last = self._last
-        k = theta.size
-        J = np.empty((k, k))
-        for i in range(k):
-            e = np.zeros(k)
-            e[i] = h
+
+        def moments(t: np.ndarray) -> np.ndarray:
             self._last = last
-            mp = self.model_moments(self.solve(theta + e))
-            self._last = last
-            mm = self.model_moments(self.solve(theta - e))
-            J[:, i] = (mp - mm) / (2 * h)
+            return self.model_moments(self.solve(t))
+
+        J = central_jacobian(moments, theta, h)
         self._last = last
         return 0.5 * (J + J.T)
 

@@ -17,10 +17,9 @@ The recovery checks of issue 8 on the synthetic economy (docs/estimation.md,
   education and training codes), and the market shifter z_kt = the growth of China's
   export supply in the industry's export products since the first study year,
   demeaned over industries (customs, world_trade; the generator's smooth bound applied).
-* :func:`synthetic_calibration`: the calibration targets of that economy (its own
-  unemployment rate, W/Y and E(w*), from the rebuilt population equilibria,
-  :func:`skillshore.synth.truth.market_equilibria`; outside options, |fbar*| and the
-  offshoring rate of the |gbar| normalisation from ``truth.json``).
+* :func:`synthetic_calibration`: the calibration targets of that economy, read from
+  the ``calibration.csv`` the generator ships (its own unemployment rate, W/Y and
+  E(w*); outside options, |fbar*| and the offshoring rate of the |gbar| normalisation).
 * :func:`synthetic_truth`: the planted parameters under the estimator's names.
 """
 
@@ -28,7 +27,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +36,8 @@ import polars as pl
 
 from skillshore._results import TableMixin, fmt_estimate, fmt_num
 from skillshore.errors import DataValidationError
-from skillshore.structural.calibration import YearCalibration
+from skillshore.structural.calibration import YearCalibration, load_calibration
+from skillshore.structural.markets import WAGE_CONTROLS, WAGE_REFERENCE, export_supply_shifter
 from skillshore.structural.segmented import (
     MarketEstimate,
     MarketSample,
@@ -56,53 +56,15 @@ __all__ = [
     "synthetic_calibration",
     "synthetic_market_sample",
     "synthetic_truth",
+    "synthetic_validation",
     "synthetic_workers",
 ]
 
 HIGH_ISCO_MAJORS = ("4", "7", "8")
-WAGE_CONTROLS = ("educ_years", "experience", "experience2", "cognitive", "manual", "interpersonal")
-WAGE_REFERENCE = (12.0, 0.0, 0.0, 0.5, 0.5, 0.5)
-"""The generator's reference worker (docs/synth.md, "Wages"): the model wage is the
-wage of a worker with 12 years of schooling, no experience and skills 1/2."""
 
 
 def _truth(out_dir: Path) -> dict:
     return json.loads((Path(out_dir) / "truth.json").read_text())
-
-
-def export_supply_shifter(
-    customs: pl.DataFrame,
-    firms: pl.DataFrame,
-    world_trade: pl.DataFrame,
-    base_years: tuple[int, int],
-    first_year: int,
-    year: int,
-    cap: float | None = None,
-) -> pl.DataFrame:
-    """z_kt: growth of China's export supply in industry k's export products.
-
-    I_kt = sum_h e_hk0 WES_ht with e_hk0 the industry's base-year export shares
-    (non-raw products; :func:`skillshore.offshoring.measures.exposure_shares`) and WES
-    China's exports to the world but Denmark; g_kt = I_kt / I_k,t0 - 1 (t0 =
-    ``first_year``), demeaned over industries, optionally bounded as cap tanh(. / cap).
-    Returns ``industry, z``.
-    """
-    from skillshore.offshoring.measures import exposure_shares, shift_share, world_export_supply
-    from skillshore.panel.sample import main_industry
-
-    inds = main_industry(firms, (first_year, year))
-    shares = exposure_shares(customs, inds, base_years, flow="export")
-    wes = world_export_supply(world_trade, countries="CHN", home="DNK")
-    inst = shift_share(shares, wes, "wes")
-    a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
-    b = inst.filter(pl.col("year") == first_year).select(
-        "industry", pl.col("instrument").alias("i0")
-    )
-    g = a.join(b, on="industry").with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
-    g = g.with_columns(z=pl.col("g") - pl.col("g").mean())
-    if cap:
-        g = g.with_columns(z=cap * (pl.col("z") / cap).tanh())
-    return g.select("industry", "z").sort("industry")
 
 
 def synthetic_workers(out_dir: str | Path, year: int) -> pd.DataFrame:
@@ -196,19 +158,52 @@ def synthetic_market_sample(
     )
 
 
-@lru_cache(maxsize=16)
-def _targets(out_dir: str, year: int) -> tuple[tuple[str, float], ...]:
-    from skillshore.synth.truth import calibration_targets
+def synthetic_validation(
+    out_dir: str | Path, year: int, measured: pd.DataFrame, n: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """A labelled validation set for the type correction (docs/estimation.md, §4c).
 
-    return tuple(calibration_targets(out_dir, year).items())
+    ``measured``: ``person_id`` and the measured type ``x`` (e.g. the pipeline's quantile
+    cells of measured skill, x = (cell + 1/2)/12). Returns ``n`` randomly drawn persons
+    (without replacement; all if fewer) with ``x`` and their true type ``x_true``, the
+    generator's skill cell of their education code (``truth/catalog_truth.parquet``), as
+    a hand-coded sample of titles would give them on real data.
+    """
+    d = Path(out_dir)
+    n_cells = int(_truth(d)["dgp"]["skill_cells"])
+    for c in ("person_id", "x"):
+        if c not in measured.columns:
+            raise DataValidationError(f"validation: the measured frame lacks column {c!r}")
+    cat = pl.read_parquet(d / "truth" / "catalog_truth.parquet").filter(
+        pl.col("kind") == "education"
+    )
+    w = (
+        pl.read_parquet(d / "workers.parquet")
+        .filter(pl.col("year") == year)
+        .select("person_id", "educ_code")
+        .join(cat.select(pl.col("code").alias("educ_code"), "cell"), on="educ_code", how="inner")
+        .with_columns(x_true=(pl.col("cell").cast(pl.Float64) + 0.5) / n_cells)
+        .select("person_id", "x_true")
+        .unique("person_id")
+        .to_pandas()
+    )
+    both = measured[["person_id", "x"]].merge(w, on="person_id", how="inner")
+    if both.empty:
+        raise DataValidationError(f"validation: no measured person of {year} in {d}")
+    rng = np.random.default_rng([seed, int(year)])
+    pick = rng.choice(len(both), size=min(n, len(both)), replace=False)
+    return both.iloc[np.sort(pick)].reset_index(drop=True)
 
 
 def synthetic_calibration(out_dir: str | Path, year: int) -> YearCalibration:
-    """The synthetic economy's calibration targets of ``year`` (module docstring;
-    :func:`skillshore.synth.truth.calibration_targets`, also written by the generator
-    as ``calibration.csv``)."""
-    t = dict(_targets(str(Path(out_dir).resolve()), int(year)))
-    return YearCalibration(year=int(year), **t)
+    """The synthetic economy's calibration targets of ``year``: its ``calibration.csv``,
+    which the generator writes (its population unemployment rate, W/Y and E(w*); outside
+    options, |fbar*| and the offshoring rate from ``truth.json``), read like any study's
+    calibration file (estimation never imports the generator)."""
+    path = Path(out_dir) / "calibration.csv"
+    if not path.exists():
+        raise DataValidationError(f"{path}: missing (the generator writes it with the data)")
+    return load_calibration(path).year(int(year))
 
 
 def synthetic_truth(out_dir: str | Path, year: int) -> dict[str, float]:

@@ -1,0 +1,151 @@
+"""Levels of the structural parameters from the reduced fit, wages and the calibration.
+
+Seed: appendix "Estimation Strategy", step 3, and slide "Calibrated Parameters"
+(``docs/estimation.md``, "Levels"). Both estimators (pooled and market-segmented) call
+:func:`wage_equation` and :func:`structural_levels`; they differ only in how they get
+the model's matches (mu, mu*) and singles on their type supports.
+
+    w = w0 + lambda_x (log(pi/f0) - nu_x)                 wage equation: lambda_x, nu_x
+    lambda = lambda_x / s_x,  Phi = lambda B
+    W/Y = E_mu w / E_mu (x'Phi y + C)                     C
+    kappa_d lambda = C - w0 - r0 + lambda_x nu_x + lambda_y nu_y     nu_y
+    E(w*) = w0* + lambda_x (E_mu* log(pi*/f0*) - nu_x*)   nu_x*
+    kappa_f lambda = C* - w0* - r0 + lambda_x nu_x* + lambda_y nu_y*  C*, nu_y* (+ a normalisation)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from skillshore.errors import ModelInputError
+from skillshore.structural.calibration import YearCalibration
+
+__all__ = ["SCALARS", "ForeignNorm", "WageFit", "structural_levels", "wage_equation"]
+
+ForeignNorm = Literal["symmetric", "wage_share"] | float
+
+#: The scalar parameters every estimate reports, in order.
+SCALARS = (
+    "lambda",
+    "lambda_x",
+    "lambda_y",
+    "C",
+    "C_star",
+    "c_F",
+    "nu_x",
+    "nu_y",
+    "nu_x_star",
+    "nu_y_star",
+    "kappa_d",
+    "kappa_f",
+)
+
+
+@dataclass(frozen=True)
+class WageFit:
+    """w = intercept + slope z by weighted least squares (slope = lambda_x)."""
+
+    slope: float
+    intercept: float
+    r2: float
+    n: int
+
+
+def wage_equation(
+    z: np.ndarray, wage: np.ndarray, weights: np.ndarray, groups: np.ndarray | None = None
+) -> WageFit:
+    """Weighted least squares of ``wage`` on ``z = log(pi/f0)``.
+
+    With ``groups`` (e.g. firms) the slope is the within-group slope (a group effect
+    absorbed: a firm's vacancies, inferred from its realised employment, enter z only
+    through a firm effect, so they cannot attenuate lambda_x) and the intercept is set
+    by the overall weighted means; without, plain WLS (the same intercept formula).
+    R2 is the within R2 with groups.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if groups is None:
+        gi = np.zeros(z.size, dtype=np.int64)
+    else:
+        gi = np.unique(np.asarray(groups), return_inverse=True)[1]
+    ng = int(gi.max()) + 1 if gi.size else 0
+    sw = np.bincount(gi, weights=w, minlength=ng)
+    sw = np.where(sw > 0, sw, 1.0)
+    wd = wage - (np.bincount(gi, weights=w * wage, minlength=ng) / sw)[gi]
+    zd = z - (np.bincount(gi, weights=w * z, minlength=ng) / sw)[gi]
+    if not np.sum(w * zd * zd) > 0:
+        raise ModelInputError("the wage equation needs variation in log(pi/f0) (within firms)")
+    slope = float(np.sum(w * zd * wd) / np.sum(w * zd * zd))
+    inter = float(np.average(wage, weights=w) - slope * np.average(z, weights=w))
+    resid = wd - slope * zd
+    r2 = float(1 - (w @ resid**2) / (w @ wd**2))
+    return WageFit(slope, inter, r2, int(z.size))
+
+
+def structural_levels(
+    wf: WageFit | None,
+    B: np.ndarray,
+    kappa_d: float,
+    kappa_f: float,
+    *,
+    lambda_x_share: float,
+    cal: YearCalibration | None,
+    norm: ForeignNorm,
+    mean_z: float,
+    mean_xBy: float,
+    mean_z_star: float | None = None,
+    mean_xBy_star: float | None = None,
+) -> tuple[dict[str, float], np.ndarray, list[str]]:
+    """The seed's parameters from the reduced fit (module docstring).
+
+    ``mean_z`` = E_mu[log(pi/f0)] and ``mean_xBy`` = E_mu[x'By] over the model's
+    domestic matches; ``*_star`` the same over offshored matches (None: no offshoring).
+    Returns (scalars by name, Phi, what was normalised).
+    """
+    sx = float(lambda_x_share)
+    p = dict.fromkeys(SCALARS, np.nan)
+    p["kappa_d"], p["kappa_f"] = kappa_d, kappa_f
+    normalised: list[str] = []
+    if wf is None:
+        normalised.append("lambda = 1 (no wages)")
+        p.update({"lambda": 1.0, "lambda_x": sx, "lambda_y": 1 - sx})
+        return p, np.array(B, dtype=np.float64, copy=True), normalised
+    lx, a0 = wf.slope, wf.intercept
+    if lx <= 0:
+        raise ModelInputError(
+            f"the wage equation gives lambda_x = {lx:.4g} <= 0: wages do not rise with log(pi/f0)"
+        )
+    lam = lx / sx
+    ly = lam - lx
+    Phi = lam * np.asarray(B, dtype=np.float64)
+    w0 = cal.w0 if cal is not None else 0.0
+    r0 = cal.r0 if cal is not None else 0.0
+    nu_x = (w0 - a0) / lx
+    p.update({"lambda": lam, "lambda_x": lx, "lambda_y": ly, "nu_x": nu_x})
+    mean_w = w0 + lx * (mean_z - nu_x)
+    if cal is not None and np.isfinite(cal.wage_bill_share):
+        C = mean_w / cal.wage_bill_share - lam * mean_xBy
+    else:
+        C = 0.0
+        normalised.append("C = 0 (no wage-bill share)")
+    p["C"] = C
+    p["nu_y"] = (lam * kappa_d - C + w0 + r0 - lx * nu_x) / ly
+    if mean_z_star is None:
+        return p, Phi, normalised
+    if cal is None or not np.isfinite(cal.mean_w_star):
+        normalised.append("foreign levels not identified (no E(w*))")
+        return p, Phi, normalised
+    nu_xs = (cal.w0_star + lx * mean_z_star - cal.mean_w_star) / lx
+    base = lam * kappa_f + cal.w0_star + r0 - lx * nu_xs  # = C* + lambda_y nu_y*
+    if isinstance(norm, str) and norm == "wage_share":
+        Cs = cal.mean_w_star / cal.wage_bill_share - lam * mean_xBy_star
+        nu_ys = (base - Cs) / ly
+    elif isinstance(norm, str) and norm != "symmetric":
+        raise ModelInputError(f"unknown foreign_normalisation {norm!r}")
+    else:
+        nu_ys = nu_xs + (0.0 if isinstance(norm, str) else float(norm))
+        Cs = base - ly * nu_ys
+    p.update(nu_x_star=nu_xs, nu_y_star=nu_ys, C_star=Cs, c_F=C - Cs)
+    return p, Phi, normalised

@@ -1,0 +1,501 @@
+"""Data of the market-segmented estimator: matches by market and firm (seed slide
+"Structural Estimation with Offshoring": the identifying assumption, eq. 10).
+
+:class:`MarketSample` holds domestic match records (worker type x, firm, wage), one row
+per firm (market, y, offshored workers = purchases abroad / value added x employment),
+optional market shifters z_k and, for the correction of mismeasured worker types
+(``docs/estimation.md``, "Mismeasured worker types"), a labelled validation set of
+(true type, measured type) pairs or a known misclassification matrix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from skillshore.errors import DataValidationError
+
+__all__ = [
+    "WAGE_CONTROLS",
+    "WAGE_REFERENCE",
+    "MarketSample",
+    "export_supply_shifter",
+    "market_sample_from_frames",
+]
+
+WAGE_CONTROLS = ("educ_years", "experience", "experience2", "cognitive", "manual", "interpersonal")
+WAGE_REFERENCE = (12.0, 0.0, 0.0, 0.5, 0.5, 0.5)
+"""The generator's reference worker (docs/synth.md, "Wages"): the model wage is the
+wage of a worker with 12 years of schooling, no experience and skills 1/2."""
+
+
+@dataclass(frozen=True, eq=False)
+class MarketSample:
+    """Domestic matches by market and firm, with each firm's offshored workers.
+
+    Parameters
+    ----------
+    x : array (R, m)
+        Worker characteristics of each domestic match record (types: distinct rows).
+    firm : array (R,) of int
+        Firm of each record (index into the firm arrays, 0..F-1).
+    firm_y : array (F, n)
+        Firm characteristics (each firm is its own type).
+    firm_market : array (F,) of int
+        Market of each firm (0..K-1).
+    weights : array (R,), optional
+        Mass of each record (default 1: records are workers).
+    wage : array (R,), optional
+        Hourly wage (NaN where missing), net of worker characteristics outside the
+        model (:func:`skillshore.structural.wages.residualise_wages`).
+    firm_offshored : array (F,), optional
+        Offshored workers of each firm, from the seed's identifying assumption
+        (purchases abroad / value added x domestic workers, all occupations).
+    shifters : array (K, q), optional
+        Observed market characteristics z_k that shift the offshoring propensity.
+    market_labels, shifter_names : optional
+        Labels for reports.
+    foreign_pool : float, optional
+        |fbar*|/|fbar| (else the calibration's).
+    n_worker_types : int, optional
+        Size of the worker-type grid for the base measure dx = 1/n (default: the number
+        of distinct x in the sample).
+    wage_controls : array (R, k), optional
+        Worker characteristics outside the types; with them ``wage`` is the raw wage and
+        the estimator takes it net of them (:func:`~skillshore.structural.wages.
+        residualise_wages`, within firm x worker type, at ``wage_reference``) in every
+        estimation, so that a bootstrap replicate re-estimates that step too.
+    wage_reference : array (k,), optional
+        The reference characteristics (default 0).
+    validation_true, validation_measured : arrays (V, m), optional
+        A labelled validation set: the true and the measured worker type (x rows on the
+        sample's support) of V persons, e.g. titles coded by hand and by the title
+        matcher. Gives the misclassification matrix M[c', c] = P(measured c' | true c)
+        (:meth:`misclassification_matrix`); a bootstrap replicate resamples it, so the
+        intervals carry M's own uncertainty.
+    misclassification : array (Nx, Nx), optional
+        A known M instead (columns sum to 1, types in the order of the sorted distinct
+        x), e.g. from the matcher's top-k probabilities; held fixed in the bootstrap.
+    nonemployed_x : array (U, m), optional
+        Worker types of non-employed persons (the seed's f0(x), e.g. the register's
+        non-employed with their education); with the calibrated unemployment rate they
+        give each worker type's population share (:meth:`type_shares`) instead of equal
+        shares. Resampled in the bootstrap.
+    nonemployed_weights : array (U,), optional
+        Their weights (default 1).
+    """
+
+    x: np.ndarray
+    firm: np.ndarray
+    firm_y: np.ndarray
+    firm_market: np.ndarray
+    weights: np.ndarray | None = None
+    wage: np.ndarray | None = None
+    firm_offshored: np.ndarray | None = None
+    shifters: np.ndarray | None = None
+    market_labels: tuple = ()
+    shifter_names: tuple = ()
+    foreign_pool: float | None = None
+    n_worker_types: int | None = None
+    wage_controls: np.ndarray | None = None
+    wage_reference: np.ndarray | None = None
+    validation_true: np.ndarray | None = None
+    validation_measured: np.ndarray | None = None
+    misclassification: np.ndarray | None = None
+    nonemployed_x: np.ndarray | None = None
+    nonemployed_weights: np.ndarray | None = None
+    _groups: tuple = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        s = object.__setattr__
+        x = np.asarray(self.x, dtype=np.float64)
+        x = x[:, None] if x.ndim == 1 else x
+        fy = np.asarray(self.firm_y, dtype=np.float64)
+        fy = fy[:, None] if fy.ndim == 1 else fy
+        firm = np.asarray(self.firm, dtype=np.int64).reshape(-1)
+        fm = np.asarray(self.firm_market, dtype=np.int64).reshape(-1)
+        F = fy.shape[0]
+        if x.shape[0] != firm.size or x.shape[0] == 0:
+            raise DataValidationError(f"matches: {x.shape[0]} x rows and {firm.size} firm codes")
+        if fm.size != F:
+            raise DataValidationError(f"firms: {F} rows of y but {fm.size} market codes")
+        if firm.min() < 0 or firm.max() >= F:
+            raise DataValidationError("matches: firm codes must index the firm arrays")
+        for name, a in (("matches x", x), ("firm y", fy)):
+            bad = np.flatnonzero(~np.isfinite(a).all(axis=1))
+            if bad.size:
+                raise DataValidationError(f"{name}: non-finite values in rows {bad[:5].tolist()}")
+        K = int(fm.max()) + 1
+        if fm.min() < 0 or np.any(np.bincount(fm, minlength=K) == 0):
+            raise DataValidationError("firm markets must be codes 0..K-1, each with a firm")
+        w = np.ones(firm.size) if self.weights is None else np.asarray(self.weights, float)
+        if w.shape != firm.shape or np.any(~np.isfinite(w)) or np.any(w < 0):
+            raise DataValidationError("matches: weights must be finite and >= 0, one per record")
+        s(self, "x", x)
+        s(self, "firm_y", fy)
+        s(self, "firm", firm)
+        s(self, "firm_market", fm)
+        s(self, "weights", w)
+        if self.wage is not None:
+            wg = np.asarray(self.wage, dtype=np.float64).reshape(-1)
+            if wg.shape != firm.shape:
+                raise DataValidationError("wage: one value per match record (NaN where missing)")
+            s(self, "wage", wg)
+        if self.wage_controls is not None:
+            H = np.asarray(self.wage_controls, dtype=np.float64)
+            H = H[:, None] if H.ndim == 1 else H
+            if self.wage is None or H.shape[0] != firm.size:
+                raise DataValidationError("wage_controls: one row per match record, with wages")
+            s(self, "wage_controls", H)
+            ref = np.zeros(H.shape[1]) if self.wage_reference is None else self.wage_reference
+            s(self, "wage_reference", np.asarray(ref, dtype=np.float64).reshape(-1))
+        if self.firm_offshored is not None:
+            o = np.asarray(self.firm_offshored, dtype=np.float64).reshape(-1)
+            if o.shape != (F,) or np.any(~np.isfinite(o)) or np.any(o < 0):
+                raise DataValidationError(
+                    f"offshored workers: one finite value >= 0 per firm, got shape {o.shape}"
+                )
+            s(self, "firm_offshored", o)
+        if self.shifters is not None:
+            z = np.asarray(self.shifters, dtype=np.float64)
+            z = z[:, None] if z.ndim == 1 else z
+            if z.shape[0] != K or not np.all(np.isfinite(z)):
+                raise DataValidationError(f"shifters: {K} finite rows (one per market) needed")
+            s(self, "shifters", z)
+            if not self.shifter_names:
+                s(self, "shifter_names", tuple(f"z{i + 1}" for i in range(z.shape[1])))
+        if not self.market_labels:
+            s(self, "market_labels", tuple(range(K)))
+        if (self.validation_true is None) != (self.validation_measured is None):
+            raise DataValidationError("validation: give both the true and the measured types")
+        if self.validation_true is not None:
+            vt = np.asarray(self.validation_true, dtype=np.float64)
+            vm = np.asarray(self.validation_measured, dtype=np.float64)
+            vt, vm = (v[:, None] if v.ndim == 1 else v for v in (vt, vm))
+            if vt.shape != vm.shape or vt.shape[1] != x.shape[1] or vt.shape[0] == 0:
+                raise DataValidationError(
+                    f"validation: true {vt.shape} and measured {vm.shape} types must be "
+                    f"(V, {x.shape[1]}) arrays of the same shape, V > 0"
+                )
+            if not (np.isfinite(vt).all() and np.isfinite(vm).all()):
+                raise DataValidationError("validation: non-finite types")
+            s(self, "validation_true", vt)
+            s(self, "validation_measured", vm)
+        if self.misclassification is not None:
+            if self.validation_true is not None:
+                raise DataValidationError("give a validation set or a misclassification matrix")
+            M = np.asarray(self.misclassification, dtype=np.float64)
+            if M.ndim != 2 or M.shape[0] != M.shape[1] or np.any(M < 0):
+                raise DataValidationError("misclassification: a square matrix of shares >= 0")
+            if not np.allclose(M.sum(axis=0), 1.0, atol=1e-8):
+                raise DataValidationError("misclassification: columns must sum to 1")
+            s(self, "misclassification", M)
+        if self.nonemployed_x is not None:
+            u = np.asarray(self.nonemployed_x, dtype=np.float64)
+            u = u[:, None] if u.ndim == 1 else u
+            if u.shape[1] != x.shape[1] or u.shape[0] == 0 or not np.isfinite(u).all():
+                raise DataValidationError(
+                    f"nonemployed: finite types of {x.shape[1]} column(s), at least one row"
+                )
+            uw = (
+                np.ones(u.shape[0])
+                if self.nonemployed_weights is None
+                else self.nonemployed_weights
+            )
+            uw = np.asarray(uw, dtype=np.float64).reshape(-1)
+            if uw.shape != (u.shape[0],) or np.any(~np.isfinite(uw)) or np.any(uw < 0):
+                raise DataValidationError("nonemployed: one finite weight >= 0 per person")
+            s(self, "nonemployed_x", u)
+            s(self, "nonemployed_weights", uw)
+        if self.foreign_pool is not None and not self.foreign_pool > 0:
+            raise DataValidationError("foreign_pool must be > 0")
+        order = np.argsort(firm, kind="stable")
+        counts = np.bincount(firm, minlength=F)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        members = tuple(np.flatnonzero(fm == k) for k in range(K))
+        s(self, "_groups", (order, starts, counts, members))
+
+    @property
+    def n_markets(self) -> int:
+        return len(self._groups[3])
+
+    @property
+    def n_firms(self) -> int:
+        return self.firm_y.shape[0]
+
+    @property
+    def dims(self) -> tuple[int, int]:
+        return self.x.shape[1], self.firm_y.shape[1]
+
+    @property
+    def corrects_types(self) -> bool:
+        """True when the sample carries a validation set or a misclassification matrix."""
+        return self.validation_true is not None or self.misclassification is not None
+
+    def misclassification_matrix(self, support: np.ndarray) -> np.ndarray | None:
+        """M[c', c] = P(measured type c' | true type c) on ``support`` (sorted distinct x).
+
+        From the validation set: counts of (true, measured) pairs, each true type's column
+        normalised; a true type absent from the validation set is taken as measured
+        without error (identity column). None without a validation set or matrix.
+        """
+        Nx = support.shape[0]
+        if self.misclassification is not None:
+            if self.misclassification.shape != (Nx, Nx):
+                raise DataValidationError(
+                    f"misclassification: {self.misclassification.shape}, the support has "
+                    f"{Nx} worker types"
+                )
+            return self.misclassification
+        if self.validation_true is None:
+            return None
+        lookup = {r.tobytes(): i for i, r in enumerate(np.ascontiguousarray(support))}
+        codes = []
+        for name, v in (("true", self.validation_true), ("measured", self.validation_measured)):
+            idx = np.array([lookup.get(r.tobytes(), -1) for r in np.ascontiguousarray(v)])
+            if np.any(idx < 0):
+                bad = np.flatnonzero(idx < 0)[:5].tolist()
+                raise DataValidationError(
+                    f"validation: {name} types of rows {bad} are not worker types of the sample"
+                )
+            codes.append(idx)
+        C = np.bincount(codes[1] * Nx + codes[0], minlength=Nx * Nx).reshape(Nx, Nx)
+        C = C.astype(np.float64)
+        n = C.sum(axis=0)
+        C[:, n == 0] = np.eye(Nx)[:, n == 0]
+        return C / np.where(n > 0, n, 1.0)
+
+    def type_shares(self, support: np.ndarray, unemployment_rate: float) -> np.ndarray | None:
+        """Population share of each worker type from the non-employed (None without them).
+
+        phi_c = (1 - u) r_c + u f0_c, with r_c the matched workers' share of type c, f0_c
+        the non-employed's and u the unemployment rate (the seed's f0(x) and |f0|/|fbar|).
+        A non-employed person's type must be on the support of the matched workers.
+        """
+        if self.nonemployed_x is None:
+            return None
+        Nx = support.shape[0]
+        lookup = {r.tobytes(): i for i, r in enumerate(np.ascontiguousarray(support))}
+        idx = np.array(
+            [lookup.get(r.tobytes(), -1) for r in np.ascontiguousarray(self.nonemployed_x)]
+        )
+        if np.any(idx < 0):
+            bad = np.flatnonzero(idx < 0)[:5].tolist()
+            raise DataValidationError(
+                f"nonemployed: rows {bad} have types that no matched worker has"
+            )
+        f0 = np.bincount(idx, weights=self.nonemployed_weights, minlength=Nx)
+        if f0.sum() <= 0:
+            raise DataValidationError("nonemployed: total weight 0")
+        mi = np.array([lookup[r.tobytes()] for r in np.ascontiguousarray(self.x)])
+        r = np.bincount(mi, weights=self.weights, minlength=Nx)
+        u = float(unemployment_rate)
+        return (1 - u) * r / r.sum() + u * f0 / f0.sum()
+
+    @property
+    def has_foreign(self) -> bool:
+        return self.firm_offshored is not None and float(self.firm_offshored.sum()) > 0
+
+    def take_firms(self, picks: np.ndarray) -> MarketSample:
+        """The sample of the firms ``picks`` (repeats allowed: each copy its own firm)."""
+        order, starts, counts, _ = self._groups
+        picks = np.asarray(picks, dtype=np.int64)
+        rep = counts[picks]
+        base = np.repeat(starts[picks], rep)
+        offs = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
+        idx = order[base + offs]
+        return MarketSample(
+            x=self.x[idx],
+            firm=np.repeat(np.arange(picks.size), rep),
+            firm_y=self.firm_y[picks],
+            firm_market=self.firm_market[picks],
+            weights=self.weights[idx],
+            wage=None if self.wage is None else self.wage[idx],
+            wage_controls=None if self.wage_controls is None else self.wage_controls[idx],
+            wage_reference=self.wage_reference,
+            firm_offshored=None if self.firm_offshored is None else self.firm_offshored[picks],
+            shifters=self.shifters,
+            market_labels=self.market_labels,
+            shifter_names=self.shifter_names,
+            foreign_pool=self.foreign_pool,
+            n_worker_types=self.n_worker_types,
+            validation_true=self.validation_true,
+            validation_measured=self.validation_measured,
+            misclassification=self.misclassification,
+            nonemployed_x=self.nonemployed_x,
+            nonemployed_weights=self.nonemployed_weights,
+        )
+
+    def resample(self, rng: np.random.Generator) -> MarketSample:
+        """A bootstrap replicate: firms drawn with replacement within each market.
+
+        A firm brings all its workers and its offshored workers, so every replicate
+        satisfies the identifying assumption firm by firm (offshored / domestic workers =
+        purchases abroad / value added) and keeps each market's number of firms (the
+        base measure); a drawn-twice firm is two firms. The validation set of the type
+        correction and the non-employed are resampled independently (separate samples).
+        """
+        members = self._groups[3]
+        picks = np.concatenate([m[rng.integers(0, m.size, m.size)] for m in members])
+        out = self.take_firms(picks)
+        kw: dict = {}
+        if self.validation_true is not None:
+            v = rng.integers(0, self.validation_true.shape[0], self.validation_true.shape[0])
+            kw.update(
+                validation_true=self.validation_true[v],
+                validation_measured=self.validation_measured[v],
+            )
+        if self.nonemployed_x is not None:
+            v = rng.integers(0, self.nonemployed_x.shape[0], self.nonemployed_x.shape[0])
+            kw.update(
+                nonemployed_x=self.nonemployed_x[v],
+                nonemployed_weights=self.nonemployed_weights[v],
+            )
+        return dataclasses.replace(out, **kw) if kw else out
+
+
+def market_sample_from_frames(
+    workers: pd.DataFrame,
+    firms: pd.DataFrame,
+    x_cols: list[str],
+    y_cols: list[str],
+    *,
+    firm_col: str = "firm_id",
+    market_col: str = "market",
+    wage_col: str | None = None,
+    wage_control_cols: list[str] | None = None,
+    wage_reference: list[float] | None = None,
+    weight_col: str | None = None,
+    offshored_col: str | None = None,
+    markets: pd.DataFrame | None = None,
+    shifter_cols: list[str] | None = None,
+    foreign_pool: float | None = None,
+    n_worker_types: int | None = None,
+    validation: pd.DataFrame | None = None,
+    true_cols: list[str] | None = None,
+    nonemployed: pd.DataFrame | None = None,
+) -> MarketSample:
+    """Build a :class:`MarketSample` from a worker frame and a firm frame.
+
+    Parameters
+    ----------
+    workers : DataFrame
+        One row per domestic match: ``firm_col``, ``x_cols``, optional wage and weight.
+    firms : DataFrame
+        One row per firm (every firm of each market, including firms without matched
+        workers in the sample): ``firm_col``, ``market_col``, ``y_cols``, optional
+        ``offshored_col`` (offshored workers).
+    markets : DataFrame, optional
+        ``market_col`` and ``shifter_cols`` (one row per market).
+    validation : DataFrame, optional
+        Labelled persons for the type correction: measured types in ``x_cols``, true
+        types in ``true_cols`` (same order).
+    nonemployed : DataFrame, optional
+        Non-employed persons with their types in ``x_cols`` (optional ``weight_col``).
+    """
+    for name, df, cols in (
+        ("workers", workers, [firm_col, *x_cols]),
+        ("firms", firms, [firm_col, market_col, *y_cols]),
+    ):
+        miss = [c for c in cols if c not in df.columns]
+        if miss:
+            raise DataValidationError(f"{name}: missing column(s) {miss}")
+    if firms[firm_col].duplicated().any():
+        dup = firms.loc[firms[firm_col].duplicated(), firm_col].head(5).tolist()
+        raise DataValidationError(f"firms: one row per firm expected (duplicates {dup})")
+    fcode = pd.Index(firms[firm_col])
+    rec_firm = fcode.get_indexer(workers[firm_col])
+    if np.any(rec_firm < 0):
+        bad = workers.loc[rec_firm < 0, firm_col].head(5).tolist()
+        raise DataValidationError(f"workers: firms {bad} are not in the firm frame")
+    mk_codes, mk_labels = pd.factorize(firms[market_col], sort=True)
+    z = None
+    names: tuple = ()
+    if shifter_cols:
+        if markets is None:
+            raise DataValidationError("shifter_cols need the markets frame")
+        mk = markets.set_index(market_col)
+        missing = [m for m in mk_labels if m not in mk.index]
+        if missing:
+            raise DataValidationError(f"markets: no shifters for market(s) {missing[:5]}")
+        z = mk.loc[list(mk_labels), shifter_cols].to_numpy(dtype=np.float64)
+        names = tuple(shifter_cols)
+    val: dict = {}
+    if validation is not None:
+        miss = [c for c in [*x_cols, *(true_cols or [])] if c not in validation.columns]
+        if not true_cols or len(true_cols) != len(x_cols) or miss:
+            raise DataValidationError(
+                f"validation: needs the measured {x_cols} and true types (true_cols, one per "
+                f"x column); missing {miss}"
+            )
+        val = dict(
+            validation_true=validation[true_cols].to_numpy(dtype=np.float64),
+            validation_measured=validation[x_cols].to_numpy(dtype=np.float64),
+        )
+    if nonemployed is not None:
+        miss = [c for c in x_cols if c not in nonemployed.columns]
+        if miss:
+            raise DataValidationError(f"nonemployed: missing column(s) {miss}")
+        val["nonemployed_x"] = nonemployed[x_cols].to_numpy(dtype=np.float64)
+        if weight_col is not None and weight_col in nonemployed.columns:
+            val["nonemployed_weights"] = nonemployed[weight_col].to_numpy(dtype=np.float64)
+    return MarketSample(
+        x=workers[x_cols].to_numpy(dtype=np.float64),
+        firm=rec_firm,
+        firm_y=firms[y_cols].to_numpy(dtype=np.float64),
+        firm_market=mk_codes,
+        weights=None if weight_col is None else workers[weight_col].to_numpy(dtype=np.float64),
+        wage=None if wage_col is None else workers[wage_col].to_numpy(dtype=np.float64),
+        wage_controls=None
+        if not wage_control_cols
+        else workers[wage_control_cols].to_numpy(dtype=np.float64),
+        wage_reference=None if wage_reference is None else np.asarray(wage_reference, float),
+        firm_offshored=None
+        if offshored_col is None
+        else firms[offshored_col].to_numpy(dtype=np.float64),
+        shifters=z,
+        market_labels=tuple(mk_labels),
+        shifter_names=names,
+        foreign_pool=foreign_pool,
+        n_worker_types=n_worker_types,
+        **val,
+    )
+
+
+def export_supply_shifter(
+    customs: pl.DataFrame,
+    firms: pl.DataFrame,
+    world_trade: pl.DataFrame,
+    base_years: tuple[int, int],
+    first_year: int,
+    year: int,
+    cap: float | None = None,
+) -> pl.DataFrame:
+    """z_kt: growth of China's export supply in industry k's export products.
+
+    I_kt = sum_h e_hk0 WES_ht with e_hk0 the industry's base-year export shares
+    (non-raw products; :func:`skillshore.offshoring.measures.exposure_shares`) and WES
+    China's exports to the world but Denmark; g_kt = I_kt / I_k,t0 - 1 (t0 =
+    ``first_year``), demeaned over industries, optionally bounded as cap tanh(. / cap).
+    Returns ``industry, z``.
+    """
+    from skillshore.offshoring.measures import exposure_shares, shift_share, world_export_supply
+    from skillshore.panel.sample import main_industry
+
+    inds = main_industry(firms, (first_year, year))
+    shares = exposure_shares(customs, inds, base_years, flow="export")
+    wes = world_export_supply(world_trade, countries="CHN", home="DNK")
+    inst = shift_share(shares, wes, "wes")
+    a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
+    b = inst.filter(pl.col("year") == first_year).select(
+        "industry", pl.col("instrument").alias("i0")
+    )
+    g = a.join(b, on="industry").with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
+    g = g.with_columns(z=pl.col("g") - pl.col("g").mean())
+    if cap:
+        g = g.with_columns(z=cap * (pl.col("z") / cap).tanh())
+    return g.select("industry", "z").sort("industry")
