@@ -10,24 +10,28 @@ truth-vs-estimate comparisons on synthetic data in :mod:`skillshore.synth.compar
 from __future__ import annotations
 
 import dataclasses
-import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from skillshore import __version__
 from skillshore._cache import Stage, StageCache
 from skillshore._source import source_digest
+from skillshore._versions import versions
 from skillshore.config import StudyConfig, check_scheduler, load_config
 from skillshore.facts.stage import facts_stage
 from skillshore.matching.stage import illustration_stage
 from skillshore.offshoring.stage import offshoring_stage
 from skillshore.report import ReportBuilder, sections, write_json
 from skillshore.skills.stage import skills_files, skills_stage
-from skillshore.structural.stage import counterfactual_stage, structural_files, structural_stage
+from skillshore.structural.stage import (
+    counterfactual_stage,
+    estimate_numbers,
+    structural_files,
+    structural_stage,
+)
 from skillshore.synth.compare import truth_dir, truth_files, truth_stage
 from skillshore.tables.stage import table_files, validate_stage
 
@@ -69,17 +73,6 @@ TRUTH = Stage(
     files=truth_files, message="synthetic economy: truth vs estimate",
 )  # fmt: skip
 """Run after :data:`STAGES` when the data are a synthetic economy (``truth.json``)."""
-
-
-def versions() -> dict[str, str]:
-    """Versions of Python, skillshore and its main dependencies (for reproducibility)."""
-    out = {"python": platform.python_version(), "skillshore": __version__}
-    for p in _PACKAGES:
-        try:
-            out[p] = metadata.version(p)
-        except metadata.PackageNotFoundError:
-            out[p] = "not installed"
-    return out
 
 
 @dataclass
@@ -243,6 +236,9 @@ def run_study(
             "timings_s": timings,
             "stages_run": cache.ran,
             "stages_reused": cache.reused,
+            "structural": estimate_numbers(
+                r["structural"], getattr(getattr(r.get("truth"), "structural", None), "truth", None)
+            ),
         },
     )
     return study

@@ -112,7 +112,7 @@ def structural_sample(
     """
     from skillshore.skills import SKILLS
     from skillshore.structural import market_sample_from_frames
-    from skillshore.structural.synthetic import WAGE_CONTROLS, WAGE_REFERENCE
+    from skillshore.structural.markets import WAGE_CONTROLS, WAGE_REFERENCE
 
     skill = cfg.structural.skill
     if skill not in facts.panel.columns:
@@ -227,3 +227,26 @@ def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> Coun
     except (SkillshoreError, ValueError) as err:  # shown in the report with its reason
         return CounterfactualResult(cf, decomposition_note=str(err))
     return CounterfactualResult(cf, dec)
+
+
+def estimate_numbers(
+    structural: StructuralResult, truth: dict[int, dict[str, float]] | None = None
+) -> list[dict[str, Any]]:
+    """results.json's structural block: per year and parameter the estimate, its standard
+    error, interval and failed bootstrap draws, as numbers; with ``truth`` (a synthetic
+    economy's planted values by year) also the truth and whether the interval covers it."""
+    if structural.estimates is None:
+        return []
+    out = []
+    for row in structural.estimates.numbers().to_dict("records"):
+        rec = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        rec = {
+            k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in rec.items()
+        }
+        tv = (truth or {}).get(int(rec["year"]), {}).get(rec["parameter"])
+        if tv is not None and np.isfinite(tv):
+            rec["truth"] = float(tv)
+            lo, hi = rec.get("lower"), rec.get("upper")
+            rec["covers"] = None if lo is None or hi is None else bool(lo <= tv <= hi)
+        out.append(rec)
+    return out
