@@ -22,7 +22,7 @@ Public API::
 
 from skillshore.matching.economy import MatchingModel
 from skillshore.matching.equilibrium import Equilibrium
-from skillshore.matching.ipfp import solve, solve_path
+from skillshore.matching.ipfp import MarketState, solve, solve_markets, solve_path
 from skillshore.matching.presets import SEED_CALIBRATION, SEED_ESTIMATES, seed_economy
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "Equilibrium",
     "solve",
     "solve_path",
+    "solve_markets",
+    "MarketState",
     "seed_economy",
     "SEED_ESTIMATES",
     "SEED_CALIBRATION",
