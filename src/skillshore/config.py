@@ -143,6 +143,11 @@ class StructuralSection:
         "interpersonal_invariant",
         "interpersonal",
     ] = "cognitive_invariant"
+    # labelled education codes for the correction of mismeasured worker types
+    # (docs/estimation.md, section 4c): a CSV/Parquet with ``code`` and ``x_true`` (the
+    # code's true type on the model's grid, in (0, 1)); "" = no correction
+    validation: str = ""
+    validation_size: int = 2000
 
 
 @dataclass(frozen=True)

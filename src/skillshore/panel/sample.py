@@ -165,7 +165,7 @@ def baseline_sample(
     if int(min_employees) < 0:
         raise DataValidationError(f"min_employees must be >= 0, got {min_employees}.")
     if sectors is None:
-        from skillshore.registers.concordances import manufacturing_sectors
+        from skillshore._constants import manufacturing_sectors
 
         sectors = manufacturing_sectors(classification)
     sectors = tuple(str(s) for s in sectors)

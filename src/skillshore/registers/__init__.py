@@ -26,7 +26,6 @@ from skillshore.registers.concordances import (
 from skillshore.registers.harmonise import HarmonisationReport, StepReport, recode, relabel
 from skillshore.registers.mapping import RegisterConfig, load_register_config, template
 from skillshore.registers.readers import read_extract
-from skillshore.registers.synth_layout import convert_to_registers, synth_registers
 
 __all__ = [
     "MANUFACTURING_BY_CLASSIFICATION",
@@ -52,3 +51,13 @@ __all__ = [
     "template",
     "write_tables",
 ]
+
+
+def __getattr__(name: str):
+    """The synthetic economy's register layout, imported on first use: it reads the
+    generator, which the sample code that imports this package must not depend on."""
+    if name in ("convert_to_registers", "synth_registers"):
+        from skillshore.registers import synth_layout
+
+        return getattr(synth_layout, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,29 +32,11 @@ __all__ = [
 DATA = Path(__file__).parent / "data"
 HS_REVISIONS = (1992, 1996, 2002, 2007)
 
-_REV1 = tuple(f"{i:02d}" for i in range(15, 38))
-_REV2 = tuple(f"{i:02d}" for i in range(10, 34))
-#: manufacturing divisions by industry classification (section D of NACE Rev.1/1.1 and
-#: Danish DB93/DB03; section C of NACE Rev.2 and DB07)
-MANUFACTURING_BY_CLASSIFICATION: dict[str, tuple[str, ...]] = {
-    "nace_rev1": _REV1,
-    "nace_rev1_1": _REV1,
-    "db93": _REV1,
-    "db03": _REV1,
-    "nace_rev2": _REV2,
-    "db07": _REV2,
-}
-CLASSIFICATIONS = tuple(MANUFACTURING_BY_CLASSIFICATION)
-
-
-def manufacturing_sectors(classification: str) -> tuple[str, ...]:
-    """2-digit manufacturing divisions of ``classification`` (e.g. ``"db03"`` -> 15-37)."""
-    try:
-        return MANUFACTURING_BY_CLASSIFICATION[classification.lower()]
-    except KeyError:
-        raise ConfigError(
-            f"unknown industry classification {classification!r}; known: {', '.join(CLASSIFICATIONS)}"
-        ) from None
+from skillshore._constants import (  # noqa: E402  (one definition, shared with panel)
+    CLASSIFICATIONS,
+    MANUFACTURING_BY_CLASSIFICATION,
+    manufacturing_sectors,
+)
 
 
 @cache

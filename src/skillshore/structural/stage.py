@@ -95,6 +95,53 @@ def market_shifter(validate: RawTables, cfg: StudyConfig, year: int) -> pl.DataF
     return g.select("industry", z=pl.col("g") - pl.col("g").mean()).sort("industry")
 
 
+def validation_set(cfg: StudyConfig) -> pl.DataFrame | None:
+    """``[structural] validation``: labelled education codes (``code, x_true``), or None."""
+    if not cfg.structural.validation:
+        return None
+    path = cfg.path(cfg.structural.validation)
+    if not path.is_file():
+        raise ConfigError(f"{cfg.source}: [structural] validation: no file {path}")
+    v = (
+        pl.read_parquet(path)
+        if path.suffix == ".parquet"
+        else pl.read_csv(path, infer_schema_length=0)
+    )
+    miss = [c for c in ("code", "x_true") if c not in v.columns]
+    if miss:
+        raise ConfigError(f"{path}: the validation set lacks column(s) {miss} (code, x_true)")
+    v = v.select(pl.col("code").cast(pl.Utf8), pl.col("x_true").cast(pl.Float64))
+    bad = v.filter(~pl.col("x_true").is_between(0.0, 1.0, closed="none"))
+    if bad.height:
+        raise ConfigError(
+            f"{path}: x_true outside (0, 1) for codes {bad['code'].head(5).to_list()}"
+        )
+    return v
+
+
+def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
+    """The labelled persons of ``year`` (measured ``x``, true ``x_true``) for the type
+    correction: the workers whose education code is in the validation set, at most
+    ``[structural] validation_size`` of them drawn with the study's random seed."""
+    v = validation_set(cfg)
+    if v is None:
+        return {}
+    lab = wdf[["person_id", "x", "educ_code"]].merge(
+        v.to_pandas().rename(columns={"code": "educ_code"}), on="educ_code", how="inner"
+    )
+    if lab.empty:
+        raise ConfigError(
+            f"{cfg.source}: [structural] validation: no {year} worker has a labelled code"
+        )
+    rng = np.random.default_rng([cfg.study.seed, int(year)])
+    n = min(cfg.structural.validation_size, len(lab))
+    pick = np.sort(rng.choice(len(lab), size=n, replace=False))
+    return {
+        "validation": lab.iloc[pick][["person_id", "x", "x_true"]].reset_index(drop=True),
+        "true_cols": ["x_true"],
+    }
+
+
 def structural_sample(
     validate: RawTables, facts: FactsResult, year: int, cfg: StudyConfig
 ) -> MarketSample | None:
@@ -152,7 +199,9 @@ def structural_sample(
         experience2=pl.col("experience") ** 2,
     )
     keep = firms.filter(pl.col("industry").is_in(firms.join(w, on="firm_id")["industry"].implode()))
-    wdf = w.select("firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS).to_pandas()
+    wdf = w.select(
+        "person_id", "firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS, "educ_code"
+    ).to_pandas()
     markets, cols = None, None
     if year > cfg.study.years[0] and validate.get("customs") is not None:
         z = market_shifter(validate, cfg, year)
@@ -173,6 +222,7 @@ def structural_sample(
         markets=markets,
         shifter_cols=cols,
         n_worker_types=N_CELLS,
+        **validation_options(wdf, cfg, year),
     )
 
 
