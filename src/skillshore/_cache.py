@@ -50,6 +50,11 @@ def file_digest(path: str | Path) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Nothing:
+    """No fields (an unknown section in a declaration)."""
+
+
 class _Undeclared:
     """Stands in for a config section a stage did not declare: any use is an error."""
 
@@ -64,6 +69,23 @@ class _Undeclared:
         )
 
 
+class _Partial:
+    """A config section of which a stage declared only some keys: other keys are errors."""
+
+    def __init__(self, section: Any, keys: frozenset[str], where: tuple[str, str]):
+        self._section, self._keys, self._where = section, keys, where
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._keys:
+            section, stage = self._where
+            raise ConfigError(
+                f"stage '{stage}' read [{section}] {name} without declaring "
+                f"'{section}.{name}' (or [{section}]) in its Stage(reads=...): the cache key "
+                "would not see the setting"
+            )
+        return getattr(self._section, name)
+
+
 @dataclass(frozen=True)
 class Stage:
     """One step of the study (module docstring).
@@ -76,7 +98,8 @@ class Stage:
         ``run(cfg, **upstream)`` -> a frozen dataclass; ``upstream`` maps each name of
         ``after`` to that stage's result.
     reads : tuple of str
-        Config sections the stage reads (``"study"``, ``"skills"``, ...).
+        Config sections the stage reads (``"study"``, ``"skills"``, ...), or single keys
+        (``"offshoring.home_country"``) where it reads a few keys of a section.
     after : tuple of str
         Upstream stages.
     files : callable, optional
@@ -93,9 +116,22 @@ class Stage:
     message: str = ""
 
     def __post_init__(self) -> None:
-        bad = sorted(set(self.reads) - set(SECTIONS))
-        if bad:
-            raise ValueError(f"stage {self.name}: unknown config section(s) {bad}")
+        for item in self.reads:
+            section, _, key = item.partition(".")
+            fields = {f.name for f in dataclasses.fields(SECTIONS.get(section, _Nothing))}
+            if section not in SECTIONS or (key and key not in fields):
+                raise ValueError(f"stage {self.name}: unknown config section or key {item!r}")
+
+    def declared(self) -> dict[str, frozenset[str] | None]:
+        """Section -> the keys declared (None: the whole section)."""
+        out: dict[str, frozenset[str] | None] = {}
+        for item in self.reads:
+            section, _, key = item.partition(".")
+            if not key or out.get(section, frozenset()) is None:
+                out[section] = None
+            else:
+                out[section] = out.get(section, frozenset()) | {key}
+        return out
 
     @property
     def module(self) -> str:
@@ -104,8 +140,14 @@ class Stage:
 
     def view(self, cfg: StudyConfig) -> StudyConfig:
         """``cfg`` with every undeclared section replaced by an error-raising stand-in."""
-        hidden = {s: _Undeclared(s, self.name) for s in SECTIONS if s not in self.reads}
-        return dataclasses.replace(cfg, **hidden)
+        decl = self.declared()
+        views: dict[str, Any] = {}
+        for s in SECTIONS:
+            if s not in decl:
+                views[s] = _Undeclared(s, self.name)
+            elif decl[s] is not None:
+                views[s] = _Partial(getattr(cfg, s), decl[s], (s, self.name))
+        return dataclasses.replace(cfg, **views)
 
     def input_files(self, cfg: StudyConfig) -> list[Path]:
         return [Path(p) for p in (self.files(self.view(cfg)) if self.files else ()) if p]
@@ -114,7 +156,12 @@ class Stage:
         """The cache key: declared sections, upstream keys, file contents, source."""
         parts = {
             "stage": self.name,
-            "config": {s: dataclasses.asdict(getattr(cfg, s)) for s in sorted(self.reads)},
+            "config": {
+                s: dataclasses.asdict(getattr(cfg, s))
+                if keys is None
+                else {k: getattr(getattr(cfg, s), k) for k in sorted(keys)}
+                for s, keys in sorted(self.declared().items())
+            },
             "after": {u: upstream_keys[u] for u in self.after},
             "files": {str(f): file_digest(f) for f in self.input_files(cfg)},
             "source": source_digest([self.module]),

@@ -37,29 +37,20 @@ from skillshore.tables.stage import table_files, validate_stage
 
 __all__ = ["STAGES", "TRUTH", "Study", "run_study", "validate_study", "versions"]
 
-_PACKAGES = (
-    "numpy",
-    "scipy",
-    "polars",
-    "pyarrow",
-    "pandas",
-    "pyfixest",
-    "matplotlib",
-    "numba",
-    "dask",
-)
+_PACKAGES = "numpy scipy polars pyarrow pandas pyfixest matplotlib numba dask".split()
 
+_SHIFTER = ("offshoring.source", "offshoring.home_country", "offshoring.raw_material_hs2")
 STAGES: tuple[Stage, ...] = (
     Stage("validate", validate_stage, reads=("study",), files=table_files,
           message="validating raw tables"),
     Stage("skills", skills_stage, reads=("skills",), after=("validate",), files=skills_files,
           message="skills: matching catalog titles to O*NET and building skill vectors"),
-    Stage("facts", facts_stage, reads=("study", "sample", "offshoring"),
+    Stage("facts", facts_stage, reads=("study", "sample", "offshoring.high_offshorable_threshold"),
           after=("validate", "skills"),
           message="stylized facts: variance decompositions and within-firm skill dynamics"),
     Stage("iv", offshoring_stage, reads=("study", "offshoring"), after=("validate", "facts"),
           message="offshoring: narrow offshoring, shift-share instrument, IV regressions"),
-    Stage("structural", structural_stage, reads=("study", "offshoring", "structural"),
+    Stage("structural", structural_stage, reads=("study", "structural", *_SHIFTER),
           after=("validate", "facts"), files=structural_files, message="structural estimation"),
     Stage("counterfactuals", counterfactual_stage, reads=("counterfactuals",),
           after=("structural",), message="counterfactuals"),

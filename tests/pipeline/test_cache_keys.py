@@ -33,15 +33,18 @@ ALL = {
 }
 AFTER_FACTS = {"facts", "iv", "structural", "counterfactuals", "truth"}
 
-# section -> (a TOML line that changes it, the stages that must rerun)
-CHANGES = {
-    "study": ("seed = 5", ALL - {"model_illustration"}),  # years etc. reach every data stage
-    "sample": ("min_employees = 5", AFTER_FACTS),
-    "skills": ("top_k = 3", {"skills"} | AFTER_FACTS),
-    "offshoring": ('cluster = "industry"', AFTER_FACTS),  # threshold (facts), home (structural)
-    "structural": ("bootstrap = 9", {"structural", "counterfactuals", "truth"}),
-    "counterfactuals": ("phi_up = 0.2", {"counterfactuals"}),
-}
+# (section, a TOML line that changes it, the stages that must rerun)
+CHANGES = [
+    ("study", "seed = 5", ALL - {"model_illustration"}),  # years etc. reach every data stage
+    ("sample", "min_employees = 5", AFTER_FACTS),
+    ("skills", "top_k = 3", {"skills"} | AFTER_FACTS),
+    ("offshoring", "high_offshorable_threshold = 0.5", AFTER_FACTS),  # the worker panel
+    ("offshoring", 'cluster = "industry"', {"iv", "truth"}),  # the IV tables only
+    ("offshoring", 'home_country = "SWE"', {"iv", "structural", "counterfactuals", "truth"}),
+    ("offshoring", "raw_material_hs2 = []", {"iv", "structural", "counterfactuals", "truth"}),
+    ("structural", "bootstrap = 9", {"structural", "counterfactuals", "truth"}),
+    ("counterfactuals", "phi_up = 0.2", {"counterfactuals"}),
+]
 
 
 def _stubbed():
@@ -76,16 +79,15 @@ def _with(toml: Path, section: str, line: str) -> None:
 
 
 def test_every_section_is_covered():
-    assert set(CHANGES) == set(SECTIONS)
+    assert {c[0] for c in CHANGES} == set(SECTIONS)
 
 
-@pytest.mark.parametrize("section", sorted(CHANGES))
-def test_changing_a_section_reruns_exactly_its_readers(tmp_path, section):
+@pytest.mark.parametrize("section,line,expected", CHANGES)
+def test_changing_a_section_reruns_exactly_its_readers(tmp_path, section, line, expected):
     toml = write_tiny_study(tmp_path / "data")
     cache = tmp_path / "cache"
     assert _ran(toml, cache) == ALL
     assert _ran(toml, cache) == set()  # nothing changed: everything reused
-    line, expected = CHANGES[section]
     _with(toml, section, line)
     assert _ran(toml, cache) == expected
 
@@ -131,10 +133,17 @@ def test_editing_a_stage_source_reruns_it_and_downstream(tmp_path, monkeypatch, 
 def test_undeclared_section_is_an_error(tmp_path):
     """A stage that reads a section it did not declare fails loudly (its key would miss it)."""
     cfg = load_config(write_tiny_study(tmp_path / "data"))
-    st = pipeline.STAGES[5]  # counterfactuals: reads [counterfactuals] only
+    stages = {st.name: st for st in pipeline.STAGES}
+    st = stages["counterfactuals"]  # reads [counterfactuals] only
     assert st.view(cfg).counterfactuals.phi_up == cfg.counterfactuals.phi_up
     with pytest.raises(ConfigError, match=r"stage 'counterfactuals' read \[structural\] bootstrap"):
         _ = st.view(cfg).structural.bootstrap
+    facts = stages["facts"]  # one key of [offshoring]
+    assert facts.view(cfg).offshoring.high_offshorable_threshold == 0.0
+    with pytest.raises(ConfigError, match=r"'offshoring.cluster'"):
+        _ = facts.view(cfg).offshoring.cluster
+    with pytest.raises(ValueError, match="offshoring.clustr"):
+        dataclasses.replace(facts, reads=("offshoring.clustr",))
 
 
 def test_every_option_is_read_by_a_stage_that_declares_its_section():
@@ -148,7 +157,8 @@ def test_every_option_is_read_by_a_stage_that_declares_its_section():
                 continue
             found = False
             for st in stages:
-                if section not in st.reads:
+                keys = st.declared().get(section, frozenset())
+                if keys is not None and f.name not in keys:
                     continue
                 for m in _source.closure([st.module]):
                     text = _source.module_file(m).read_text()

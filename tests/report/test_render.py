@@ -114,6 +114,7 @@ def test_study_report_renders(tiny_study, tmp_path):
         assert (tmp_path / "out" / "figures" / f"{name}.png").exists()
 
 
+@pytest.mark.slow  # two or three tiny runs with the bootstrap: > 30 s on 2 cores
 def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
     """`skillshore run` on the synthetic economy: report renders; a rerun reuses every stage."""
     import json as _json
@@ -171,6 +172,7 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
     assert res["broken"] == 0 and res["empty_tables"] == 0 and res["images"] >= 6
 
 
+@pytest.mark.slow  # two or three tiny runs with the bootstrap: > 30 s on 2 cores
 def test_counterfactual_change_reuses_earlier_stages(tmp_path):
     """Only the counterfactual stage runs again when only [counterfactuals] changes; only
     the structural stage and after when the calibration file changes."""
