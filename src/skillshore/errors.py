@@ -12,6 +12,8 @@ __all__ = [
     "ConfigError",
     "ConvergenceError",
     "ModelInputError",
+    "OutputFolderError",
+    "OutputLockedError",
 ]
 
 
@@ -45,3 +47,11 @@ class ConvergenceError(SkillshoreError):
 
 class ModelInputError(SkillshoreError, ValueError):
     """Impossible model primitives: negative mass, non-positive scale, shape mismatch."""
+
+
+class OutputFolderError(SkillshoreError):
+    """The output folder cannot be used: a file, under a file, read-only, or foreign files."""
+
+
+class OutputLockedError(OutputFolderError):
+    """Another live run holds the output folder's lock (message names its pid and the lock file)."""
