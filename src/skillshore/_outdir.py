@@ -54,6 +54,7 @@ __all__ = [
     "RunFolder",
     "output_folder",
     "check_output_path",
+    "check_output_folder",
     "input_digests",
     "read_manifest",
 ]
@@ -244,6 +245,13 @@ def _check_ours(target: Path, keep: tuple[str, ...]) -> None:
         f"({', '.join(sorted(names)[:3])}{', ...' if len(names) > 3 else ''}); "
         "choose a new or empty folder (a run replaces the whole folder)."
     )
+
+
+def check_output_folder(out: str | Path, keep: tuple[str, ...] = KEEP) -> Path:
+    """:func:`check_output_path`, and refuse a folder holding files skillshore did not write."""
+    target = check_output_path(out)
+    _check_ours(target, keep)
+    return target
 
 
 @dataclass

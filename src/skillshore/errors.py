@@ -14,6 +14,7 @@ __all__ = [
     "ModelInputError",
     "OutputFolderError",
     "OutputLockedError",
+    "PreflightError",
 ]
 
 
@@ -55,3 +56,19 @@ class OutputFolderError(SkillshoreError):
 
 class OutputLockedError(OutputFolderError):
     """Another live run holds the output folder's lock (message names its pid and the lock file)."""
+
+
+class PreflightError(ConfigError):
+    """``validate``/``run`` found problems before any computation (one line each).
+
+    Attributes
+    ----------
+    problems : list of str
+        One readable line per problem (the option or file, the rule, the fix).
+    """
+
+    def __init__(self, problems: list[str] | str):
+        if isinstance(problems, str):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
