@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from skillshore.errors import DataValidationError, PreflightError, SkillshoreError
+from skillshore.errors import DataValidationError, SkillshoreError
 
 app = typer.Typer(
     name="skillshore",
@@ -29,7 +29,7 @@ console = Console(stderr=True)
 
 def _fail(err: SkillshoreError) -> None:
     """Print a project error as plain text (no rich markup: "[study]" must stay) and exit 1."""
-    if isinstance(err, DataValidationError | PreflightError):
+    if isinstance(err, DataValidationError):
         n = len(err.problems)
         console.print(f"[bold red]invalid input: {n} problem{'s' if n != 1 else ''}[/]")
         for p in err.problems:

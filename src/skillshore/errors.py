@@ -58,17 +58,8 @@ class OutputLockedError(OutputFolderError):
     """Another live run holds the output folder's lock (message names its pid and the lock file)."""
 
 
-class PreflightError(ConfigError):
-    """``validate``/``run`` found problems before any computation (one line each).
-
-    Attributes
-    ----------
-    problems : list of str
-        One readable line per problem (the option or file, the rule, the fix).
+class PreflightError(ConfigError, DataValidationError):
+    """``validate``/``run`` found problems before any computation, in the config, the
+    files it names or the tables (one line each in ``problems``); caught as either a
+    ConfigError or a DataValidationError.
     """
-
-    def __init__(self, problems: list[str] | str):
-        if isinstance(problems, str):
-            problems = [problems]
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))

@@ -35,7 +35,14 @@ from skillshore.errors import PreflightError, SkillshoreError
 if typing.TYPE_CHECKING:  # pragma: no cover
     from skillshore.config import StudyConfig
 
-__all__ = ["Problem", "preflight", "raise_for_problems", "check_scheduler", "MIN_IV_FIRMS"]
+__all__ = [
+    "Problem",
+    "preflight",
+    "check_inputs",
+    "raise_for_problems",
+    "check_scheduler",
+    "MIN_IV_FIRMS",
+]
 
 MIN_IV_FIRMS = 5  # the IV stage's own guard (pipeline: fewer firms -> "not estimated")
 WAGE_OUTLIER = 1e6  # a wage this many times the median is a unit or typing error
@@ -64,7 +71,7 @@ class Problem:
     level: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 def _resolve(cfg: StudyConfig, p: str | Path) -> Path:
@@ -356,8 +363,9 @@ def _data_problems(cfg: StudyConfig, frames: Mapping[str, pl.DataFrame]) -> list
                 Problem(
                     "[sample]",
                     f"the baseline sample keeps {sample.n_firms} firm(s) ({steps}); the IV "
-                    f"regressions need at least {MIN_IV_FIRMS}.",
+                    f"regressions need at least {MIN_IV_FIRMS} and will not be estimated.",
                     "iv",
+                    "warning",
                 )
             )
     customs = frames["customs"]
@@ -414,6 +422,7 @@ def _data_problems(cfg: StudyConfig, frames: Mapping[str, pl.DataFrame]) -> list
                 "offshored workers as purchases abroad / value added x employment (the seed's "
                 "identifying assumption) and cannot estimate c_F without it.",
                 "structural",
+                "warning",
             )
         )
     return out
@@ -466,6 +475,46 @@ def preflight(
     if frames is not None:
         problems += _data_problems(cfg, frames)
     return problems
+
+
+def check_inputs(
+    cfg: StudyConfig,
+    *,
+    out: str | Path | None = None,
+    scheduler: str | None = None,
+    timeout: float = 2.0,
+) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
+    """Everything ``validate`` and the start of ``run`` check, in one call: paths and
+    options (:func:`preflight`), the tables (:func:`~skillshore.tables.load_tables`), then
+    the data's feasibility; every problem found is reported at once.
+
+    Returns
+    -------
+    frames : dict of polars.DataFrame
+        The validated tables.
+    warnings : list of Problem
+        Problems that do not stop a run (to print).
+
+    Raises
+    ------
+    PreflightError
+        Listing every error (also a ConfigError and a DataValidationError).
+    """
+    from skillshore.errors import DataValidationError
+    from skillshore.tables import load_tables
+
+    problems = preflight(cfg, out=out, scheduler=scheduler, timeout=timeout)
+    frames: dict[str, pl.DataFrame] | None = None
+    if not any(p.where.startswith("[tables]") for p in problems):
+        try:
+            frames = load_tables(cfg.tables, years=cfg.all_years)
+        except DataValidationError as err:
+            problems += [Problem("", line, "tables") for line in err.problems]
+    if frames is not None:
+        problems += _data_problems(cfg, frames)
+    warnings = raise_for_problems(problems)
+    assert frames is not None
+    return frames, warnings
 
 
 def raise_for_problems(problems: list[Problem], source: Any = None) -> list[Problem]:
