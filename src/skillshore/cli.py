@@ -90,7 +90,10 @@ def run(
         silence_shutdown()
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        previous = signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread: leave Ctrl-C as it is
+        previous = None
     try:
         study = run_study(
             config,
@@ -108,7 +111,8 @@ def run(
         _interrupted()
         return
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     console.print(study.summary(), markup=False, highlight=False)
 
 
