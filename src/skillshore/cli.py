@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from skillshore.errors import DataValidationError, SkillshoreError
 
@@ -26,14 +28,26 @@ console = Console(stderr=True)
 
 
 def _fail(err: SkillshoreError) -> None:
+    """Print a project error as plain text (no rich markup: "[study]" must stay) and exit 1."""
     if isinstance(err, DataValidationError):
         n = len(err.problems)
         console.print(f"[bold red]invalid input: {n} problem{'s' if n != 1 else ''}[/]")
         for p in err.problems:
             console.print(f"  - {p}", markup=False, highlight=False)
     else:
-        console.print(f"[bold red]error:[/] {err}", highlight=False)
+        console.print(Text("error: ", style="bold red") + Text(str(err)), highlight=False)
+    for note in getattr(err, "__notes__", ()):
+        console.print(f"  {note}", markup=False, highlight=False)
     raise typer.Exit(code=1)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit status 130 (the shell's convention for SIGINT)."""
+    from skillshore._interrupt import INTERRUPTED, silence_shutdown
+
+    silence_shutdown()
+    console.print(INTERRUPTED, markup=False, highlight=False)
+    raise typer.Exit(code=130)
 
 
 @app.command()
@@ -72,6 +86,18 @@ def run(
     warnings.filterwarnings("ignore", module=r"pyfixest(\.|$)")
     if scale not in ("tiny", "demo", "paper"):
         _fail(SkillshoreError(f"--scale must be tiny, demo or paper, got {scale!r}"))
+    import signal
+
+    def _on_sigint(signum, frame):  # mute Dask before the cluster closes, then stop
+        from skillshore._interrupt import silence_shutdown
+
+        silence_shutdown()
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread: leave Ctrl-C as it is
+        previous = None
     try:
         study = run_study(
             config,
@@ -80,12 +106,18 @@ def run(
             seed=seed,
             force=force,
             scheduler=scheduler,
-            progress=lambda m: console.print(f"[cyan]·[/] {m}"),
+            progress=lambda m: console.print(f"[cyan]·[/] {escape(m)}"),
         )
     except SkillshoreError as err:
         _fail(err)
         return
-    console.print(study.summary(), highlight=False)
+    except KeyboardInterrupt:
+        _interrupted()
+        return
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    console.print(study.summary(), markup=False, highlight=False)
 
 
 @app.command()

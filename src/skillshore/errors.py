@@ -12,6 +12,9 @@ __all__ = [
     "ConfigError",
     "ConvergenceError",
     "ModelInputError",
+    "OutputFolderError",
+    "OutputLockedError",
+    "PreflightError",
 ]
 
 
@@ -45,3 +48,18 @@ class ConvergenceError(SkillshoreError):
 
 class ModelInputError(SkillshoreError, ValueError):
     """Impossible model primitives: negative mass, non-positive scale, shape mismatch."""
+
+
+class OutputFolderError(SkillshoreError):
+    """The output folder cannot be used: a file, under a file, read-only, or foreign files."""
+
+
+class OutputLockedError(OutputFolderError):
+    """Another live run holds the output folder's lock (message names its pid and the lock file)."""
+
+
+class PreflightError(ConfigError, DataValidationError):
+    """``validate``/``run`` found problems before any computation, in the config, the
+    files it names or the tables (one line each in ``problems``); caught as either a
+    ConfigError or a DataValidationError.
+    """

@@ -31,8 +31,47 @@ from skillshore.errors import ModelInputError
 __all__ = ["MatchingModel"]
 
 
+def _real(a, name: str) -> np.ndarray:
+    """``a`` as a float64 array; complex, text, ``None`` or ragged input is a ModelInputError."""
+    if a is None:
+        raise ModelInputError(f"{name} is missing (got None)")
+    try:
+        raw = np.asarray(a)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ModelInputError(f"{name} must be a numeric array: {exc}") from None
+    if np.iscomplexobj(raw):
+        raise ModelInputError(f"{name} must be real, got complex values")
+    if raw.dtype.kind in "USaV":
+        raise ModelInputError(
+            f"{name} must be numeric, got {raw.dtype} values such as {raw.ravel()[:1].tolist()}"
+        )
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw = raw.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ModelInputError(
+                f"{name} must be numeric, got {raw.dtype} values such as {raw.ravel()[:1].tolist()}"
+            ) from None
+        if raw.dtype.kind not in "biuf":  # pragma: no cover
+            raise ModelInputError(f"{name} must be numeric")
+    return raw.astype(np.float64)
+
+
+def _scalar(v, name: str, positive: bool = False) -> float:
+    """A finite real number (``> 0`` with ``positive``)."""
+    arr = _real(v, name)
+    if arr.ndim != 0 and arr.size != 1:
+        raise ModelInputError(f"{name} must be a number, got shape {arr.shape}")
+    x = float(arr.reshape(()))
+    if not np.isfinite(x):
+        raise ModelInputError(f"{name} must be finite, got {x}")
+    if positive and x <= 0:
+        raise ModelInputError(f"{name} must be > 0, got {x}")
+    return x
+
+
 def _as_2d(a, name: str) -> np.ndarray:
-    arr = np.asarray(a, dtype=np.float64)
+    arr = _real(a, name)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
@@ -43,7 +82,7 @@ def _as_2d(a, name: str) -> np.ndarray:
 
 
 def _vec(a, n: int, name: str, positive: bool = False, nonneg: bool = False) -> np.ndarray:
-    arr = np.asarray(a, dtype=np.float64)
+    arr = _real(a, name)
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.shape != (n,):
@@ -130,20 +169,30 @@ class MatchingModel:
         nx, ny = x.shape[0], y.shape[0]
         if nx == 0 or ny == 0:
             raise ModelInputError("x and y need at least one type each")
-        phi = np.asarray(self.Phi, dtype=np.float64)
+        phi = _real(self.Phi, "Phi")
         if phi.ndim == 0:
             phi = phi.reshape(1, 1)
         if phi.shape != (x.shape[1], y.shape[1]):
             raise ModelInputError(
                 f"Phi must have shape (m, n) = ({x.shape[1]}, {y.shape[1]}), got {phi.shape}"
             )
-        for name in ("lambda_x", "lambda_y"):
-            v = float(getattr(self, name))
-            if not np.isfinite(v) or v <= 0:
-                raise ModelInputError(f"{name} must be > 0, got {v}")
-        for name in ("C", "C_star", "nu_x", "nu_y", "nu_x_star", "nu_y_star"):
-            if not np.isfinite(float(getattr(self, name))):
-                raise ModelInputError(f"{name} must be finite")
+        if not np.all(np.isfinite(phi)):
+            raise ModelInputError(f"Phi has non-finite values: {phi.tolist()}")
+        scalars = {
+            name: _scalar(getattr(self, name), name, positive=name.startswith("lambda"))
+            for name in (
+                "lambda_x",
+                "lambda_y",
+                "C",
+                "C_star",
+                "nu_x",
+                "nu_y",
+                "nu_x_star",
+                "nu_y_star",
+            )
+        }
+        if not isinstance(self.singles, bool | np.bool_):
+            raise ModelInputError(f"singles must be True or False, got {self.singles!r}")
         sets = {
             "x": x,
             "y": y,
@@ -160,7 +209,7 @@ class MatchingModel:
             fs = _vec(self.fbar_star, nx, "fbar_star", nonneg=True)
             sets["fbar_star"] = fs
         if self.surplus is not None:
-            s = np.asarray(self.surplus, dtype=np.float64)
+            s = _real(self.surplus, "surplus")
             if s.shape != (nx, ny) or not np.all(np.isfinite(s)):
                 raise ModelInputError(f"surplus must be a finite ({nx}, {ny}) array")
             sets["surplus"] = s
@@ -173,8 +222,9 @@ class MatchingModel:
                 )
         for k, v in sets.items():
             object.__setattr__(self, k, v)
-        for k in ("C", "C_star", "lambda_x", "lambda_y", "nu_x", "nu_y", "nu_x_star", "nu_y_star"):
-            object.__setattr__(self, k, float(getattr(self, k)))
+        for k, v in scalars.items():
+            object.__setattr__(self, k, v)
+        object.__setattr__(self, "singles", bool(self.singles))
 
     # ------------------------------------------------------------------ derived
     @property

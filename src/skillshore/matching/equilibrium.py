@@ -19,7 +19,7 @@ from skillshore.errors import ModelInputError
 from skillshore.matching._system import _System
 from skillshore.matching.economy import MatchingModel
 
-__all__ = ["Equilibrium"]
+__all__ = ["Equilibrium", "check_init"]
 
 _BLOCK_ENTRIES = 4_000_000
 _MATERIALISE_MAX = 150_000_000  # entries: pi / pi_star beyond this raise (use the aggregates)
@@ -255,7 +255,7 @@ class Equilibrium(TableMixin):
                     w = m.w0[idx, None] + m.lambda_x * (
                         np.log(mu) - log_f0[idx, None] - ldy[None, :] - m.nu_x
                     )
-                mw = np.where(mu > 0, mu * w, 0.0)
+                    mw = np.where(mu > 0, mu * w, 0.0)  # 0 x (-inf) where mu underflows
                 out["wage_sum"] += float(mw.sum())
                 out["wage_sq"] += float(np.sum(mw * np.where(mu > 0, w, 0.0)))
                 out["wage_col"] += mw.sum(axis=0)
@@ -295,6 +295,16 @@ class Equilibrium(TableMixin):
         """|g0|: mass of firms with no match."""
         return float(self.g0.sum())
 
+    def _per_match(self, total: float | np.ndarray, what: str) -> float:
+        """``total`` per unit of domestic matches; a clear error when nobody is matched."""
+        mass = self.matched_domestic
+        if not mass > 0:
+            raise ModelInputError(
+                f"{what} is undefined: the equilibrium has no domestic matches (the surplus "
+                "matches nobody; check C, Phi and the outside options)"
+            )
+        return total / mass
+
     @property
     def unemployment_rate(self) -> float:
         """|f0| / |fbar|."""
@@ -303,19 +313,19 @@ class Equilibrium(TableMixin):
     @property
     def offshoring_rate(self) -> float:
         """|f*| / |f| (seed's calibration table: rate of offshoring)."""
-        return self.matched_foreign / self.matched_domestic
+        return float(self._per_match(self.matched_foreign, "the offshoring rate"))
 
     @property
     def mean_wage(self) -> float:
         """E(wage) over domestic matches (seed: "average wage")."""
         self._need_singles("mean_wage")
-        return self._aggregates["wage_sum"] / self.matched_domestic
+        return float(self._per_match(self._aggregates["wage_sum"], "E(wage)"))
 
     @property
     def sd_wage(self) -> float:
         """SD(wage) over domestic matches."""
         mean = self.mean_wage
-        second = self._aggregates["wage_sq"] / self.matched_domestic
+        second = self._per_match(self._aggregates["wage_sq"], "SD(wage)")
         return float(np.sqrt(max(second - mean**2, 0.0)))
 
     def wage_by_firm(self) -> np.ndarray:
@@ -352,7 +362,7 @@ class Equilibrium(TableMixin):
     @property
     def mean_matched_quality(self) -> np.ndarray:
         """E(x | domestic match), each skill dimension."""
-        return self._aggregates["colx_dom"].sum(axis=0) / self.matched_domestic
+        return self._per_match(self._aggregates["colx_dom"].sum(axis=0), "E(x | matched)")
 
     def cross_moment(self, foreign: bool = False) -> np.ndarray:
         """E_pi[x y'] among domestic (or foreign) matches, normalised by their mass (m x n)."""
@@ -404,12 +414,16 @@ class Equilibrium(TableMixin):
     def to_frame(self) -> pd.DataFrame:
         """Headline statistics of the equilibrium (one column)."""
         rows: dict[str, float | int] = {}
+        nobody = not self.matched_domestic > 0  # ratios per match are undefined: NaN
         if self.model.singles:
-            rows.update({"E(wage)": self.mean_wage, "SD(wage)": self.sd_wage})
+            rows["E(wage)"] = np.nan if nobody else self.mean_wage
+            rows["SD(wage)"] = np.nan if nobody else self.sd_wage
             rows["unemployment rate"] = self.unemployment_rate
         rows.update(
             {
-                "offshoring rate (foreign / domestic matches)": self.offshoring_rate,
+                "offshoring rate (foreign / domestic matches)": (
+                    np.nan if nobody else self.offshoring_rate
+                ),
                 "mass of domestic matches": self.matched_domestic,
                 "mass of foreign matches": self.matched_foreign,
                 "IPFP sweeps": int(self.n_iter),
@@ -426,3 +440,47 @@ class Equilibrium(TableMixin):
             f"{self.marginal_error:.2e}, {self.seconds:.3f} s)"
         )
         return head + "\n" + self._string_frame().to_string()
+
+
+def check_init(
+    model: MatchingModel, init: Equilibrium | tuple[np.ndarray, np.ndarray] | None
+) -> Equilibrium | tuple[np.ndarray, np.ndarray] | None:
+    """Check a warm start for :func:`~skillshore.matching.solve` against ``model``.
+
+    An :class:`Equilibrium` may come from another support (the solver then starts
+    cold). A ``(log_u, log_g0)`` pair must have shapes ``(R,)`` and ``(Ny,)``, R being the
+    domestic worker types plus the foreign types with a positive mass, and hold real
+    numbers (``-inf`` marks an empty type; NaN is not allowed).
+
+    Raises
+    ------
+    ModelInputError
+        On a wrongly shaped, complex, non-numeric or NaN warm start.
+    """
+    if init is None or isinstance(init, Equilibrium):
+        return init
+    if not isinstance(init, tuple | list) or len(init) != 2:
+        raise ModelInputError(
+            f"init must be an Equilibrium or a pair (log_u, log_g0), got {type(init).__name__}"
+        )
+    from skillshore.matching.economy import _real
+
+    nx, ny = model.shape
+    fs = model.fbar_star
+    rows = nx + (int(np.count_nonzero(fs > 0)) if fs is not None else 0)
+    out = []
+    for name, v, n in (("init log_u", init[0], rows), ("init log_g0", init[1], ny)):
+        arr = _real(v, name)
+        if arr.shape != (n,):
+            raise ModelInputError(
+                f"{name} must have shape ({n},) for this model, got {arr.shape}"
+                + (
+                    " (log_u stacks the domestic types, then the foreign types with mass)"
+                    if name.endswith("u")
+                    else ""
+                )
+            )
+        if np.any(np.isnan(arr)) or np.any(arr == np.inf):
+            raise ModelInputError(f"{name} has NaN or +inf values")
+        out.append(arr)
+    return out[0], out[1]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from skillshore.tables.schemas import SCHEMAS
+from skillshore.tables.schemas import PLAUSIBLE_YEARS, SCHEMAS
+
+_PLAUSIBLE = f"{PLAUSIBLE_YEARS[0]}-{PLAUSIBLE_YEARS[1]}"
 
 __all__ = ["schemas_markdown"]
 
@@ -17,10 +19,12 @@ skill measures, and two small reference tables that ship as defaults.
 Loading validates every table (`skillshore validate --config study.toml`):
 
 - every required column is present, and every value converts to the column's type
-  (CSV is read as text first, so codes keep their leading zeros);
+  exactly (CSV is read as text first, so codes keep their leading zeros; an integer
+  column takes integral values only, 1996.7 is an error in every format, never truncated);
 - no missing values unless the column says *nullable*; non-negative where marked;
   values in the allowed set; codes match their pattern (ISCO 4 digits, HS6 6 digits,
-  ISO3 3 capitals); years within the study's range (base years included);
+  ISO3 3 capitals); years within the study's range (base years included), and
+  every calendar year within {plausible};
 - keys are unique; foreign keys exist (every `(firm_id, year)` of the worker panel
   and the customs table is in the firm accounts; every education and training code
   is in the catalog).
@@ -47,7 +51,7 @@ def _dtype(d) -> str:
 
 def schemas_markdown() -> str:
     """The full ``docs/data.md`` text."""
-    out = [_HEAD]
+    out = [_HEAD.replace("{plausible}", _PLAUSIBLE)]
     for s in SCHEMAS.values():
         out.append(f"\n## `{s.name}`\n\n{s.description}\n")
         if s.key:
@@ -70,6 +74,8 @@ def schemas_markdown() -> str:
                 rules.append(f"pattern `{c.pattern}`")
             if c.year_like:
                 rules.append("within study years")
+            elif c.calendar:
+                rules.append(f"calendar year {_PLAUSIBLE}")
             desc = c.description.replace("|", "/")
             out.append(
                 f"| `{c.name}` | {_dtype(c.dtype)} | {c.unit} | {'; '.join(rules)} | {desc} |"

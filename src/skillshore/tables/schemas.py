@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-__all__ = ["Column", "TableSchema", "SCHEMAS", "TABLE_NAMES", "OPTIONAL_SCHEMAS", "NONEMPLOYED"]
+__all__ = [
+    "Column",
+    "TableSchema",
+    "SCHEMAS",
+    "TABLE_NAMES",
+    "OPTIONAL_SCHEMAS",
+    "NONEMPLOYED",
+    "PLAUSIBLE_YEARS",
+]
+
+PLAUSIBLE_YEARS = (1950, 2100)  # any calendar-year column (a typo such as 1900 or 2150 is an error)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,9 @@ class Column:
         Regular expression every (non-null) value must match in full.
     year_like : bool
         The column is a calendar year checked against the study's year range.
+    calendar : bool
+        The column is a calendar year that may lie outside the study's range; it must
+        still lie within ``PLAUSIBLE_YEARS`` (so must every ``year_like`` column).
     required : bool
         Whether the column must be present (optional columns are filled with nulls).
     """
@@ -58,6 +71,7 @@ class Column:
     pattern: str | None = None
     year_like: bool = False
     required: bool = True
+    calendar: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,7 +253,9 @@ WORLD_TRADE = TableSchema(
         Column("exporter", pl.Utf8, "ISO 3166-1 alpha-3", "Exporting country.", pattern=_ISO3),
         Column("importer", pl.Utf8, "ISO 3166-1 alpha-3", "Importing country.", pattern=_ISO3),
         Column("hs6", pl.Utf8, "HS 6-digit", "Product code.", pattern=_HS6),
-        Column("year", pl.Int32, "calendar year", "Year.", year_like=False),
+        Column(
+            "year", pl.Int32, "calendar year", "Year (may extend beyond the study).", calendar=True
+        ),
         Column("value", pl.Float64, "USD 1,000", "Value of the flow.", non_negative=True),
     ),
 )

@@ -9,12 +9,13 @@ Nothing is dropped: a table is either accepted whole or rejected with reasons.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
 
 from skillshore.errors import DataValidationError
-from skillshore.tables.schemas import SCHEMAS, TableSchema
+from skillshore.tables.schemas import PLAUSIBLE_YEARS, SCHEMAS, TableSchema
 
 __all__ = [
     "read_table",
@@ -38,32 +39,89 @@ def read_table(path: str | Path, schema: TableSchema | str) -> pl.DataFrame:
     """Read one raw table from Parquet or CSV (by extension), unvalidated.
 
     CSV columns are read as text so that codes keep their leading zeros; the
-    cast to the schema's types happens in :func:`validate_frame`.
+    cast to the schema's types happens in :func:`validate_frame`. The file is opened
+    by name, never as a glob pattern (``workers[1].csv`` is a file name).
 
     Raises
     ------
     DataValidationError
-        If the file is missing, has an unknown extension, or cannot be parsed.
+        If the file is missing or is a folder, has an unknown extension, cannot be
+        parsed (the message names the first row with a wrong number of fields), or is
+        a CSV with another separator.
     """
     schema = SCHEMAS[schema] if isinstance(schema, str) else schema
     path = Path(path)
     if not path.exists():
         raise DataValidationError(f"{path}: table '{schema.name}' not found (no such file).")
+    if path.is_dir():
+        raise DataValidationError(
+            f"{path}: table '{schema.name}' path is a folder, not a file (name the table's file)."
+        )
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
+    sep = "\t" if suffix in (".tsv", ".txt", ".tsv.gz") else ","
     try:
         if suffix in (".parquet", ".pq"):
-            return pl.read_parquet(path)
-        if suffix in (".csv", ".csv.gz", ".tsv", ".txt"):
-            sep = "\t" if suffix in (".tsv", ".txt") else ","
-            return pl.read_csv(path, separator=sep, infer_schema=False)
+            with open(path, "rb") as fh:
+                return pl.read_parquet(fh)
+        if suffix in (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt"):
+            with open(path, "rb") as fh:
+                df = pl.read_csv(fh, separator=sep, infer_schema=False)
+            _check_separator(df, path, schema)
+            return df
+    except DataValidationError:
+        raise
     except Exception as exc:  # the library's own parser error, re-raised as ours
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if sep == "," or suffix.startswith(".tsv"):
+            ragged = _ragged_row(path, sep)
+            if ragged:
+                first = ragged
         raise DataValidationError(
             f"{path}: table '{schema.name}' could not be parsed as {suffix.lstrip('.')}: {first}"
         ) from None
     raise DataValidationError(
         f"{path}: table '{schema.name}' has unknown extension '{suffix}' (use .parquet, .csv or .tsv)."
     )
+
+
+def _check_separator(df: pl.DataFrame, path: Path, schema: TableSchema) -> None:
+    """A one-column read of a many-column table: name the separator the file seems to use."""
+    if df.width != 1 or len(schema.columns) == 1:
+        return
+    header = df.columns[0]
+    for char, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+        if char in header:
+            raise DataValidationError(
+                f"{path}: table '{schema.name}' looks {name}-separated (header {header[:60]!r}); "
+                "save it comma-separated (.csv) or tab-separated (.tsv)."
+            )
+
+
+def _ragged_row(path: Path, sep: str) -> str | None:
+    """The first data row whose number of fields differs from the header's (row 1 = first
+    data row), with a hint when a decimal comma is the likely cause."""
+    import csv
+    import gzip
+
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8", errors="replace") as fh:
+            reader = csv.reader(fh, delimiter=sep)
+            header = next(reader, None)
+            if header is None:
+                return None
+            for i, row in enumerate(reader, start=1):
+                if row and len(row) != len(header):
+                    hint = ""
+                    if sep == "," and re.search(r"\d,\d", sep.join(row)):
+                        hint = " (a decimal comma? write 1.5, not 1,5, or quote the value)"
+                    return (
+                        f"row {i} has {len(row)} fields but the header has {len(header)}"
+                        f"{hint}: {sep.join(row)[:80]!r}"
+                    )
+    except (OSError, csv.Error):
+        return None
+    return None
 
 
 def _rows_text(bad: pl.DataFrame, col: str | list[str]) -> str:
@@ -85,7 +143,11 @@ def _cast(
     problems: list[str],
     failed: dict[str, pl.Series],
 ) -> pl.DataFrame:
-    """Cast schema columns to their types, reporting the rows whose values do not convert."""
+    """Cast schema columns to their types, reporting the rows whose values do not convert.
+
+    Exact in every format: an integer column accepts integral values only (1996 or
+    1996.0, from text or floats); 1996.7 is an error naming its rows, never truncated.
+    """
     out = []
     for col in schema.columns:
         if col.name not in df.columns:
@@ -97,27 +159,50 @@ def _cast(
             out.append(pl.col(col.name))
             continue
         c = pl.col(col.name)
-        if target == pl.Utf8 and (s.dtype.is_float() or s.dtype == pl.Boolean):
-            # a float code column (3252.0) is a type error, not something to guess at
-            bad = df.filter(c.is_not_null())
-            expr = pl.lit(None, dtype=pl.Utf8)
+        text = s.dtype == pl.Utf8
+        present = c.is_not_null() & (c.str.strip_chars() != "") if text else c.is_not_null()
+        nonint = pl.lit(False)
+        if s.dtype == pl.Boolean or (target == pl.Utf8 and s.dtype.is_float()):
+            # a float code column (3252.0) or true/false numbers: a type error, not a guess
+            expr = pl.lit(None, dtype=target)
+        elif target.is_integer() and (text or s.dtype.is_float()):
+            f = (
+                c.str.strip_chars().replace("", None).cast(pl.Float64, strict=False)
+                if text
+                else c.cast(pl.Float64)
+            )
+            exact = c.str.strip_chars().cast(target, strict=False) if text else pl.lit(None)
+            integral = f.is_finite() & (f == f.round())
+            expr = pl.coalesce(exact, pl.when(integral).then(f.cast(target, strict=False)))
+            nonint = (exact.is_null() & f.is_finite() & (f != f.round())).fill_null(False)
+        elif text:
+            expr = c.str.strip_chars().replace("", None).cast(target, strict=False)
         else:
-            if s.dtype == pl.Utf8:
-                expr = c.str.strip_chars().replace("", None).cast(target, strict=False)
-            else:
-                expr = c.cast(target, strict=False)
-            try:
-                bad = df.filter(expr.is_null() & c.is_not_null())
-            except Exception:
-                bad, expr = df.filter(c.is_not_null()), pl.lit(None, dtype=target)
-            if s.dtype == pl.Utf8:
-                bad = bad.filter(c.str.strip_chars() != "")
+            expr = c.cast(target, strict=False)
+        try:
+            bad = df.filter(present & expr.is_null() & ~nonint)
+            frac = df.filter(present & nonint)
+        except Exception:
+            bad, frac, expr = df.filter(present), df.clear(), pl.lit(None, dtype=target)
+        if frac.height:
+            problems.append(
+                f"{src}: column '{col.name}': integer column holds non-integral values "
+                f"(they would be truncated) in " + _rows_text(frac, col.name)
+            )
         if bad.height:
-            failed[col.name] = bad.get_column(_ROW)
+            hint = ""
+            if (
+                text
+                and target.is_float()
+                and bad.filter(c.str.contains(r"^\s*-?\d+,\d+\s*$")).height
+            ):
+                hint = " (decimal commas? write 1.5, not 1,5)"
             problems.append(
                 f"{src}: column '{col.name}': wrong type, expected {target} but found {s.dtype} "
-                f"values that do not convert in " + _rows_text(bad, col.name)
+                f"values that do not convert{hint} in " + _rows_text(bad, col.name)
             )
+        if bad.height or frac.height:
+            failed[col.name] = pl.concat([bad.get_column(_ROW), frac.get_column(_ROW)])
         out.append(expr.alias(col.name))
     extra = [c for c in df.columns if c not in schema.column_names and c != _ROW]
     return df.select(pl.col(_ROW), *out, *[pl.col(c) for c in extra])
@@ -188,9 +273,19 @@ def validate_frame(
                     c.is_not_null() & ~c.str.contains(f"^(?:{col.pattern})$"),
                 )
             )
+        if col.year_like or col.calendar:
+            lo, hi = PLAUSIBLE_YEARS
+            rules.append(
+                (f"calendar year within {lo}-{hi}", c.is_not_null() & ((c < lo) | (c > hi)))
+            )
         if col.year_like and years is not None:
             lo, hi = years
-            rules.append((f"year within {lo}-{hi}", c.is_not_null() & ((c < lo) | (c > hi))))
+            rules.append(
+                (
+                    f"year within {lo}-{hi}",
+                    c.is_not_null() & ((c < lo) | (c > hi)) & c.is_between(*PLAUSIBLE_YEARS),
+                )
+            )
         for rule, bad_expr in rules:
             if col.name in failed:  # rows already reported as not converting
                 bad_expr = bad_expr & ~pl.col(_ROW).is_in(failed[col.name].implode())
