@@ -11,7 +11,8 @@ included) and exits 1 on an edge against the study's one-way flow:
 * ``tables/schemas.py`` (the raw tables' contract, pure data) may be read by anyone;
 * infrastructure (``_cache``, ``_parallel``, ``_io``, ``_source``, ``_results``,
   ``_compat``, ``_constants``, ``errors``, ``config``) imports no stage;
-* ``pipeline``, ``montecarlo``, ``cli`` and ``_devtools`` wire everything.
+* ``pipeline``, ``preflight`` (checks every input a run needs), ``montecarlo``, ``cli``
+  and ``_devtools`` wire everything.
 
 :data:`ALLOWED` lists the known backward edges still to be removed, each with its owner.
 """
@@ -37,14 +38,14 @@ ORDER = (
 )
 INFRA = (
     "_cache", "_parallel", "_io", "_source", "_results", "_compat", "_constants", "_versions",
-    "errors",
+    "_interrupt", "_outdir", "errors",
     "config",
 )  # fmt: skip
 #: modules outside ``synth`` that may read the generator: truth vs estimate, and the
 #: register-layout writer of the synthetic economy (``skillshore synth --layout registers``)
 SYNTH_READERS = ("skillshore.synth.compare", "skillshore.registers.synth_layout")
 SCHEMA = "skillshore.tables.schemas"  # the raw tables' contract: pure data, anyone may read it
-WIRING = ("pipeline", "montecarlo", "cli", "_devtools", "__init__")
+WIRING = ("pipeline", "montecarlo", "cli", "_devtools", "preflight", "__init__")
 
 ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {

@@ -26,16 +26,17 @@ def dask_client(
         with Client(scheduler) as client:
             yield client
         return
-    with (
-        LocalCluster(
+    from skillshore._interrupt import children_ignore_sigint
+
+    with children_ignore_sigint():  # Ctrl-C: one line from the parent, no worker tracebacks
+        cluster_cm = LocalCluster(
             n_workers=n_workers,
             threads_per_worker=1,
             processes=processes,
             dashboard_address=None,
             silence_logs=40,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+        )
+    with cluster_cm as cluster, Client(cluster) as client:
         yield client
 
 

@@ -9,16 +9,14 @@ truth-vs-estimate comparisons on synthetic data in :mod:`skillshore.synth.compar
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from skillshore import __version__
 from skillshore._cache import Stage, StageCache
-from skillshore._source import source_digest
 from skillshore._versions import versions
 from skillshore.config import StudyConfig, check_scheduler, load_config
 from skillshore.facts.stage import facts_stage
@@ -33,6 +31,7 @@ from skillshore.structural.stage import (
     structural_stage,
 )
 from skillshore.synth.compare import truth_dir, truth_files, truth_stage
+from skillshore.synth.study import synthetic_study
 from skillshore.tables.stage import table_files, validate_stage
 
 __all__ = ["STAGES", "TRUTH", "Study", "run_study", "validate_study", "versions"]
@@ -91,35 +90,13 @@ class Study:
 
 def validate_study(config: StudyConfig | str | Path) -> dict:
     """Load and validate every raw table named by the config (raises DataValidationError)."""
+    from skillshore.preflight import check_inputs
+
     cfg = config if isinstance(config, StudyConfig) else load_config(config)
-    return dict(validate_stage(STAGES[0].view(cfg)).frames)
+    return check_inputs(cfg)[0]
 
 
-def _synth_config(
-    out: Path, scale: str, seed: int, progress: Callable[[str], None], force: bool = False
-) -> StudyConfig:
-    """Write (or reuse: same scale, seed and generator source) the synthetic economy under
-    ``out/data`` and return its config."""
-    import json
-
-    from skillshore.synth import generate
-
-    data_dir = out / "data"
-    stamp = data_dir / ".synth.json"
-    want = {"scale": scale, "seed": seed, "source": source_digest(["skillshore.synth"])}
-    toml = data_dir / "study.toml"
-    if not force and toml.exists() and stamp.exists() and json.loads(stamp.read_text()) == want:
-        cfg = load_config(toml)
-        if all(p is None or p.exists() for p in cfg.tables.values()):
-            progress(f"reusing the {scale} synthetic economy (seed {seed}) in {data_dir}")
-            return cfg
-    progress(f"synthesizing the {scale} economy (seed {seed}) into {data_dir}")
-    generate(data_dir, scale=scale, seed=seed)
-    write_json(stamp, want)
-    return load_config(toml)
-
-
-def _report(study: Study) -> Path:
+def _report(study: Study, folder: Path) -> Path:
     """Render every stage's result into ``report.html`` (:mod:`skillshore.report.sections`)."""
     cfg, r = study.config, study.results
     y0, y1 = cfg.study.years
@@ -133,7 +110,7 @@ def _report(study: Study) -> Path:
     sections.render_offshoring(rb, r["iv"], truth)
     sections.render_model(rb, r["model_illustration"])
     sections.render_structural(rb, r["structural"], r["counterfactuals"], truth)
-    return rb.write(study.out_dir)
+    return rb.write(folder)
 
 
 def run_study(
@@ -166,6 +143,10 @@ def run_study(
         Receives one line per stage (the CLI passes a rich console printer).
     force : bool
         Recompute every stage instead of reusing cached results in ``out/.cache``.
+
+    The inputs are checked first (:func:`skillshore.preflight.check_inputs`); the outputs
+    are written into a staging folder swapped in when the run completes, under a lock
+    (:func:`skillshore._outdir.output_folder`): a failed run leaves the previous one.
     scheduler : str, optional
         ``"threads"``, ``"processes"`` or a Dask scheduler address for the bootstrap
         (default: the config's ``[structural] scheduler``).
@@ -177,22 +158,39 @@ def run_study(
     -------
     Study
     """
+    from skillshore._outdir import output_folder
+    from skillshore.preflight import check_inputs
+
     say = progress or (lambda msg: None)
     timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    if config is None:
-        out_dir = Path(out or "out")
-        cfg = _synth_config(out_dir, scale, 0 if seed is None else seed, say, force)
-        timings["synth"] = time.perf_counter() - t0
-    else:
-        cfg = config if isinstance(config, StudyConfig) else load_config(config)
-        out_dir = Path(out) if out else (cfg.root / cfg.study.output)
-    out_dir.mkdir(parents=True, exist_ok=True)
     if scheduler is not None:
         check_scheduler(scheduler, "--scheduler")
-        cfg = dataclasses.replace(
-            cfg, structural=dataclasses.replace(cfg.structural, scheduler=scheduler)
+    if config is not None:
+        cfg = _with_scheduler(
+            config if isinstance(config, StudyConfig) else load_config(config), scheduler
         )
+        out_dir = Path(out) if out else (cfg.root / cfg.study.output)
+        check_inputs(cfg, out=out_dir)  # every problem of the inputs, before any work
+    else:
+        out_dir = Path(out or "out")
+    with output_folder(out_dir) as run:  # one run's files, swapped in when complete
+        if config is None:
+            t0 = time.perf_counter()
+            cfg = synthetic_study(out_dir, scale, 0 if seed is None else seed, say, force)
+            cfg = _with_scheduler(cfg, scheduler)
+            timings["synth"] = time.perf_counter() - t0
+        return _run(cfg, run, say, timings, force, on_stage)
+
+
+def _with_scheduler(cfg: StudyConfig, scheduler: str | None) -> StudyConfig:
+    s = cfg.structural if scheduler is None else replace(cfg.structural, scheduler=scheduler)
+    return replace(cfg, structural=s)
+
+
+def _run(cfg: StudyConfig, run: Any, say: Callable[[str], None], timings: dict[str, float],
+         force: bool, on_stage: Callable[[str, str], None] | None) -> Study:  # fmt: skip
+    """The stages, the report and results.json, written into the run's staging folder."""
+    out_dir = run.target
     cache = StageCache(out_dir / ".cache", force=force)
     study = Study(config=cfg, out_dir=out_dir, timings=timings, cache=cache)
     stages = STAGES + ((TRUTH,) if truth_dir(cfg) is not None else ())
@@ -215,12 +213,13 @@ def run_study(
         study.headline["title match coverage"] = round(r["skills"].matches.coverage, 4)
     t = time.perf_counter()
     say("writing the report")
-    study.report_path = _report(study)
+    study.report_path = out_dir / _report(study, run.staging).relative_to(run.staging)
     timings["report"] = time.perf_counter() - t
     study.headline.update(sections.headline(r["iv"], r["structural"], r["counterfactuals"]))
     write_json(
-        out_dir / "results.json",
+        run.staging / "results.json",
         {
+            "run": run.stamp(cfg.tables),
             "headline": study.headline,
             "config": cfg.to_dict(),
             "versions": versions(),

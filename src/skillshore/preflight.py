@@ -200,8 +200,9 @@ def _option_problems(cfg: StudyConfig, full: bool = False) -> list[Problem]:
     in_range("[study] seed", st.seed, 0, None, "config")
     sa = cfg.sample
     in_range("[sample] min_employees", sa.min_employees, 0, None, "facts")
-    odd = [s for s in sa.manufacturing_sectors if not (len(s) == 2 and s.isdigit())]
-    if odd or not sa.manufacturing_sectors:
+    sectors = sa.manufacturing_sectors
+    odd = [s for s in (sectors or ()) if not (len(s) == 2 and s.isdigit())]
+    if odd or sectors == ():
         bad(
             "[sample] manufacturing_sectors",
             f"needs 2-digit sector codes, got {odd or '[]'}.",
@@ -349,6 +350,7 @@ def _data_problems(cfg: StudyConfig, frames: Mapping[str, pl.DataFrame]) -> list
             firms,
             (y0, y1),
             sectors=cfg.sample.manufacturing_sectors,
+            classification=cfg.sample.classification,
             min_employees=cfg.sample.min_employees,
             continuous=cfg.sample.continuous_firms,
         )
@@ -468,7 +470,7 @@ def preflight(
         except SkillshoreError as err:
             problems.append(Problem("--out", str(err), "output"))
     address = scheduler if scheduler is not None else cfg.structural.scheduler
-    if address and cfg.structural.bootstrap > 0:
+    if address and "://" in address and cfg.structural.bootstrap > 0:  # not threads/processes
         why = check_scheduler(address, timeout)
         if why:
             problems.append(Problem("--scheduler", why, "structural"))

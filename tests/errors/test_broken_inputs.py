@@ -11,6 +11,7 @@ not at all).
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 
 from skillshore.cli import app
 from skillshore.config import load_config
-from skillshore.errors import DataValidationError
+from skillshore.errors import ConfigError, DataValidationError
 from skillshore.preflight import preflight
 from skillshore.tables import load_tables
 
@@ -101,7 +102,8 @@ class Case:
     tables: dict | None = None
     toml: object = None
     setup: object = None  # fn(data_folder)
-    level: str = "preflight"  # "tables": found by load_tables today; "preflight"
+    level: str = "preflight"  # "tables": found by load_tables; "config": by load_config
+    # (a Literal option's typo); "preflight"
     out: str | None = None  # "file" / "under_file": a broken --out (run only)
     run_works_now: bool = False  # run already exits 1 cleanly without the wiring
     warning: bool = False  # the run goes on (the stage says why it is not estimated)
@@ -182,8 +184,14 @@ CASES = [
         "normalise-typo",
         "[offshoring] normalise",
         toml=_set("offshoring", 'normalise = "per_wroker"'),
+        level="config",
     ),
-    Case("skill-typo", "[structural] skill", toml=_set("structural", 'skill = "cognitve"')),
+    Case(
+        "skill-typo",
+        "[structural] skill",
+        toml=_set("structural", 'skill = "cognitve"'),
+        level="config",
+    ),
     Case(
         "bootstrap-negative",
         "[structural] bootstrap: must be in [0, inf)",
@@ -201,8 +209,9 @@ CASES = [
     ),
     Case(
         "cluster-typo",
-        "[offshoring] cluster: 'frim_id' is not a column",
+        "[offshoring] cluster: 'frim_id' is not one of",
         toml=_set("offshoring", 'cluster = "frim_id"'),
+        level="config",
     ),
     Case(
         "scheduler-unreachable",
@@ -278,6 +287,10 @@ def _one_line(output: str, needle: str) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_found_before_any_computation(case, broken, tmp_path):
     toml, out = _make(case, broken, tmp_path)
+    if case.level == "config":
+        with pytest.raises(ConfigError, match=re.escape(case.needle)):
+            load_config(toml)
+        return
     cfg = load_config(toml)
     if case.level == "tables":
         with pytest.raises(DataValidationError) as err:
@@ -298,8 +311,7 @@ def _validate_params():
     for c in CASES:
         if c.out is not None or c.warning:
             continue
-        marks = () if c.level == "tables" else pytest.mark.xfail(reason=WIRING, strict=False)
-        yield pytest.param(c, id=c.id, marks=marks)
+        yield pytest.param(c, id=c.id)
 
 
 @pytest.mark.parametrize("case", list(_validate_params()))
@@ -314,8 +326,7 @@ def _run_params():
     for c in CASES:
         if c.warning:
             continue
-        marks = () if c.run_works_now else pytest.mark.xfail(reason=WIRING, strict=False, run=False)
-        yield pytest.param(c, id=c.id, marks=marks)
+        yield pytest.param(c, id=c.id)
 
 
 @pytest.mark.parametrize("case", list(_run_params()))

@@ -105,11 +105,6 @@ def test_workers_started_with_sigint_ignored_print_nothing(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="needs _parallel.dask_client to start LocalCluster inside "
-    "_interrupt.children_ignore_sigint()",
-    strict=False,
-)
 def test_cli_run_interrupted_prints_one_line(tmp_path):
     rc, out = _interrupt(_CLI, tmp_path)
     assert rc == 130, out

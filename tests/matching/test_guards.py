@@ -91,16 +91,11 @@ def test_warm_start_shapes_are_checked():
     assert check_init(model, None) is None
 
 
-@pytest.mark.xfail(
-    reason="needs presets.seed_economy to check n >= 1 (presets.py owned by another helper)",
-    strict=False,
-)
 def test_seed_economy_without_types():
     with pytest.raises(ModelInputError):
         seed_economy(2006, n=0)
 
 
-@pytest.mark.xfail(reason="needs ipfp.solve to call equilibrium.check_init", strict=False)
 def test_solve_rejects_a_wrongly_shaped_init():
     with pytest.raises(ModelInputError, match="init"):
         solve(seed_economy(2006, n=6), init=(np.zeros(3), np.zeros(2)))

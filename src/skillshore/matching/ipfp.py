@@ -37,7 +37,7 @@ import numpy as np
 from skillshore.errors import ConvergenceError, ModelInputError
 from skillshore.matching._system import MarketKernel, _System
 from skillshore.matching.economy import MatchingModel
-from skillshore.matching.equilibrium import Equilibrium
+from skillshore.matching.equilibrium import Equilibrium, check_init
 
 __all__ = ["MarketState", "solve", "solve_markets", "solve_path"]
 
@@ -238,6 +238,7 @@ def solve(
     if not auto and not (0 < float(relax) < 2):
         raise ModelInputError(f"relax must be 'auto' or in (0, 2), got {relax!r}")
     t0 = time.perf_counter()
+    init = check_init(model, init)
     sys_ = _build(model, mode)
     singles = model.singles
     u, t, theta0 = _warm(init, sys_)

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
+from skillshore.errors import ModelInputError
 from skillshore.matching.economy import MatchingModel
 
 __all__ = [
@@ -179,7 +180,7 @@ def seed_economy(
     if year not in SEED_ESTIMATES:
         raise ValueError(f"the seed reports estimates for {sorted(SEED_ESTIMATES)}, not {year}")
     if n < 2:
-        raise ValueError(f"seed_economy needs n >= 2 types per side, got {n}")
+        raise ModelInputError(f"seed_economy needs n >= 2 types per side, got {n}")
     norm = normalisation or SEED_NORMALISATION
     e, c = SEED_ESTIMATES[year], SEED_CALIBRATION[year]
     x, y = norm.supports(n, n)
