@@ -187,7 +187,7 @@ def structural_sample(
         .drop_nulls([*SKILLS, skill, "hourly_wage", "experience"])
         .filter(pl.col("hourly_wage") > 0)
         .join(firms.select("firm_id"), on="firm_id", how="inner")
-        .sort("person_id", "firm_id")
+        .sort("firm_id", "person_id")  # the panel's own order within a year
     )
     if w.height < 50:
         return None
