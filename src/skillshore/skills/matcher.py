@@ -44,6 +44,8 @@ from skillshore._results import TableMixin
 from skillshore.errors import ConfigError, DataValidationError
 from skillshore.skills.lexicon import ABBREVIATIONS, degree_level, expand_title
 from skillshore.skills.onet import OnetBundle, load_bundle
+from skillshore.skills.programme import LEVELS, parse_programme
+from skillshore.skills.titles import education_table, title_table
 
 __all__ = [
     "FEATURES",
@@ -68,6 +70,10 @@ FEATURES: tuple[str, ...] = (
     "specialty",
     "rank_mismatch",
     "role",
+    "alt_title",
+    "esco_title",
+    "zone",
+    "education",
 )
 """Features of (catalog title, occupation), each in [0, 1]:
 
@@ -89,20 +95,31 @@ FEATURES: tuple[str, ...] = (
   technician, technologist, engineer, manager, supervisor, teacher, operator, clerk,
   attendant, director) that the query lacks;
 * ``role``: the occupation names a role (postsecondary teachers, first-line supervisors,
-  helpers, "All Other") and the query has no role word.
+  helpers, "All Other") and the query has no role word;
+* ``alt_title``: the best IDF-weighted Dice overlap (2 x shared / (query + title), on word
+  roots) of the query with the occupation's O*NET alternate and reported titles;
+* ``esco_title``: the same with the ESCO labels of the occupation's ISCO-08 groups;
+* ``zone``: 1 - |Job Zone - expected Job Zone| / 4, the expected zone given by the title's
+  level marker (:func:`~skillshore.skills.programme.parse_programme`), 0 without a marker;
+* ``education``: the share of the occupation's O*NET respondents whose required level of
+  education is in the range the level marker implies, 0 without a marker.
 """
 
 WEIGHTS: dict[str, float] = {
-    "title_chars": 3.936,
-    "title_coverage": 2.263,
-    "title_precision": 2.6135,
-    "text_bm25": 6.4656,
-    "description_bm25": 2.5043,
-    "head_word": 0.2517,
-    "level": 1.0844,
-    "specialty": -1.7263,
-    "rank_mismatch": -0.6453,
-    "role": -1.681,
+    "title_chars": 3.5322,
+    "title_coverage": 0.3263,
+    "title_precision": 1.7514,
+    "text_bm25": 2.3914,
+    "description_bm25": 1.7464,
+    "head_word": -0.0737,
+    "level": -0.259,
+    "specialty": -1.2403,
+    "rank_mismatch": -0.3921,
+    "role": -1.16,
+    "alt_title": 6.9729,
+    "esco_title": 2.6372,
+    "zone": 1.9546,
+    "education": 1.4312,
 }
 """Weights of :data:`FEATURES`, fitted with :func:`fit_weights` on
 ``tests/data/skills_eval_titles.csv`` (``docs/skills.md``)."""
@@ -199,15 +216,20 @@ def _american(word: str) -> str:
 
 
 def clean_title(title: str) -> str:
-    """Strip degree/programme suffixes and course prefixes, map British spellings."""
-    t = title.strip()
+    """Strip level markers (:func:`~skillshore.skills.programme.parse_programme`), other
+    programme suffixes and course prefixes; map British spellings to American ones.
+
+    A title that is only a marker ("cand.jur.") becomes the words of its field ("lawyer law
+    legal")."""
+    prog = parse_programme(title)
+    t = prog.field
     for _ in range(4):
         t2 = _SUFFIXES.sub("", t).strip(" ,;-")
         t2 = _PREFIXES.sub("", t2).strip(" ,;-")
         if t2 == t:
             break
         t = t2
-    t = t or title.strip()
+    t = t or prog.field_words or title.strip()
     return re.sub(r"[A-Za-z]+", lambda m: _american(m.group(0)), t)
 
 
@@ -491,6 +513,74 @@ class TitleMatcher:
         pct[rated] = (np.argsort(np.argsort(level[rated])) + 0.5) / max(int(rated.sum()), 1)
         self._level = pct
         self._emb: np.ndarray | None = None
+        self._index_titles(bundle)
+        self._index_education()
+
+    def _name_matrix(self, names: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Binary root matrix (names x vocabulary) and the IDF mass of each name."""
+        R = self._counts([_roots(a) for a in names], binary=True)
+        return R.T.tocsr(), np.asarray(R @ self._idf).ravel()
+
+    def _index_titles(self, bundle: OnetBundle) -> None:
+        """O*NET alternate/reported titles (grouped by occupation) and ESCO labels (grouped
+        by ISCO-08 unit group, reaching occupations through ``bundle.isco_map()``)."""
+        pos = {s: i for i, s in enumerate(self.soc)}
+        tt = title_table()
+        alt = tt.filter(pl.col("onet_soc").is_not_null())
+        if bundle.alt_titles is not None:
+            alt = bundle.alt_titles.select("onet_soc", pl.col("alt_title").alias("title"))
+        alt = alt.filter(pl.col("onet_soc").is_in(list(pos))).unique(["onet_soc", "title"])
+        alt = alt.with_columns(g=pl.col("onet_soc").replace_strict(pos)).sort("g")
+        self._alt_RT, self._alt_mass = self._name_matrix(alt["title"].to_list())
+        self._alt_group = alt["g"].to_numpy()
+        esco = tt.filter(pl.col("source") == "esco")
+        groups = sorted(set(esco["isco"].to_list()))
+        gpos = {g: k for k, g in enumerate(groups)}
+        esco = esco.with_columns(g=pl.col("isco").replace_strict(gpos)).sort("g")
+        self._esco_RT, self._esco_mass = self._name_matrix(esco["title"].to_list())
+        self._esco_group = esco["g"].to_numpy()
+        im = bundle.isco_map().filter(
+            pl.col("isco").is_in(groups) & pl.col("onet_soc").is_in(list(pos))
+        )
+        # occupation x ISCO group incidence: an occupation takes its best ISCO group's label
+        self._isco_occ = (
+            np.array([pos[s] for s in im["onet_soc"]], dtype=np.int64),
+            np.array([gpos[g] for g in im["isco"]], dtype=np.int64),
+        )
+        self._n_isco = len(groups)
+
+    def _index_education(self) -> None:
+        """Job Zone and Required Level of Education shares of each occupation; occupations
+        without them get the mean of their Job Zone, or of all occupations."""
+        ed = education_table()
+        row = {s: i for i, s in enumerate(ed["onet_soc"].to_list())}
+        idx = np.array([row.get(s, -1) for s in self.soc])
+        jz = ed["job_zone"].cast(pl.Float64).to_numpy()
+        rl = ed.select([f"rl_{i}" for i in range(1, 13)]).to_numpy().astype(float)
+        self._jz = np.where(idx >= 0, jz[np.maximum(idx, 0)], np.nan)
+        self._rl = np.where((idx >= 0)[:, None], rl[np.maximum(idx, 0)], np.nan)
+        miss_jz = np.isnan(self._jz)
+        self._jz[miss_jz] = np.nanmean(self._jz) if (~miss_jz).any() else 3.0
+        for i in np.flatnonzero(np.isnan(self._rl).any(axis=1)):
+            same = ~np.isnan(self._rl).any(axis=1) & (self._jz == self._jz[i])
+            self._rl[i] = self._rl[same].mean(axis=0) if same.any() else 1 / 12
+
+    def _group_dice(
+        self,
+        Qi: sparse.csr_matrix,
+        qmass: np.ndarray,
+        RT: sparse.csr_matrix,
+        nmass: np.ndarray,
+        group: np.ndarray,
+        n_groups: int,
+    ) -> np.ndarray:
+        """Best IDF-weighted Dice overlap of each query with the names of each group."""
+        out = np.zeros((Qi.shape[0], n_groups))
+        hit = (Qi @ RT).tocoo()
+        if hit.nnz:
+            dice = 2 * hit.data / (qmass[hit.row] + nmass[hit.col])
+            np.maximum.at(out, (hit.row, group[hit.col]), dice)
+        return out
 
     def _counts(self, docs: list[list[str]], binary: bool = False) -> sparse.csr_matrix:
         rows, cols = [], []
@@ -540,6 +630,26 @@ class TitleMatcher:
         f["specialty"] = np.broadcast_to(self._specialty.astype(float), hit.shape)
         q_role = np.array([bool(_ROLE_QUERY.search(c.lower())) for c in cleaned])
         f["role"] = (self._role[None, :] & ~q_role[:, None]).astype(float)
+        qm = mass[:, 0]
+        f["alt_title"] = self._group_dice(
+            Qi, qm, self._alt_RT, self._alt_mass, self._alt_group, len(self.soc)
+        )
+        by_isco = self._group_dice(
+            Qi, qm, self._esco_RT, self._esco_mass, self._esco_group, self._n_isco
+        )
+        esco = np.zeros_like(hit)
+        occ, grp = self._isco_occ
+        np.maximum.at(esco, (slice(None), occ), by_isco[:, grp])
+        f["esco_title"] = esco
+        f["zone"], f["education"] = np.zeros_like(hit), np.zeros_like(hit)
+        cum = np.concatenate([np.zeros((len(self.soc), 1)), np.cumsum(self._rl, axis=1)], axis=1)
+        for q, t in enumerate(titles):
+            level = parse_programme(t).level
+            if level is not None:
+                lv = LEVELS[level]
+                lo, hi = lv.rl
+                f["zone"][q] = 1 - np.abs(self._jz - lv.job_zone) / 4
+                f["education"][q] = cum[:, hi] - cum[:, lo - 1]
         return f
 
     def _linear(self, titles: list[str]) -> np.ndarray:
