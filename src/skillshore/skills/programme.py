@@ -122,6 +122,7 @@ DANISH: dict[str, str] = {
     "maskinarbejder": "machinist",
     "vaerktoejsmager": "tool die maker",
     "svejser": "welder",
+    "svejse": "welding welder",
     "roerlaegger": "pipelayer plumber",
     "tagdaekker": "roofer",
     "glarmester": "glazier",
@@ -223,7 +224,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("master", r"\bcand\.\s?" + _ABBR + r"|\bmag\.\s?" + _ABBR),
         (
             "master",
-            r"\bm\.\s?sc\b\.?|\bm\.\s?a\.|\bmsc\b|\be?mba\b|\bmaster'?s\b(?:\s+degree)?" + _OF,
+            r"\bm\.\s?sc\b\.?|\bm\.\s?a\.|(?-i:\bMA\b)|\bmsc\b|\be?mba\b|\bmaster'?s\b(?:\s+degree)?"
+            + _OF,
         ),
         (
             "master",
@@ -239,12 +241,12 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "bachelor",
             r"\bbach\.\s?" + r"(?:[a-zæøå]+\.)*|\bb\.\s?(?:sc|eng|a)\b\.?|\bbsc\b|\bbeng\b",
         ),
-        ("bachelor", r"\bbachelor'?s?\b(?:\s+degree)?" + _OF + r"|\bHA\b"),
+        ("bachelor", r"\bbachelor'?s?\b(?:\s+degree)?" + _OF + r"|(?-i:\bBA\b|\bHA\b)"),
         (
             "diploma",
             r"\bdiploma(?:\s+(?:programme|program|degree|education))?\b|\bdiplomuddannelse\b",
         ),
-        ("diploma", r"\bHD\b"),
+        ("diploma", r"(?-i:\bHD\b)"),
         (
             "academy",
             r"\bAP\b(?:\s+degree)?|\bacademy profession(?:al)?(?:\s+degree)?|\bakademiuddannelse\b",
@@ -266,7 +268,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _LEVEL_ORDER = tuple(LEVELS)
 _NOISE = re.compile(r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)", re.I)
-_COMPOUND = re.compile(r"(\w)(?:uddannelse[n]?|kursus)\b", re.I)
+_COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus)\b", re.I)
 _FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
 _WORD = re.compile(r"[a-zæøåé]+(?:-[a-zæøå]+)?", re.I)
 
@@ -276,19 +278,28 @@ def _fold(word: str) -> str:
     return unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
 
 
+def _loose(folded: str) -> str:
+    """Spelling-tolerant key: "toemrer", "tomrer" (ø written o) -> "tomrer"."""
+    return folded.replace("ae", "a").replace("oe", "o").replace("aa", "a")
+
+
+_DANISH_LOOSE = {_loose(k): v for k, v in DANISH.items()}
+
+
 def _danish_words(text: str) -> list[str]:
     out: list[str] = []
     for tok in _WORD.findall(text):
         for w in tok.split("-"):
-            f = _fold(w)
-            if f in DANISH:
-                out.append(DANISH[f])
+            f = _loose(_fold(w))
+            if f in _DANISH_LOOSE:
+                out.append(_DANISH_LOOSE[f])
                 continue
             for suffix, en in _DANISH_SUFFIXES:
+                suffix = _loose(suffix)
                 if f.endswith(suffix) and len(f) > len(suffix) + 1:
-                    out.append(en)
                     head = f[: -len(suffix)]
-                    out += [pen for pre, pen in _DANISH_PREFIXES if head.startswith(pre)]
+                    out += [pen for pre, pen in _DANISH_PREFIXES if head.startswith(_loose(pre))]
+                    out.append(en)
                     break
     return out
 
@@ -361,12 +372,16 @@ def parse_programme(raw: str) -> Programme:
     """
     text = raw.strip()
     found: list[tuple[str, str]] = []
+    for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
+        if m.group(2).lower().startswith("kursus"):
+            found.append(("course", m.group(2)))
+    text = _COMPOUND.sub(r"\1", text)
     for level, rx in _MARKERS:
         for m in rx.finditer(text):
             if m.group(0).strip(" ,()"):
                 found.append((level, m.group(0).strip()))
         text = rx.sub(" ", text)
-    text = _COMPOUND.sub(r"\1", _NOISE.sub(" ", text))
+    text = _NOISE.sub(" ", text)
     words = _field_words(raw) + _danish_words(text)
     field = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" ,;:-/")
     field = re.sub(r"^(?:in|of|as|for)\s+", "", field, flags=re.I)
