@@ -337,6 +337,12 @@ def _roots(text: str) -> list[str]:
     return [word_root(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
 
 
+@lru_cache(maxsize=200_000)
+def _name_roots(name: str) -> tuple[str, ...]:
+    """Roots of an alternate title or ESCO label (cached across matchers)."""
+    return tuple(_roots(name))
+
+
 def _head_root(cleaned: str) -> str:
     """Root of the head noun: the last word of the first comma part, before a preposition."""
     part = re.split(r"[,(;]", cleaned)[0].lower()
@@ -518,7 +524,7 @@ class TitleMatcher:
 
     def _name_matrix(self, names: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
         """Binary root matrix (names x vocabulary) and the IDF mass of each name."""
-        R = self._counts([_roots(a) for a in names], binary=True)
+        R = self._counts([_name_roots(a) for a in names], binary=True)
         return R.T.tocsr(), np.asarray(R @ self._idf).ravel()
 
     def _index_titles(self, bundle: OnetBundle) -> None:
@@ -576,10 +582,14 @@ class TitleMatcher:
     ) -> np.ndarray:
         """Best IDF-weighted Dice overlap of each query with the names of each group."""
         out = np.zeros((Qi.shape[0], n_groups))
-        hit = (Qi @ RT).tocoo()
+        hit = (Qi @ RT).tocsr()
         if hit.nnz:
-            dice = 2 * hit.data / (qmass[hit.row] + nmass[hit.col])
-            np.maximum.at(out, (hit.row, group[hit.col]), dice)
+            hit.sort_indices()  # names are sorted by group: groups are runs within a row
+            row = np.repeat(np.arange(hit.shape[0]), np.diff(hit.indptr))
+            dice = 2 * hit.data / (qmass[row] + nmass[hit.indices])
+            key = row * n_groups + group[hit.indices]
+            start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            out.ravel()[key[start]] = np.maximum.reduceat(dice, start)
         return out
 
     def _counts(self, docs: list[list[str]], binary: bool = False) -> sparse.csr_matrix:

@@ -266,6 +266,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("course", r"^\s*(?:course|certificate|training)\s+in\b|\bcourse\s*$|,\s*course\b"),
     )
 )
+_ANY_MARKER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _MARKERS), re.I)
 _LEVEL_ORDER = tuple(LEVELS)
 _NOISE = re.compile(r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)", re.I)
 _COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus)\b", re.I)
@@ -287,21 +288,21 @@ _DANISH_LOOSE = {_loose(k): v for k, v in DANISH.items()}
 
 
 def _danish_words(text: str) -> list[str]:
-    out: list[str] = []
-    for tok in _WORD.findall(text):
-        for w in tok.split("-"):
-            f = _loose(_fold(w))
-            if f in _DANISH_LOOSE:
-                out.append(_DANISH_LOOSE[f])
-                continue
-            for suffix, en in _DANISH_SUFFIXES:
-                suffix = _loose(suffix)
-                if f.endswith(suffix) and len(f) > len(suffix) + 1:
-                    head = f[: -len(suffix)]
-                    out += [pen for pre, pen in _DANISH_PREFIXES if head.startswith(_loose(pre))]
-                    out.append(en)
-                    break
-    return out
+    return [en for tok in _WORD.findall(text) for w in tok.split("-") for en in _danish_word(w)]
+
+
+@lru_cache(maxsize=100_000)
+def _danish_word(word: str) -> tuple[str, ...]:
+    f = _loose(_fold(word))
+    if f in _DANISH_LOOSE:
+        return (_DANISH_LOOSE[f],)
+    for suffix, en in _DANISH_SUFFIXES:
+        suffix = _loose(suffix)
+        if f.endswith(suffix) and len(f) > len(suffix) + 1:
+            head = f[: -len(suffix)]
+            pre = [pen for p, pen in _DANISH_PREFIXES if head.startswith(_loose(p))]
+            return (*pre, en)
+    return ()
 
 
 @dataclass(frozen=True)
@@ -376,7 +377,7 @@ def parse_programme(raw: str) -> Programme:
         if m.group(2).lower().startswith("kursus"):
             found.append(("course", m.group(2)))
     text = _COMPOUND.sub(r"\1", text)
-    for level, rx in _MARKERS:
+    for level, rx in _MARKERS if _ANY_MARKER.search(text) else ():
         for m in rx.finditer(text):
             if m.group(0).strip(" ,()"):
                 found.append((level, m.group(0).strip()))
