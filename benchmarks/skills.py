@@ -45,10 +45,10 @@ def main() -> None:
 
     root = Path(__file__).resolve().parents[1]
     ev = pl.read_csv(root / "tests" / "data" / "skills_eval_titles.csv").select("title")
-    syn = build_catalog(
-        occupation_skills(), max(args.n - ev.height, 0), 0.2, np.random.default_rng(0)
-    )
-    cat = pl.concat([ev, syn.select("title")]).head(args.n).with_row_index("code")
+    if args.n > ev.height:
+        syn = build_catalog(occupation_skills(), args.n - ev.height, 0.2, np.random.default_rng(0))
+        ev = pl.concat([ev, syn.select("title")])
+    cat = ev.head(args.n).with_row_index("code")
     cat = cat.with_columns(pl.col("code").cast(pl.Utf8))
     bundle = load_bundle()
     best = {"fit": np.inf, "match": np.inf, "total": np.inf}

@@ -30,19 +30,16 @@ audit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from skillshore._results import TableMixin
 from skillshore.errors import ConfigError, DataValidationError
-from skillshore.skills.lexicon import ABBREVIATIONS, degree_level, expand_title
+from skillshore.skills.lexicon import degree_level, expand_title
+from skillshore.skills.matches import TitleMatches, _apply_overrides, _deprecated_min_score
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.programme import LEVELS, parse_programme
 from skillshore.skills.semantic import (
@@ -50,6 +47,14 @@ from skillshore.skills.semantic import (
     cached_embeddings,
     semantic_available,
     sentence_encoder,
+)
+from skillshore.skills.text import (
+    _head_root,
+    _inline_abbreviations,
+    _name_roots,
+    _roots,
+    clean_title,
+    word_root,
 )
 from skillshore.skills.titles import education_table, title_table
 
@@ -137,72 +142,6 @@ parameters were fitted by maximum likelihood (Nelder-Mead) on
 confidence is a fitted probability too (``docs/skills.md``)."""
 BM25_K1, BM25_B = 1.2, 0.75
 
-_SUFFIXES = re.compile(
-    r"(,\s*)?(cand\.(\s*[a-zæøå]+\.?)+|prof\.\s*bach\.?|b\.\s*eng\.?|m\.\s*sc\.?|b\.\s*sc\.?|"
-    r"b\.\s*a\.?|m\.\s*a\.?|ph\.?\s*d\.?|e?mba|\((eud|amu|gym|hhx|htx|eux)\)|vocational training|"
-    r"apprenticeship|journeyman certificate|academy profession degree|diploma programme|"
-    r"master'?s programme|management programme|commercial education|operator training|"
-    r"assistant training|agricultural training|short course|military academy|conservatory)\s*$",
-    flags=re.IGNORECASE,
-)
-_PREFIXES = re.compile(
-    r"^(course in|further training:|amu course,|certificate in|training in)\s*",
-    flags=re.IGNORECASE,
-)
-_BRITISH = {  # whole words
-    "programme": "program",
-    "programmes": "programs",
-    "draughtsperson": "drafter",
-    "organisation": "organization",
-    "analyse": "analyze",
-    "practise": "practice",
-    "cheque": "check",
-}
-_BRITISH_STEMS = (  # substrings of words: British -> American spelling
-    ("paed", "ped"),
-    ("anaesth", "anesth"),
-    ("haemat", "hemat"),
-    ("haemo", "hemo"),
-    ("gynaec", "gynec"),
-    ("oesoph", "esoph"),
-    ("foet", "fet"),
-    ("fibre", "fiber"),
-    ("centre", "center"),
-    ("theatre", "theater"),
-    ("metre", "meter"),
-    ("litre", "liter"),
-    ("colour", "color"),
-    ("labour", "labor"),
-    ("harbour", "harbor"),
-    ("behaviour", "behavior"),
-    ("neighbour", "neighbor"),
-    ("favour", "favor"),
-    ("honour", "honor"),
-    ("humour", "humor"),
-    ("tumour", "tumor"),
-    ("odour", "odor"),
-    ("vapour", "vapor"),
-    ("armour", "armor"),
-    ("flavour", "flavor"),
-    ("jewellery", "jewelry"),
-    ("jeweller", "jeweler"),
-    ("aluminium", "aluminum"),
-    ("mould", "mold"),
-    ("plough", "plow"),
-    ("draught", "draft"),
-    ("counsell", "counsel"),
-    ("travell", "travel"),
-    ("modell", "model"),
-    ("labell", "label"),
-    ("isation", "ization"),
-    ("lyse", "lyze"),
-    ("licence", "license"),
-    ("defence", "defense"),
-    ("offence", "offense"),
-    ("catalogue", "catalog"),
-    ("ageing", "aging"),
-    ("tyre", "tire"),
-)
 _ROLE_OCC = re.compile(r"Teachers, Postsecondary|First-Line Supervisors|Helpers--|All Other")
 _ROLE_QUERY = re.compile(r"teach|lectur|supervis|helper|foreman|instruct|educat")
 _EXCEPT = re.compile(r",?\s*\bExcept\b[^,]*")
@@ -213,214 +152,9 @@ _RANK_WORDS = (
 ).split()
 
 
-def _american(word: str) -> str:
-    low = word.lower()
-    new = _BRITISH.get(low)
-    if new is None:
-        new = low
-        for gb, us in _BRITISH_STEMS:
-            if gb in new:
-                new = new.replace(gb, us)
-        if new == low:
-            return word
-    return new[0].upper() + new[1:] if word[:1].isupper() else new
-
-
-def clean_title(title: str) -> str:
-    """Strip level markers (:func:`~skillshore.skills.programme.parse_programme`), other
-    programme suffixes and course prefixes; map British spellings to American ones.
-
-    A title that is only a marker ("cand.jur.") becomes the words of its field ("lawyer law
-    legal")."""
-    prog = parse_programme(title)
-    t = prog.field
-    for _ in range(4):
-        t2 = _SUFFIXES.sub("", t).strip(" ,;-")
-        t2 = _PREFIXES.sub("", t2).strip(" ,;-")
-        if t2 == t:
-            break
-        t = t2
-    t = t or prog.field_words or title.strip()
-    return re.sub(r"[A-Za-z]+", lambda m: _american(m.group(0)), t)
-
-
-_IRREGULAR = {
-    "women": "woman",
-    "men": "man",
-    "physician": "physician",
-    "physicians": "physician",
-    "engineer": "engineer",
-    "engineers": "engineer",
-    "engineering": "engineer",
-    "news": "news",
-    "series": "series",
-    "species": "species",
-    "business": "business",
-    "press": "press",
-    "glass": "glass",
-    "gas": "gas",
-    "bus": "bus",
-    "data": "data",
-}
-_DERIVATIONS = (  # (suffix, replacement), first match wins
-    ("icians", "ic"),
-    ("ician", "ic"),
-    ("ologist", "olog"),
-    ("ology", "olog"),
-    ("onomer", "onom"),
-    ("onomy", "onom"),
-    ("omics", "om"),
-    ("istry", ""),
-    ("ist", ""),
-    ("ism", ""),
-    ("ation", "at"),
-    ("ion", ""),
-    ("ment", ""),
-    ("ence", "ent"),
-    ("ance", ""),
-    ("arian", "ar"),
-    ("orian", "or"),
-    ("ian", ""),
-    ("ant", ""),
-    ("ical", "ic"),
-    ("ics", "ic"),
-    ("ary", "ar"),
-    ("ory", "or"),
-    ("ery", ""),
-    ("er", ""),
-    ("or", ""),
-    ("ing", ""),
-    ("ry", ""),
-    ("al", ""),
-)
-
-
-@lru_cache(maxsize=200_000)
-def word_root(word: str) -> str:
-    """Root of a lower-case English word that conflates a field of study, its practice and
-    its practitioners (physics/physicist, chemistry/chemists, geology/geologists,
-    carpentry/carpenter, nursing/nurse, translation/translator, library/librarian).
-
-    Plural -> singular, then the first matching derivational suffix of a fixed list
-    (``-ician``, ``-ologist``, ``-ology``, ``-ist``, ``-ation``, ``-er``, ``-or``, ``-ing``,
-    ``-ry``, ...) is removed when at least four letters remain, then ``-at`` and a final
-    ``-e``/``-y``; a few irregular words are kept whole (engineer/engine, physician/physics).
-    """
-    w = word[:-2] if word.endswith("'s") else word
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if len(w) <= 3:
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("ches", "shes", "sses", "xes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "ics")) and len(w) > 3:
-        w = w[:-1]
-    for suffix, repl in _DERIVATIONS:
-        if w.endswith(suffix) and len(w) - len(suffix) + len(repl) >= 4:
-            w = w[: len(w) - len(suffix)] + repl
-            break
-    if w.endswith("at") and len(w) > 5:
-        w = w[:-2]
-    if w.endswith(("e", "y")) and len(w) > 4:
-        w = w[:-1]
-    return w
-
-
 def _softmax(s: np.ndarray) -> np.ndarray:
     e = np.exp(s - s.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
-
-
-def _roots(text: str) -> list[str]:
-    return [word_root(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-
-
-@lru_cache(maxsize=200_000)
-def _name_roots(name: str) -> tuple[str, ...]:
-    """Roots of an alternate title or ESCO label (cached across matchers)."""
-    return tuple(_roots(name))
-
-
-def _head_root(cleaned: str) -> str:
-    """Root of the head noun: the last word of the first comma part, before a preposition."""
-    part = re.split(r"[,(;]", cleaned)[0].lower()
-    part = re.split(r"\b(?:with|for|of|in|on|at|and)\b", part)[0]
-    words = [w for w in _WORD.findall(part) if w not in ENGLISH_STOP_WORDS]
-    return word_root(words[-1]) if words else ""
-
-
-def _inline_abbreviations(text: str) -> str:
-    return re.sub(
-        r"\b([A-Za-z]+)\.",
-        lambda m: ABBREVIATIONS.get(m.group(1).lower(), m.group(0)),
-        text,
-    )
-
-
-@dataclass(frozen=True)
-class TitleMatches(TableMixin):
-    """Ranked O*NET matches of catalog titles (one ``best`` row per code).
-
-    Attributes
-    ----------
-    best : polars.DataFrame
-        ``code, title, onet_soc, onet_title, score, margin, confidence, source, flagged``;
-        ``score`` is the ranking score in [0, 1], ``margin`` the best minus the second-best
-        score, ``confidence`` the lexical conditional-logit probability that the match is
-        right (:meth:`TitleMatcher.probabilities`); ``source`` is "matcher" or "override"
-        (score and confidence 1).
-    top : polars.DataFrame
-        ``code, rank, onet_soc, onet_title, score, confidence`` (top-k candidates per code).
-    min_confidence : float
-        Matches with a confidence below it are flagged (``min_score`` is a deprecated
-        read-only alias).
-    method : str
-        "lexical" or "lexical+semantic".
-    """
-
-    best: pl.DataFrame
-    top: pl.DataFrame
-    min_confidence: float
-    method: str = "lexical"
-    title: str = "Matching catalog titles to O*NET occupations"
-
-    @property
-    def min_score(self) -> float:
-        """Deprecated alias of :attr:`min_confidence` (it always compared a confidence)."""
-        return self.min_confidence
-
-    @property
-    def coverage(self) -> float:
-        """Share of codes matched with a confidence >= ``min_confidence`` or overridden."""
-        return float((~self.best["flagged"]).mean()) if self.best.height else float("nan")
-
-    def review(self) -> pl.DataFrame:
-        """The flagged codes with their top-k candidates, for a user to override."""
-        flagged = self.best.filter(pl.col("flagged")).select("code", "title")
-        return flagged.join(self.top, on="code", how="left").sort(["code", "rank"])
-
-    def to_frame(self) -> pd.DataFrame:
-        b = self.best
-        m = b.filter(pl.col("source") == "matcher")
-        rows: dict[str, Any] = {
-            "method": self.method,
-            "codes": b.height,
-            "overridden": int((b["source"] == "override").sum()),
-            f"confidence >= {self.min_confidence}": int((~b["flagged"]).sum()),
-            "flagged for review": int(b["flagged"].sum()),
-            "coverage": f"{100 * self.coverage:.1f}%",
-        }
-        if m.height:
-            q, c = m["score"].quantile, m["confidence"].quantile
-            rows |= {
-                "score p10 / median / p90": f"{q(0.1):.3f} / {q(0.5):.3f} / {q(0.9):.3f}",
-                "confidence p10 / median / p90": f"{c(0.1):.3f} / {c(0.5):.3f} / {c(0.9):.3f}",
-                "mean confidence (expected top-1 accuracy)": f"{m['confidence'].mean():.3f}",
-                "median margin to 2nd": f"{m['margin'].median():.3f}",
-            }
-        return pd.DataFrame({"value": {k: str(v) for k, v in rows.items()}})
 
 
 class TitleMatcher:
@@ -800,60 +534,6 @@ class TitleMatcher:
         )
         method = "lexical+semantic" if semantic else "lexical"
         return TitleMatches(best=best, top=top, min_confidence=min_confidence, method=method)
-
-
-def _deprecated_min_score(min_confidence: float, min_score: float | None) -> float:
-    if min_score is None:
-        return min_confidence
-    import warnings
-
-    warnings.warn(
-        "min_score is deprecated: it is compared with the confidence; use min_confidence",
-        DeprecationWarning,
-        stacklevel=3,
-    )
-    return min_score
-
-
-def _apply_overrides(
-    best: pl.DataFrame, overrides: pl.DataFrame, bundle: OnetBundle
-) -> pl.DataFrame:
-    if "choice" in overrides.columns:  # a filled review file (skillshore.skills.review)
-        from skillshore.skills.review import overrides_from_review
-
-        overrides = overrides_from_review(overrides)
-    overrides = (
-        overrides.filter(pl.col("onet_soc").is_not_null())
-        if "onet_soc" in overrides.columns
-        else overrides
-    )
-    for col in ("code", "onet_soc"):
-        if col not in overrides.columns:
-            raise DataValidationError(f"skill overrides: missing column '{col}' (code -> onet_soc)")
-    ov = overrides.select(
-        pl.col("code").cast(pl.Utf8), pl.col("onet_soc").cast(pl.Utf8).alias("ov")
-    )
-    unknown = ov.filter(~pl.col("ov").is_in(bundle.occupations["onet_soc"].implode()))
-    if unknown.height:
-        raise DataValidationError(
-            f"skill overrides: unknown O*NET-SOC 2019 code(s) {unknown['ov'].to_list()[:5]}"
-        )
-    occ = bundle.occupations.select(
-        pl.col("onet_soc").alias("ov"), pl.col("title").alias("ov_title")
-    )
-    return (
-        best.join(ov.join(occ, on="ov", how="left"), on="code", how="left")
-        .with_columns(
-            onet_soc=pl.coalesce("ov", "onet_soc"),
-            onet_title=pl.coalesce("ov_title", "onet_title"),
-            source=pl.when(pl.col("ov").is_not_null()).then(pl.lit("override")).otherwise("source"),
-            score=pl.when(pl.col("ov").is_not_null()).then(pl.lit(1.0)).otherwise("score"),
-            confidence=pl.when(pl.col("ov").is_not_null())
-            .then(pl.lit(1.0))
-            .otherwise("confidence"),
-        )
-        .drop("ov", "ov_title")
-    )
 
 
 @lru_cache(maxsize=4)
