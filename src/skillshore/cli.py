@@ -184,7 +184,8 @@ def skills_review(
     """Write the flagged titles with their top-5 candidates to a CSV to fill in.
 
     In the column 'choice' write the rank of the right candidate (1-5) or an O*NET-SOC
-    2019 code; then set [skills] overrides to the filled file and run the study again.
+    2019 code; then name the filled file as 'overrides' in the config's skills section
+    and run the study again.
     """
     from skillshore.skills.cli import review_command
 

@@ -161,6 +161,27 @@ DANISH: dict[str, str] = {
     "koekkenassistent": "kitchen cook food preparation",
     "ernaeringsassistent": "dietetic cook",
     "seminarium": "teacher",
+    "sosu": "nursing assistant home health aide",
+    "sundhedsassistent": "nursing assistant",
+    "sundhedshjaelper": "home health aide personal care",
+    "hjemmehjaelper": "home health aide personal care",
+    "sygehjaelper": "nursing assistant",
+    "portoer": "orderly porter",
+    "kontorfuldmaegtig": "office clerk administrative",
+    "handelsassistent": "retail salesperson sales",
+    "tandtekniker": "dental laboratory technician",
+    "urmager": "watch clock repairer",
+    "guldsmed": "jeweler precious metal",
+    "typograf": "typesetter prepress printing",
+    "bogtrykker": "printing press",
+    "skorstensfejer": "chimney sweep",
+    "brandmand": "firefighter",
+    "soldat": "military",
+    "landbrug": "agricultural farm",
+    "ejendomsfunktionaer": "building maintenance janitor",
+    "pedel": "janitor caretaker",
+    "dagplejer": "childcare",
+    "rengoering": "cleaning janitor",
 }
 """Danish occupational words -> English words added to the query."""
 
@@ -216,7 +237,7 @@ degree qualifies for jobs that ask for less (a Danish master's engineer works as
 for which O*NET reports mostly bachelor's degrees), so the ranges reach one level down."""
 
 _ABBR = r"(?:[a-zæøå]+\.)+(?:[a-zæøå]+\b)?"
-_OF = r"(?:\s+of\s+(?:arts|science|laws|engineering|business administration))?(?:\s+(?:in|of))?"
+_OF = r"(?:\s+of\s+(?:arts|science|laws|engineering))?(?:\s+(?:in|of))?"
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (level, re.compile(rx, re.IGNORECASE))
     for level, rx in (
