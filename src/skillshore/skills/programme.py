@@ -150,6 +150,8 @@ DANISH: dict[str, str] = {
     "oekonom": "economist",
     "civiloekonom": "business economist manager",
     "merkonom": "business administration",
+    "hd": "business administration",
+    "ha": "business administration",
     "datamatiker": "computer programmer",
     "programmoer": "computer programmer",
     "landinspektoer": "surveyor",
@@ -398,13 +400,15 @@ def parse_programme(raw: str) -> Programme:
         if m.group(2).lower().startswith("kursus"):
             found.append(("course", m.group(2)))
     text = _COMPOUND.sub(r"\1", text)
+    # Danish words from the title before the markers go: "datamatiker", "civiløkonom" and
+    # "merkonom" are a level and an occupation at once
+    words = _field_words(raw) + _danish_words(text)
     for level, rx in _MARKERS if _ANY_MARKER.search(text) else ():
         for m in rx.finditer(text):
             if m.group(0).strip(" ,()"):
                 found.append((level, m.group(0).strip()))
         text = rx.sub(" ", text)
     text = _NOISE.sub(" ", text)
-    words = _field_words(raw) + _danish_words(text)
     field = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" ,;:-/")
     field = re.sub(r"^(?:in|of|as|for)\s+", "", field, flags=re.I)
     field = re.sub(r"\s+,", ",", field)
