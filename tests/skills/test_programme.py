@@ -94,6 +94,8 @@ def test_level_markers(raw, level, field):
         ("smed", "smith"),
         ("sygeplejerske", "nurse"),
         ("Lastbilchauffør", "truck driver"),
+        ("Datamatiker", "computer programmer"),
+        ("Civiløkonom", "business"),
     ],
 )
 def test_field_words(raw, word):

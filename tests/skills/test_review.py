@@ -128,3 +128,35 @@ def test_cli_skills_review(tiny_study):
     res = runner.invoke(app, ["skills", "review", "-c", str(tiny_study), "-o", str(out), "--all"])
     assert res.exit_code == 0, res.output
     assert first not in set(pl.read_csv(out, infer_schema=False)["code"])  # overridden
+
+
+def test_fit_semantic_finds_an_informative_encoder(tmp_path, monkeypatch):
+    """With an oracle encoder (a title's embedding is that of its labelled occupation's
+    text, cosine 1 with the right occupation, 0 with the others) the fitted cosine weight
+    is large and positive."""
+    from skillshore.skills.matcher import fit_semantic
+
+    monkeypatch.setenv("SKILLSHORE_CACHE_DIR", str(tmp_path))
+    m = TitleMatcher()
+    texts = [f"{t}: {d}" for t, d in zip(m.titles, m.descriptions, strict=True)]
+    key = {t: i for i, t in enumerate(texts)}
+    lab = pl.DataFrame(
+        {
+            "title": ["Glazier", "Geodesy", "Finance, cand.merc.", "Welder (EUD)"],
+            "onet_soc": ["47-2121.00", "17-1022.01", "13-2051.00", "51-4121.00"],
+        }
+    )
+    answer = dict(zip(lab["title"], lab["onet_soc"], strict=True))
+    soc_index = {s: i for i, s in enumerate(m.soc)}
+    from skillshore.skills.text import clean_title
+
+    by_clean = {clean_title(t): soc_index[s] for t, s in answer.items()}
+
+    def oracle(batch):
+        out = np.zeros((len(batch), len(m.soc)))
+        for r, t in enumerate(batch):
+            out[r, key[t] if t in key else by_clean[t]] = 1.0
+        return out
+
+    good = fit_semantic(lab, encoder=oracle)
+    assert good["cosine"] > 2 and good["scale"] > 0, good

@@ -64,6 +64,7 @@ __all__ = [
     "TitleMatches",
     "WEIGHTS",
     "clean_title",
+    "fit_semantic",
     "fit_weights",
     "match_titles",
     "semantic_available",
@@ -663,3 +664,50 @@ def fit_weights(
     if not res.success:
         raise ConvergenceError(f"fit_weights: L-BFGS did not converge ({res.message})")
     return {k: round(float(v), 4) for k, v in zip(features, res.x, strict=True)}
+
+
+def fit_semantic(
+    labelled: pl.DataFrame,
+    bundle: OnetBundle | None = None,
+    encoder: Encoder | None = None,
+    shortlist: int = 30,
+) -> dict[str, float]:
+    """Fit :data:`SEMANTIC` (``scale``, ``cosine``) on hand-labelled titles, the lexical
+    :data:`WEIGHTS` held fixed: maximum likelihood of the conditional logit whose linear
+    score is ``scale x (lexical + cosine x cos)`` on the lexical shortlist (Nelder-Mead).
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title, onet_soc`` (labels outside the rated occupations are dropped).
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+    encoder : callable, optional
+        Sentence encoder (default all-MiniLM-L6-v2 from the ``semantic`` extra).
+    shortlist : int
+        Lexical candidates re-ranked per title.
+
+    Returns
+    -------
+    dict
+        ``{"scale": ..., "cosine": ...}``.
+    """
+    from scipy.optimize import minimize
+
+    m = TitleMatcher(bundle, True, encoder=encoder)
+    pos = {s: i for i, s in enumerate(m.soc)}
+    rows = [(t, pos[s]) for t, s in labelled.select("title", "onet_soc").iter_rows() if s in pos]
+    if not rows:
+        raise DataValidationError("labelled titles: no row with a rated O*NET-SOC code")
+    titles, y = [t for t, _ in rows], np.array([i for _, i in rows])
+    lin = m._linear(titles)
+    cos = m._semantic_linear(titles, lin, shortlist) / SEMANTIC["scale"] - lin
+    cos /= SEMANTIC["cosine"]  # the shortlist's cosines, 0 elsewhere
+
+    def nll(p: np.ndarray) -> float:
+        s = p[0] * (lin + p[1] * cos)
+        s -= s.max(axis=1, keepdims=True)
+        return float(-(s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1))).mean())
+
+    res = minimize(nll, np.array([1.0, 5.0]), method="Nelder-Mead")
+    return {"scale": round(float(res.x[0]), 3), "cosine": round(float(res.x[1]), 3)}
