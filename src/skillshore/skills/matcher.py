@@ -328,15 +328,13 @@ class TitleMatcher:
         return out
 
     def _counts(self, docs: list[list[str]], binary: bool = False) -> sparse.csr_matrix:
-        rows, cols = [], []
-        for i, rs in enumerate(docs):
-            for r in set(rs) if binary else rs:
-                j = self._vocab.get(r)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
+        get = self._vocab.get
+        cols = [[j for j in map(get, set(rs) if binary else rs) if j is not None] for rs in docs]
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in cols], out=indptr[1:])
+        idx = np.fromiter((j for c in cols for j in c), dtype=np.int64, count=int(indptr[-1]))
         m = sparse.csr_matrix(
-            (np.ones(len(rows)), (rows, cols)), shape=(len(docs), len(self._vocab))
+            (np.ones(len(idx)), idx, indptr), shape=(len(docs), len(self._vocab))
         )
         m.sum_duplicates()
         return m
