@@ -252,6 +252,42 @@ def registers_build(
     console.print(f"wrote {cfg.out} (tables, harmonisation.json, study.toml)")
 
 
+skills_app = typer.Typer(help="Title matching: review the uncertain matches.", no_args_is_help=True)
+app.add_typer(skills_app, name="skills")
+
+
+@skills_app.command("review")
+def skills_review(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Study TOML naming the tables.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Review CSV (default: skills_review.csv next to the config)."
+        ),
+    ] = None,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="List every code, not only the flagged ones.")
+    ] = False,
+) -> None:
+    """Write the flagged titles with their top-5 candidates to a CSV to fill in.
+
+    In the column 'choice' write the rank of the right candidate (1-5) or an O*NET-SOC
+    2019 code; then name the filled file as 'overrides' in the config's skills section
+    and run the study again.
+    """
+    from skillshore.config import load_config
+    from skillshore.pipeline import validate_study
+    from skillshore.skills.cli import review_command
+
+    try:
+        cfg = load_config(config)
+        path, n = review_command(cfg, validate_study(cfg)["catalog"], out, include_all)
+    except SkillshoreError as err:
+        _fail(err)
+        return
+    console.print(f"{n} title(s) to review: {path}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

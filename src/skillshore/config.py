@@ -90,13 +90,14 @@ class SampleSection:
 class SkillsSection:
     """``[skills]``: O*NET data, matcher settings and manual overrides.
 
-    ``min_score`` is the confidence (the matcher's fitted probability that the best match
-    is right, ``docs/skills.md``) below which a match is flagged for review.
+    ``min_confidence`` is the confidence (the matcher's fitted probability that the best
+    match is right, ``docs/skills.md``) below which a match is flagged for review (it was
+    called ``min_score``: that key is an error naming the new one).
     """
 
     onet_dir: str | None = None
     overrides: str | None = None
-    min_score: float = 0.3
+    min_confidence: float = 0.3
     top_k: int = 5
     semantic: bool = False
 
@@ -239,6 +240,11 @@ class StudyConfig:
                 raise ConfigError(f"{source}: [tables] {name} must be a path string, got {v!r}.")
             p = Path(v)
             tables[name] = p if p.is_absolute() else (root / p)
+        if isinstance(raw.get("skills"), dict) and "min_score" in raw["skills"]:
+            raise ConfigError(
+                f"{source}: [skills] min_score was renamed min_confidence (the same number: "
+                "the matcher's probability that its best match is right)."
+            )
         kwargs: dict[str, Any] = {}
         for name, klass in SECTIONS.items():
             kwargs[name] = _parse_section(klass, raw.get(name, {}), f"{source}: [{name}]")

@@ -8,7 +8,7 @@ traceback (or a silent "not estimated") minutes into a run:
 * **paths**: every file the config names exists and is a file (a folder where a folder is
   expected), resolved against the config file's folder: tables, O*NET folder, title
   overrides, calibration; the output folder can be created and written;
-* **options**: each option's type and range (``bootstrap >= 0``, ``min_score`` in [0, 1],
+* **options**: each option's type and range (``bootstrap >= 0``, ``min_confidence`` in [0, 1],
   ``phi_up > 0``, ``normalise`` / ``skill`` / ``cluster`` among the valid names, ...);
 * **data feasibility** of each stage (seed slides "Data Sources", "Offshoring Exposure
   from China", "Estimation"): non-empty tables, workers in the first and last study
@@ -113,12 +113,15 @@ def _path_problems(cfg: StudyConfig) -> list[Problem]:
                 probs.append(
                     Problem("[skills] overrides", f"{p} is not a CSV file ({exc}).", "skills")
                 )
-            missing = [c for c in ("code", "onet_soc") if cols and c not in cols]
+            # code, onet_soc; or a filled review file (skillshore skills review): code, choice
+            need = ("code", "choice") if "choice" in cols else ("code", "onet_soc")
+            missing = [c for c in need if cols and c not in cols]
             if missing:
                 probs.append(
                     Problem(
                         "[skills] overrides",
-                        f"{p} lacks column(s) {missing} (needs code, onet_soc).",
+                        f"{p} lacks column(s) {missing} (needs code, onet_soc; or code, "
+                        "choice as written by 'skillshore skills review').",
                         "skills",
                     )
                 )
@@ -209,7 +212,7 @@ def _option_problems(cfg: StudyConfig, full: bool = False) -> list[Problem]:
             "facts",
         )
     sk = cfg.skills
-    in_range("[skills] min_score", sk.min_score, 0.0, 1.0, "skills")
+    in_range("[skills] min_confidence", sk.min_confidence, 0.0, 1.0, "skills")
     in_range("[skills] top_k", sk.top_k, 1, None, "skills")
     if sk.semantic:
         from skillshore.skills.matcher import semantic_available

@@ -199,8 +199,8 @@ CASES = [
     ),
     Case(
         "min-score-5",
-        "[skills] min_score: must be in [0, 1]",
-        toml=_set("skills", "min_score = 5.0"),
+        "[skills] min_confidence: must be in [0, 1]",
+        toml=_set("skills", "min_confidence = 5.0"),
     ),
     Case(
         "phi-up-negative",

@@ -12,7 +12,7 @@ import pytest
 from skillshore.errors import ConfigError, DataValidationError
 from skillshore.skills import clean_title, match_titles, occupation_skills, semantic_available
 from skillshore.skills.lexicon import degree_level, expand_title
-from skillshore.skills.matcher import WEIGHTS, TitleMatcher, fit_weights, word_root
+from skillshore.skills.matcher import TitleMatcher, fit_weights, word_root
 from skillshore.synth.catalog import build_catalog
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -141,17 +141,17 @@ def test_default_matcher_meets_issue_targets(evalset):
 def test_default_matcher_on_holdout_set(holdout):
     """281 titles written before the matcher was tuned and never used to fit it.
 
-    Floors a few points under the measured 71.2% / 86.1% (docs/skills.md).
+    Floors a few points under the measured 76.9% / 91.1% (docs/skills.md); the matcher
+    before issue 16 scored 71.2% / 86.1%.
     """
     m = match_titles(holdout.select("code", "title"), top_k=5)
     top1, top5 = _accuracy(m, holdout)
     print(f"default matcher, hold-out: top-1 {top1:.3f}, top-5 {top5:.3f}, cov {m.coverage:.3f}")
-    assert top1 >= 0.66 and top5 >= 0.81, (top1, top5)
+    assert top1 >= 0.72 and top5 >= 0.87, (top1, top5)
 
 
-def test_confidence_is_informative_and_calibrated(evalset, holdout):
-    """Flagged matches are wrong more often; on the hold-out set (not used for fitting) the
-    mean confidence is close to the realised top-1 accuracy."""
+def test_confidence_is_informative(evalset, holdout):
+    """Flagged matches are wrong more often than unflagged ones."""
     for e in (evalset, holdout):
         m = match_titles(e.select("code", "title"))
         ok = m.best.join(e.select("code", pl.col("onet_soc").alias("t")), on="code")
@@ -159,17 +159,46 @@ def test_confidence_is_informative_and_calibrated(evalset, holdout):
         assert (
             ok.filter(~pl.col("flagged"))["hit"].mean() > ok.filter("flagged")["hit"].mean() + 0.2
         )
-    top1 = ok["hit"].mean()
-    assert abs(ok["confidence"].mean() - top1) < 0.1, (ok["confidence"].mean(), top1)
-    assert ((ok["confidence"] > 0) & (ok["confidence"] <= 1) & (ok["score"] <= 1)).all()
+        assert ((ok["confidence"] > 0) & (ok["confidence"] <= 1) & (ok["score"] <= 1)).all()
 
 
-def test_fit_weights_reproduces_shipped_weights(evalset):
-    """The shipped WEIGHTS are the conditional-logit fit on the evaluation set."""
-    w = fit_weights(evalset.select("title", "onet_soc"))
-    assert set(w) == set(WEIGHTS)
-    for k, v in WEIGHTS.items():
-        assert w[k] == pytest.approx(v, abs=0.02), k
+def test_confidence_is_calibrated_on_held_back_titles(holdout):
+    """Issue 16: mean confidence within 5 points of the measured top-1 accuracy, on the
+    hold-out titles, which were not used to fit the weights (fitted on the evaluation set).
+
+    5 points is the issue's tolerance; the standard error of a top-1 share near 0.77 on 281
+    titles is sqrt(0.77 x 0.23 / 281) = 2.5 points, so the check is about two of them.
+    """
+    m = match_titles(holdout.select("code", "title"))
+    ok = m.best.join(holdout.select("code", pl.col("onet_soc").alias("t")), on="code")
+    top1 = (ok["onet_soc"] == ok["t"]).mean()
+    conf = ok["confidence"].mean()
+    print(f"hold-out: mean confidence {conf:.3f}, top-1 {top1:.3f}")
+    assert abs(conf - top1) < 0.05, (conf, top1)
+
+
+def test_fit_weights_recovers_planted_weights():
+    """Labels drawn from the conditional logit with known weights over real features are
+    fitted back within four standard errors (from the Fisher information at the truth)."""
+    cat = build_catalog(occupation_skills(), 500, 0.2, np.random.default_rng(11))
+    titles = cat["title"].to_list()
+    m = TitleMatcher()
+    feats = ("title_chars", "text_bm25", "alt_title", "specialty")
+    truth = np.array([4.0, 3.0, 5.0, -1.5])
+    f = m.features(titles)
+    X = np.stack([f[k] for k in feats], axis=2)
+    p = np.exp(X @ truth)
+    p /= p.sum(axis=1, keepdims=True)
+    rng = np.random.default_rng(12)
+    y = np.array([rng.choice(len(m.soc), p=row) for row in p])
+    w = fit_weights(
+        pl.DataFrame({"title": titles, "onet_soc": m.soc[y].tolist()}), features=feats, l2=0.0
+    )
+    mean = np.einsum("qn,qnk->qk", p, X)
+    info = np.einsum("qn,qnk,qnl->kl", p, X, X) - np.einsum("qk,ql->kl", mean, mean)
+    se = np.sqrt(np.diag(np.linalg.inv(info)))
+    fitted = np.array([w[k] for k in feats])
+    assert np.all(np.abs(fitted - truth) < 4 * se), (fitted, truth, se)
 
 
 def test_fitted_weights_beat_a_single_feature(holdout):
@@ -211,7 +240,7 @@ def test_matcher_recovers_planted_occupations():
 def test_override_wins_and_review_lists_flagged():
     cat = pl.DataFrame({"code": ["a", "b", "c"], "title": ["Glazier", "Welder", "zzqx"]})
     ov = pl.DataFrame({"code": ["b"], "onet_soc": ["47-2121.00"]})
-    m = match_titles(cat, overrides=ov, min_score=0.2)
+    m = match_titles(cat, overrides=ov, min_confidence=0.2)
     row = m.best.filter(pl.col("code") == "b")
     assert row["onet_soc"].item() == "47-2121.00" and row["source"].item() == "override"
     assert row["onet_title"].item() == "Glaziers" and not row["flagged"].item()
@@ -221,3 +250,15 @@ def test_override_wins_and_review_lists_flagged():
     assert "coverage" in m.to_markdown()
     with pytest.raises(DataValidationError, match="unknown O\\*NET-SOC"):
         match_titles(cat, overrides=pl.DataFrame({"code": ["a"], "onet_soc": ["00-0000.00"]}))
+
+
+def test_danish_style_dev_set():
+    """The Danish-style development set (written and labelled for issue 16 by the matcher's
+    author, used to develop the programme grammar: not an evaluation). Floors a few points
+    under the measured 62.9% / 88.2% (docs/skills.md); before issue 16: 44.7% / 61.8%."""
+    dev = _labelled(DATA / "skills_dev_titles_danish.csv")
+    rated = TitleMatcher().soc
+    assert dev["title"].is_unique().all() and dev["onet_soc"].is_in(list(rated)).all()
+    assert set(dev["difficulty"]) == {"normal", "hard"}
+    top1, top5 = _accuracy(match_titles(dev.select("code", "title")), dev)
+    assert top1 >= 0.58 and top5 >= 0.83, (top1, top5)

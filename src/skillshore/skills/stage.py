@@ -66,7 +66,7 @@ def skills_stage(cfg: StudyConfig, validate: RawTables) -> SkillsResult:
         validate["catalog"],
         bundle,
         top_k=s.top_k,
-        min_score=s.min_score,
+        min_confidence=s.min_confidence,
         overrides=overrides,
         semantic=s.semantic,
     )

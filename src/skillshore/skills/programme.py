@@ -1,0 +1,422 @@
+"""Degree and programme grammar of Danish education and training titles (issue 16).
+
+Seed slide "Measurement: Worker Skill": the register's education (*hfaudd*) and training
+(*erhaudd*) names carry level markers ("cand.merc.", "prof.bach.", "AP degree", "EUD", "AMU
+course", "apprenticeship as ...") next to the field. The markers say how much education the
+programme gives, not what job it leads to, so :func:`parse_programme` removes them from the
+words to match and turns them into evidence for the O*NET Job Zone and Required Level of
+Education (RL) of the occupation; the field abbreviation of a degree ("merc." = business,
+"polyt." = engineering, "jur." = law) becomes field words. Untranslated Danish occupational
+words ("tømrer", "smed", "sygeplejerske") are translated by :data:`DANISH`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["DANISH", "FIELDS", "LEVELS", "Programme", "parse_programme"]
+
+FIELDS: dict[str, str] = {
+    # field of a Danish degree abbreviation ("cand.<field>.", "mag.<field>.", "ph.d. <field>")
+    "act": "actuary actuarial",
+    "agro": "agronomy agricultural soil plant scientist",
+    "arch": "architect",
+    "art": "humanities history language literature",
+    "brom": "food scientist",
+    "comm": "communication public relations",
+    "cur": "nursing",
+    "geom": "surveyor surveying geodetic",
+    "hort": "horticulture plant scientist",
+    "it": "information technology computer",
+    "jur": "lawyer law legal",
+    "lact": "dairy food scientist",
+    "ling.merc": "translator interpreter language",
+    "mag": "humanities history language literature",
+    "med": "physician medicine",
+    "med.vet": "veterinarian veterinary",
+    "merc": "business management",
+    "merc.aud": "auditor accountant",
+    "merc.jur": "business law",
+    "negot": "business language",
+    "odont": "dentist dental",
+    "oecon": "economist economics",
+    "pharm": "pharmacist pharmacy",
+    "polit": "economist economics",
+    "polyt": "engineer engineering",
+    "psych": "psychologist psychology",
+    "paed": "education",
+    "pæd": "education",
+    "paed.psych": "educational psychologist school",
+    "pæd.psych": "educational psychologist school",
+    "public": "journalist",
+    "scient": "scientist science",
+    "scient.adm": "public administration",
+    "scient.anth": "anthropologist",
+    "scient.bibl": "librarian library information",
+    "scient.cons": "conservator",
+    "scient.med": "medical scientist",
+    "scient.oecon": "economist",
+    "scient.pol": "political scientist",
+    "scient.san": "health scientist",
+    "scient.san.publ": "public health",
+    "scient.soc": "sociologist social scientist",
+    "scient.techn": "technology",
+    "silv": "forester forestry",
+    "soc": "social scientist",
+    "techn.soc": "planning",
+    "theol": "clergy theology",
+    "tech": "engineer technology",
+    "vet": "veterinarian veterinary",
+    "musicae": "musician music",
+}
+"""Field words of a Danish degree abbreviation; the longest known prefix of a dotted
+abbreviation is used ("cand.scient.pol." -> "scient.pol")."""
+
+DANISH: dict[str, str] = {
+    # untranslated Danish occupational words (ASCII-folded: æ -> ae, ø -> oe, å -> aa)
+    "toemrer": "carpenter",
+    "snedker": "cabinetmaker carpenter",
+    "smed": "smith welder metal fabricator",
+    "klejnsmed": "metal fabricator welder",
+    "murer": "bricklayer brickmason",
+    "elektriker": "electrician",
+    "maler": "painter",
+    "frisoer": "hairdresser",
+    "kok": "cook",
+    "bager": "baker",
+    "konditor": "pastry baker",
+    "slagter": "butcher meat",
+    "vvs": "plumber pipefitter heating",
+    "montoer": "installer",
+    "blikkenslager": "sheet metal plumber",
+    "mekaniker": "mechanic",
+    "automekaniker": "automotive mechanic",
+    "landmand": "farmer agricultural",
+    "gartner": "gardener landscaping horticulture",
+    "anlaegsgartner": "landscaping",
+    "chauffoer": "driver",
+    "tjener": "waiter",
+    "paedagog": "childcare preschool teacher",
+    "laerer": "teacher",
+    "folkeskolelaerer": "elementary school teacher",
+    "gymnasielaerer": "secondary school teacher",
+    "sygeplejerske": "registered nurse",
+    "jordemoder": "midwife",
+    "tandlaege": "dentist",
+    "laege": "physician",
+    "dyrlaege": "veterinarian",
+    "apoteker": "pharmacist",
+    "farmaceut": "pharmacist",
+    "farmakonom": "pharmacy technician",
+    "revisor": "auditor accountant",
+    "bogholder": "bookkeeping clerk",
+    "advokat": "lawyer",
+    "praest": "clergy",
+    "ingenioer": "engineer",
+    "civilingenioer": "engineer",
+    "akademiingenioer": "engineering technician",
+    "maskinmester": "ship engineer marine",
+    "maskinarbejder": "machinist",
+    "vaerktoejsmager": "tool die maker",
+    "svejser": "welder",
+    "svejse": "welding welder",
+    "roerlaegger": "pipelayer plumber",
+    "tagdaekker": "roofer",
+    "glarmester": "glazier",
+    "stukkatoer": "plasterer",
+    "struktoer": "construction concrete laborer",
+    "skovarbejder": "forest worker",
+    "fisker": "fisher fishing",
+    "kontorassistent": "office clerk",
+    "butiksassistent": "retail salesperson",
+    "ekspedient": "retail salesperson",
+    "lagerarbejder": "warehouse laborer stock",
+    "truckfoerer": "industrial truck forklift operator",
+    "kranfoerer": "crane operator",
+    "vagt": "security guard",
+    "politibetjent": "police officer",
+    "kosmetiker": "skincare cosmetologist",
+    "tandklinikassistent": "dental assistant",
+    "laborant": "laboratory technician",
+    "bioanalytiker": "medical laboratory technologist",
+    "fysioterapeut": "physical therapist",
+    "ergoterapeut": "occupational therapist",
+    "radiograf": "radiologic technologist",
+    "socialraadgiver": "social worker",
+    "bibliotekar": "librarian",
+    "oekonom": "economist",
+    "civiloekonom": "business economist manager",
+    "merkonom": "business administration",
+    "hd": "business administration",
+    "ha": "business administration",
+    "datamatiker": "computer programmer",
+    "programmoer": "computer programmer",
+    "landinspektoer": "surveyor",
+    "arkitekt": "architect",
+    "bygningskonstruktoer": "construction architect drafter",
+    "skibsfoerer": "ship captain",
+    "styrmand": "ship mate",
+    "rengoeringsassistent": "janitor cleaner",
+    "koekkenassistent": "kitchen cook food preparation",
+    "ernaeringsassistent": "dietetic cook",
+    "seminarium": "teacher",
+    "sosu": "nursing assistant home health aide",
+    "sundhedsassistent": "nursing assistant",
+    "sundhedshjaelper": "home health aide personal care",
+    "hjemmehjaelper": "home health aide personal care",
+    "sygehjaelper": "nursing assistant",
+    "portoer": "orderly porter",
+    "kontorfuldmaegtig": "office clerk administrative",
+    "handelsassistent": "retail salesperson sales",
+    "tandtekniker": "dental laboratory technician",
+    "urmager": "watch clock repairer",
+    "guldsmed": "jeweler precious metal",
+    "typograf": "typesetter prepress printing",
+    "bogtrykker": "printing press",
+    "skorstensfejer": "chimney sweep",
+    "brandmand": "firefighter",
+    "soldat": "military",
+    "landbrug": "agricultural farm",
+    "ejendomsfunktionaer": "building maintenance janitor",
+    "pedel": "janitor caretaker",
+    "dagplejer": "childcare",
+    "rengoering": "cleaning janitor",
+}
+"""Danish occupational words -> English words added to the query."""
+
+_DANISH_SUFFIXES: tuple[tuple[str, str], ...] = (  # compounds: "lastbilchauffør" -> driver
+    ("chauffoer", "driver"),
+    ("mekaniker", "mechanic"),
+    ("montoer", "installer"),
+    ("tekniker", "technician"),
+    ("assistent", "assistant"),
+    ("medhjaelper", "helper"),
+    ("laerer", "teacher"),
+    ("arbejder", "worker"),
+    ("foerer", "operator"),
+    ("smed", "smith metal"),
+    ("mester", "master"),
+)
+_DANISH_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("lastbil", "truck"),
+    ("bus", "bus"),
+    ("taxi", "taxi"),
+    ("auto", "automotive"),
+    ("kran", "crane"),
+    ("lager", "warehouse"),
+    ("koekken", "kitchen"),
+    ("kontor", "office"),
+    ("el", "electrical"),
+    ("vvs", "plumbing heating"),
+    ("skole", "school"),
+)
+
+
+@dataclass(frozen=True)
+class _Level:
+    job_zone: float  # expected O*NET Job Zone (1-5)
+    rl: tuple[int, int]  # range of O*NET Required Level of Education categories (1-12)
+
+
+LEVELS: dict[str, _Level] = {
+    "doctoral": _Level(5.0, (8, 12)),
+    "master": _Level(4.5, (6, 11)),
+    "bachelor": _Level(4.0, (5, 8)),
+    "professional_bachelor": _Level(3.5, (5, 8)),
+    "diploma": _Level(4.0, (5, 8)),
+    "academy": _Level(3.0, (3, 6)),
+    "vocational": _Level(2.5, (2, 5)),
+    "course": _Level(2.0, (1, 4)),
+}
+"""Level of a programme -> expected Job Zone and range of Required Level of Education
+categories (O*NET RL: 1 less than high school, 2 high school, 3 post-secondary certificate,
+4 some college, 5 associate's, 6 bachelor's, 7 post-baccalaureate certificate, 8 master's,
+9 post-master's certificate, 10 first professional degree, 11 doctoral, 12 post-doctoral). A
+degree qualifies for jobs that ask for less (a Danish master's engineer works as an engineer,
+for which O*NET reports mostly bachelor's degrees), so the ranges reach one level down."""
+
+_ABBR = r"(?:[a-zæøå]+\.)+(?:[a-zæøå]+\b)?"
+_OF = r"(?:\s+of\s+(?:arts|science|laws|engineering))?(?:\s+(?:in|of))?"
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (level, re.compile(rx, re.IGNORECASE))
+    for level, rx in (
+        ("doctoral", r"\bph\.?\s?d\b\.?|\bdr\.\s?" + _ABBR + r"|\bdoctora(?:l|te)\b(?:\s+degree)?"),
+        ("master", r"\bcand\.\s?" + _ABBR + r"|\bmag\.\s?" + _ABBR),
+        (
+            "master",
+            r"\bm\.\s?sc\b\.?|\bm\.\s?a\.|(?-i:\bMA\b)|\bmsc\b|\be?mba\b|\bmaster'?s\b(?:\s+degree)?"
+            + _OF,
+        ),
+        (
+            "master",
+            r"\bmaster(?=\s+(?:of|in)\b)" + _OF + r"|\bmaster\s+(?:degree|programme|program)\b",
+        ),
+        ("master", r"\bcivil(?:ingeni[øo]e?r|[øo]e?konom)\b"),
+        (
+            "professional_bachelor",
+            r"\bprof\.\s?bach\b\.?|\bprofessional bachelor'?s?\b(?:\s+degree)?",
+        ),
+        ("professional_bachelor", r"\bprofessionsbachelor\b"),
+        (
+            "bachelor",
+            r"\bbach\.\s?" + r"(?:[a-zæøå]+\.)*|\bb\.\s?(?:sc|eng|a)\b\.?|\bbsc\b|\bbeng\b",
+        ),
+        ("bachelor", r"\bbachelor'?s?\b(?:\s+degree)?" + _OF + r"|(?-i:\bBA\b|\bHA\b)"),
+        (
+            "diploma",
+            r"\bdiploma(?:\s+(?:programme|program|degree|education))?\b|\bdiplomuddannelse\b",
+        ),
+        ("diploma", r"(?-i:\bHD\b)"),
+        (
+            "academy",
+            r"\bAP\b(?:\s+degree)?|\bacademy profession(?:al)?(?:\s+degree)?|\bakademiuddannelse\b",
+        ),
+        ("academy", r"\berhvervsakademi\w*|\bmerkonom\b|\bdatamatiker\b"),
+        (
+            "vocational",
+            r"\(?\b(?:EUD|EUX)\b\)?|\bvocational(?:\s+(?:training|education|programme))?",
+        ),
+        ("vocational", r"\bjourneyman(?:'s)?(?:\s+(?:certificate|test|examination))?|\bsvende?\w*"),
+        ("vocational", r"\bapprenticeship(?:\s+(?:as|in))?|\bapprentice\b|\bl[æa]rling\w*"),
+        ("vocational", r"\berhvervsuddannelse\w*"),
+        (
+            "course",
+            r"\(?\bAMU\b\)?(?:\s+course)?,?|\bshort course\b|\bkursus\w*|\befteruddannelse\b",
+        ),
+        ("course", r"^\s*(?:course|certificate|training)\s+in\b|\bcourse\s*$|,\s*course\b"),
+    )
+)
+_ANY_MARKER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _MARKERS), re.I)
+_LEVEL_ORDER = tuple(LEVELS)
+_NOISE = re.compile(r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)", re.I)
+_COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus)\b", re.I)
+_FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
+_WORD = re.compile(r"[a-zæøåé]+(?:-[a-zæøå]+)?", re.I)
+
+
+def _fold(word: str) -> str:
+    w = word.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
+
+
+def _loose(folded: str) -> str:
+    """Spelling-tolerant key: "toemrer", "tomrer" (ø written o) -> "tomrer"."""
+    return folded.replace("ae", "a").replace("oe", "o").replace("aa", "a")
+
+
+_DANISH_LOOSE = {_loose(k): v for k, v in DANISH.items()}
+
+
+def _danish_words(text: str) -> list[str]:
+    return [en for tok in _WORD.findall(text) for w in tok.split("-") for en in _danish_word(w)]
+
+
+@lru_cache(maxsize=100_000)
+def _danish_word(word: str) -> tuple[str, ...]:
+    f = _loose(_fold(word))
+    if f in _DANISH_LOOSE:
+        return (_DANISH_LOOSE[f],)
+    for suffix, en in _DANISH_SUFFIXES:
+        suffix = _loose(suffix)
+        if f.endswith(suffix) and len(f) > len(suffix) + 1:
+            head = f[: -len(suffix)]
+            pre = [pen for p, pen in _DANISH_PREFIXES if head.startswith(_loose(p))]
+            return (*pre, en)
+    return ()
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A parsed education or training title.
+
+    Attributes
+    ----------
+    raw : str
+        The title as given.
+    field : str
+        The title without level markers ("Finance" of "Finance, cand.merc.").
+    level : str or None
+        One of :data:`LEVELS` (the highest found), None when the title has no marker.
+    markers : tuple of str
+        The marker texts found, in the order of the grammar.
+    field_words : str
+        Words of the degree's field abbreviation and English words of Danish occupational
+        words ("business management" for "cand.merc.", "carpenter" for "tømrer").
+    """
+
+    raw: str
+    field: str
+    level: str | None
+    markers: tuple[str, ...]
+    field_words: str
+
+    @property
+    def job_zone(self) -> float | None:
+        """Expected O*NET Job Zone of the programme (None without a level marker)."""
+        return LEVELS[self.level].job_zone if self.level else None
+
+    @property
+    def education_range(self) -> tuple[int, int] | None:
+        """Range of O*NET Required Level of Education categories consistent with the level."""
+        return LEVELS[self.level].rl if self.level else None
+
+
+def _field_words(raw: str) -> list[str]:
+    out = []
+    for m in _FIELD_ABBR.finditer(raw.lower()):
+        parts = [p for p in m.group(1).strip(".").split(".") if p]
+        for k in range(len(parts), 0, -1):
+            key = ".".join(parts[:k])
+            if key in FIELDS:
+                out.append(FIELDS[key])
+                break
+        if m.group(0).startswith("mag") and not out:
+            out.append(FIELDS["mag"])
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def parse_programme(raw: str) -> Programme:
+    """Split a title into its field and its level markers (issue 16, "degree and programme
+    grammar").
+
+    Markers (case-insensitive, anywhere in the title unless noted): doctoral (``Ph.D.``,
+    ``dr.<field>.``, doctorate); master (``cand.<field>.``, ``mag.<field>.``, ``M.Sc.``,
+    ``MA``, ``MBA``, master's, civilingeniør, civiløkonom); professional bachelor
+    (``prof.bach.``, professionsbachelor); bachelor (``bach.``, ``B.Sc.``, ``B.Eng.``,
+    ``BA``, ``HA``, bachelor's); diploma (diploma programme, diplomuddannelse, ``HD``);
+    academy profession (``AP degree``, academy profession degree, erhvervsakademi,
+    akademiuddannelse, merkonom, datamatiker); vocational (``EUD``, ``EUX``, vocational
+    training, journeyman, svend, apprenticeship, lærling, erhvervsuddannelse); course
+    (``AMU``, short course, kursus, efteruddannelse, "Course in ...", "..., course").
+    "uddannelse" (education) is dropped. The highest level found wins.
+    """
+    text = raw.strip()
+    found: list[tuple[str, str]] = []
+    for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
+        if m.group(2).lower().startswith("kursus"):
+            found.append(("course", m.group(2)))
+    text = _COMPOUND.sub(r"\1", text)
+    # Danish words from the title before the markers go: "datamatiker", "civiløkonom" and
+    # "merkonom" are a level and an occupation at once
+    words = _field_words(raw) + _danish_words(text)
+    for level, rx in _MARKERS if _ANY_MARKER.search(text) else ():
+        for m in rx.finditer(text):
+            if m.group(0).strip(" ,()"):
+                found.append((level, m.group(0).strip()))
+        text = rx.sub(" ", text)
+    text = _NOISE.sub(" ", text)
+    field = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" ,;:-/")
+    field = re.sub(r"^(?:in|of|as|for)\s+", "", field, flags=re.I)
+    field = re.sub(r"\s+,", ",", field)
+    level = min((lv for lv, _ in found), key=_LEVEL_ORDER.index) if found else None
+    return Programme(
+        raw=raw,
+        field=field,
+        level=level,
+        markers=tuple(m for _, m in found),
+        field_words=" ".join(words),
+    )

@@ -1,0 +1,112 @@
+"""The degree and programme grammar (issue 16): every level marker, the Danish field
+abbreviations and Danish occupational words."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillshore.skills.programme import LEVELS, parse_programme
+
+
+@pytest.mark.parametrize(
+    ("raw", "level", "field"),
+    [
+        # candidatus and magister degrees, with the field abbreviations
+        ("Finance, cand.merc.", "master", "Finance"),
+        ("Political science, cand.scient.pol.", "master", "Political science"),
+        ("Civil engineering, cand.polyt.", "master", "Civil engineering"),
+        ("History, mag.art.", "master", "History"),
+        ("Master of Science in Engineering", "master", "Engineering"),
+        ("MSc in economics", "master", "economics"),
+        ("M.Sc. Chemistry", "master", "Chemistry"),
+        ("MA in philosophy", "master", "philosophy"),
+        ("Executive MBA", "master", "Executive"),
+        ("Master's degree in law", "master", "law"),
+        ("Civilingeniør", "master", ""),
+        ("Ph.D., chemistry", "doctoral", "chemistry"),
+        ("PhD in biology", "doctoral", "biology"),
+        # bachelors
+        ("Nursing, prof.bach.", "professional_bachelor", "Nursing"),
+        ("Professional bachelor in social work", "professional_bachelor", "social work"),
+        ("History, bach.art.", "bachelor", "History"),
+        ("BA in history", "bachelor", "history"),
+        ("BSc in nursing", "bachelor", "nursing"),
+        ("B.Sc. Biology", "bachelor", "Biology"),
+        ("Mechanical engineering, B.Eng.", "bachelor", "Mechanical engineering"),
+        ("Bachelor of Arts in history", "bachelor", "history"),
+        # academy profession, diploma
+        ("Laboratory technician, AP degree", "academy", "Laboratory technician"),
+        ("Multimedia design, academy profession degree", "academy", "Multimedia design"),
+        ("Leadership, diploma programme", "diploma", "Leadership"),
+        ("Accounting (HD)", "diploma", "Accounting"),
+        # vocational
+        ("Bricklayer (EUD)", "vocational", "Bricklayer"),
+        ("Electrician, EUX", "vocational", "Electrician"),
+        ("Carpenter, vocational training", "vocational", "Carpenter"),
+        ("Journeyman plumber", "vocational", "plumber"),
+        ("Apprenticeship as electrician", "vocational", "electrician"),
+        ("Carpenter apprenticeship", "vocational", "Carpenter"),
+        ("Svendebrev, maler", "vocational", "maler"),
+        # courses
+        ("Forklift truck driver, AMU course", "course", "Forklift truck driver"),
+        ("Welding, MIG/MAG (AMU)", "course", "Welding, MIG/MAG"),
+        ("First aid, short course", "course", "First aid"),
+        ("Course in welding", "course", "welding"),
+        ("Svejsekursus", "course", "Svejse"),
+        # Danish "uddannelse" (education) is dropped, no level
+        ("Tømreruddannelsen", None, "Tømrer"),
+        ("Glazier", None, "Glazier"),
+        ("Master mariner", None, "Master mariner"),
+        ("Golf course greenkeeper", None, "Golf course greenkeeper"),
+    ],
+)
+def test_level_markers(raw, level, field):
+    p = parse_programme(raw)
+    assert p.level == level, p
+    assert p.field == field, p
+    if level is None:
+        assert p.job_zone is None and p.education_range is None
+    else:
+        assert p.job_zone == LEVELS[level].job_zone and p.education_range == LEVELS[level].rl
+
+
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("cand.merc.", "business"),
+        ("cand.polyt.", "engineer"),
+        ("cand.jur.", "law"),
+        ("cand.oecon.", "economist"),
+        ("cand.scient.", "scien"),
+        ("cand.mag.", "humanities"),
+        ("mag.art.", "humanities"),
+        ("cand.med.", "medicine"),
+        ("cand.pharm.", "pharmacist"),
+        ("cand.med.vet.", "veterinarian"),
+        ("cand.vet.", "veterinarian"),
+        ("cand.agro.", "agricultural"),
+        ("cand.psych.", "psychologist"),
+        ("cand.theol.", "theology"),
+        ("cand.act.", "actuarial"),
+        ("cand.geom.", "surveyor"),
+        ("tømrer", "carpenter"),
+        ("Tomrer", "carpenter"),
+        ("smed", "smith"),
+        ("sygeplejerske", "nurse"),
+        ("Lastbilchauffør", "truck driver"),
+        ("Datamatiker", "computer programmer"),
+        ("Civiløkonom", "business"),
+    ],
+)
+def test_field_words(raw, word):
+    assert word in parse_programme(raw).field_words
+
+
+def test_levels_are_ordered():
+    """Higher degrees expect a higher Job Zone and a higher education range."""
+    order = ["course", "vocational", "academy", "professional_bachelor", "bachelor", "master"]
+    zones = [LEVELS[k].job_zone for k in order] + [LEVELS["doctoral"].job_zone]
+    assert zones == sorted(zones)
+    assert all(1 <= lv.rl[0] <= lv.rl[1] <= 12 for lv in LEVELS.values())
+    # the highest marker wins
+    assert parse_programme("Ph.D. after cand.scient.").level == "doctoral"
