@@ -265,7 +265,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
     va0 = expected_va_per_worker(firms, y0)
     low_type = va0 < np.median(va0[always])
     beta = np.where(low_type, s.beta_low, s.beta_high)
-    u_seg = rng["segregation"].normal(size=(firms.n, 2))
+    u_seg = np.clip(rng["segregation"].normal(size=(firms.n, 2)), -2.5, 2.5)
     wf = Workforce(codes=book, settings=s, rng=rng["work"])
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     work_parts, fy_parts, model_parts, match_parts, market_rows = [], [], [], [], []
@@ -302,8 +302,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             g: ((1 - wt) * sd[0] + wt * sd[1]) * u_seg[act, i]
             for i, (g, sd) in enumerate((("high", s.seg_sd_high), ("low", s.seg_sd_low)))
         }
-        # planted means of raw cognitive skill: the model's, + beta D / 100, + firm tilt
-        Y = {v: ym.mean_x[v] + beta[act] * D[v] / 100 + seg["high"] for v in D}
+        # planted means of raw cognitive skill: the model's, + beta D / 100, + firm tilt,
+        # + the common upgrading trend (docs/synth.md, "The planted effect")
+        common = seg["high"] + s.upgrade_high * wt**2
+        Y = {v: ym.mean_x[v] + beta[act] * D[v] / 100 + common for v in D}
         planted = {
             "high": tilt_to_mean(ym.p_cell["high"], x_raw["high"], Y["shock"]),
             "low": tilt_to_mean(
@@ -321,8 +323,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 tilt = 1 - s.gamma * et[:, None] * (grid[None, :] - xm[:, None]) / np.std(grid)
                 pc = np.clip(pc * tilt, 0.0, None)
                 pc /= pc.sum(axis=1, keepdims=True)
+                n_mean = ym.n_exp[grp]
             else:
                 n = np.maximum(n, 1)
+                n_mean = np.maximum(ym.n_exp[grp], 1.0)  # n_exp < 1 always draws one worker
             counts[grp] = hr.multinomial(n, pc)
             match_parts.append(
                 pl.DataFrame(
@@ -333,6 +337,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                         "cell": np.tile(np.arange(N_CELLS, dtype=np.int32), len(act)),
                         "expected_model": (ym.n_exp[grp][:, None] * ym.p_cell[grp]).reshape(-1),
                         "expected": (ym.n_exp[grp][:, None] * planted[grp]).reshape(-1),
+                        "draw_mean": (n_mean[:, None] * pc).reshape(-1),
                         "drawn": counts[grp].reshape(-1),
                     }
                 )

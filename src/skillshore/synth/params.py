@@ -98,7 +98,13 @@ class SynthSettings:
         Standard deviation of a persistent firm tilt of skill composition (cognitive index
         units), in the first and last study year (linear in between), in high- and
         low-offshorable occupations: the between-firm share of within-cell skill variance
-        falls over time, more in high-offshorable occupations (seed, Fact 2).
+        falls over time, more in high-offshorable occupations (seed, Fact 2). The firm's
+        standard-normal draw is clipped to [-2.5, 2.5].
+    upgrade_high : float
+        Common rise of the mean cognitive index of high-offshorable hires over the study
+        period, quadratic in time (``upgrade_high`` x ((t - t0) / (t1 - t0))^2): the
+        within-firm average rises and the new matches' contribution grows (seed, Fact 3).
+        Absorbed by the IV's sector x year fixed effects.
     """
 
     kappa: float = 1.0
@@ -115,8 +121,9 @@ class SynthSettings:
     param_overrides: dict = field(default_factory=dict)
     beta_low: float = 0.2736
     beta_high: float = 0.03
-    seg_sd_high: tuple[float, float] = (0.05, 0.02)
-    seg_sd_low: tuple[float, float] = (0.05, 0.04)
+    seg_sd_high: tuple[float, float] = (0.035, 0.01)
+    seg_sd_low: tuple[float, float] = (0.035, 0.03)
+    upgrade_high: float = 0.06
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -133,6 +140,11 @@ def _support(v: np.ndarray, vol) -> tuple[float, float, float]:
     total = float(np.sum(np.broadcast_to(np.asarray(vol, dtype=np.float64), v.shape)))
     h = (v.max() - v.min()) / (2 * (len(v) - 1)) if len(v) > 1 else 0.5
     return float(v.min() - h), float(v.max() + h), total
+
+
+def _round(v: float) -> float:
+    """12 significant digits: sums over the preset's grid are exact to that precision."""
+    return float(f"{v:.12g}")
 
 
 def _scalar(v, name: str) -> float:
@@ -162,13 +174,13 @@ def preset_values(year: int) -> dict[str, float]:
         "w0": _scalar(m.w0, "w0"),
         "r0": _scalar(m.r0, "r0"),
         "w0_star": _scalar(m.w0_star, "w0_star"),
-        "fbar_star": float(np.sum(m.fbar_star)) / fbar,
-        "x_lo": x_lo,
-        "x_hi": x_hi,
-        "x_vol": x_vol / fbar,
-        "y_lo": y_lo,
-        "y_hi": y_hi,
-        "y_vol": y_vol / fbar,
+        "fbar_star": _round(float(np.sum(m.fbar_star)) / fbar),
+        "x_lo": _round(x_lo),
+        "x_hi": _round(x_hi),
+        "x_vol": _round(x_vol / fbar),
+        "y_lo": _round(y_lo),
+        "y_hi": _round(y_hi),
+        "y_vol": _round(y_vol / fbar),
     }
     c = SEED_CALIBRATION[year]
     for k in ("E_w_star", "wage_bill_share", "unemployment_rate", "offshoring_rate", "fbar"):

@@ -33,7 +33,8 @@ industry) and with the offshoring cost lowered by h = 1 (Yh, Dh). Estimands per 
   year's workers who stay; separations do not depend on skill except through the cap of
   stayers at the cell's target, which this ignores). Smaller than the all-worker effect
   because last year's workers were hired at last year's (smaller) offshoring;
-* ``planted``: the DGP parameter beta of the subset (``nan`` for all firms: a mix);
+* ``model_channel``: ``iv_true_exposure`` of the equilibrium's own part of Y (without the
+  planted beta D): the effect through the market's worker potentials alone (small);
 * ``first_stage``: the FE coefficient of D1 on I*_kt.
 """
 
@@ -127,6 +128,7 @@ def planted_effects(panel: pl.DataFrame, years: tuple[int, int]) -> dict:
     base = _baseline(panel, years).with_columns(
         dY=pl.col("Y1") - pl.col("Y0"),
         dD=pl.col("D1") - pl.col("D0"),
+        dY_model=pl.col("Y1_model") - pl.col("Y0_model"),
         sector=pl.col("sector").cast(pl.Utf8),
     )
     lag = pl.col("firm_id").shift(1) == pl.col("firm_id")
@@ -156,6 +158,7 @@ def planted_effects(panel: pl.DataFrame, years: tuple[int, int]) -> dict:
         out[name] = {
             "iv_true_exposure": iv["beta"],
             "iv_true_exposure_levels": lev["beta"],
+            "model_channel": fe_iv(d, "dY_model", "dD", "exposure")["beta"],
             "continuing_workers": cont["beta"],
             "average_derivative": _ratio(
                 (d["Yh"] - d["Y1"]).to_numpy(), (d["Dh"] - d["D1"]).to_numpy()
@@ -175,7 +178,9 @@ def market_summary(rows: list[dict]) -> dict[str, dict[str, float]]:
     unemployment rate, by year (numpy reductions in a fixed order)."""
     out: dict[str, dict[str, float]] = {}
     for t in sorted({r["year"] for r in rows}):
-        o = np.array([r["offshoring_rate"] for r in rows if r["year"] == t and r["group"] == "high"])
+        o = np.array(
+            [r["offshoring_rate"] for r in rows if r["year"] == t and r["group"] == "high"]
+        )
         u = np.array(
             [r["unemployment_rate"] for r in rows if r["year"] == t and r["group"] == "high"]
         )
