@@ -99,7 +99,9 @@ class SynthSettings:
         units), in the first and last study year (linear in between), in high- and
         low-offshorable occupations: the between-firm share of within-cell skill variance
         falls over time, more in high-offshorable occupations (seed, Fact 2). The firm's
-        standard-normal draw is clipped to [-2.5, 2.5].
+        standard-normal draw is clipped to [-2.5, 2.5]. Off by default: a firm tilt
+        independent of y looks like sorting to the structural estimator (demo, 1996, true
+        types: lambda 61 instead of 109 at sd 0.035; docs/synth.md).
     upgrade_high : float
         Common rise of the mean cognitive index of high-offshorable hires over the study
         period, quadratic in time (``upgrade_high`` x ((t - t0) / (t1 - t0))^2): the
@@ -121,8 +123,8 @@ class SynthSettings:
     param_overrides: dict = field(default_factory=dict)
     beta_low: float = 0.2736
     beta_high: float = 0.03
-    seg_sd_high: tuple[float, float] = (0.035, 0.01)
-    seg_sd_low: tuple[float, float] = (0.035, 0.03)
+    seg_sd_high: tuple[float, float] = (0.0, 0.0)
+    seg_sd_low: tuple[float, float] = (0.0, 0.0)
     upgrade_high: float = 0.06
 
     def to_dict(self) -> dict:
