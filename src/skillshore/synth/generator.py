@@ -260,10 +260,12 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
 
     params = {t: calibrated_parameters(t, s) for t in study}
     # planted effect (docs/synth.md): firm type = expected value added per worker in the
-    # first study year below / at-or-above the median over firms active in every study year
+    # first study year below / at-or-above the median over the firms expected in the
+    # baseline sample (active in every study year, capacity of at least 11 workers: the
+    # seed's 10-employee rule with room for the draws)
     always = np.logical_and.reduce([firms.active(t) for t in study])
     va0 = expected_va_per_worker(firms, y0)
-    low_type = va0 < np.median(va0[always])
+    low_type = va0 < np.median(va0[always & (firms.capacity >= 11)])
     beta = np.where(low_type, s.beta_low, s.beta_high)
     u_seg = np.clip(rng["segregation"].normal(size=(firms.n, 2)), -2.5, 2.5)
     wf = Workforce(codes=book, settings=s, rng=rng["work"])
