@@ -133,6 +133,22 @@ class SynthSettings:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def model_only(cls, **changes) -> SynthSettings:
+        """Settings whose draws follow the equilibrium alone: every planted deviation
+        (``beta_*``, ``seg_sd_*``, ``upgrade_high``) off. For structural recovery checks,
+        which compare the drawn matches with the model's pi."""
+        return cls(
+            **{
+                "beta_low": 0.0,
+                "beta_high": 0.0,
+                "seg_sd_high": (0.0, 0.0),
+                "seg_sd_low": (0.0, 0.0),
+                "upgrade_high": 0.0,
+                **changes,
+            }
+        )
+
 
 def _support(v: np.ndarray, vol) -> tuple[float, float, float]:
     """(low, high, total volume) of a type grid with cell volumes ``vol``: a uniform grid
