@@ -29,7 +29,13 @@ from skillshore.synth.catalog import build_catalog
 from skillshore.synth.customs import build_customs
 from skillshore.synth.firms import draw_firms, expected_va_per_worker
 from skillshore.synth.markets import DERIV_STEP, solve_year
-from skillshore.synth.params import N_CELLS, SCALES, SynthSettings, calibrated_parameters
+from skillshore.synth.params import (
+    N_CELLS,
+    SCALES,
+    SynthSettings,
+    calibrated_parameters,
+    population_correction,
+)
 from skillshore.synth.trade import build_trade
 from skillshore.synth.truth import (
     SUBSETS,
@@ -112,6 +118,19 @@ def _catalog(occ: pl.DataFrame, n_codes: int, rng: np.random.Generator):
         x_raw[g] = np.array([cog[sel][cells[sel] == c].mean() for c in range(N_CELLS)])
     truth = truth.with_columns(cell=pl.Series(cells).cast(pl.Int32))
     return truth, x_raw
+
+
+def _population_rates(rows: list[dict]) -> tuple[float, float]:
+    """Unemployment over all markets and the offshoring rate |f*|/|f| over the
+    high-offshorable markets (weights: market sizes), in a fixed order."""
+    M = np.array([r["market_size"] for r in rows])
+    u = np.array([r["unemployment_rate"] for r in rows])
+    o = np.array([r["offshoring_rate"] for r in rows])
+    high = np.array([r["group"] == "high" for r in rows])
+    matched = M * (1 - u)
+    return float(np.sum(M * u) / np.sum(M)), float(
+        np.sum((matched * o)[high]) / np.sum(matched[high])
+    )
 
 
 def _percentile(v: np.ndarray) -> np.ndarray:
@@ -283,6 +302,18 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
         ym = solve_year(
             t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+        )
+        # the seed's rates in the population of markets, not only on the reference market
+        # (two Newton steps; docs/synth.md, "Matching")
+        for _ in range(2):
+            p = population_correction(p, *_population_rates(ym.rows), s)
+            c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
+            ym = solve_year(
+                t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+            )
+        params[t] = p
+        p["population_unemployment_rate"], p["population_offshoring_rate"] = _population_rates(
+            ym.rows
         )
         if ym.counterfactual is not None:
             cf0 = {"year": t, **between_firm_gap(ym.counterfactual)}

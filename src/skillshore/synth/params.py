@@ -325,3 +325,51 @@ def calibrated_parameters(year: int, settings: SynthSettings) -> dict[str, float
     p["d_nu_star"] = dstar
     p["calibration_solves"] = n
     return p
+
+
+def population_correction(
+    p: dict[str, float], u_pop: float, o_pop: float, settings: SynthSettings
+) -> dict[str, float]:
+    """One Newton step from the reference-market calibration to the economy's own markets.
+
+    The reference market (uniform firm types) and the economy's markets (capacity-weighted
+    firms by industry) give different rates at the same intensities. Given the economy's
+    population unemployment rate ``u_pop`` and high-offshorable offshoring rate ``o_pop``
+    at ``p``, shift d_nu by (logit u_target - logit u_pop) / s_u and d_nu* by
+    (log o_target - log o_pop) / s_o, with s_u, s_o the slopes of logit u and log o in the
+    shifts on the reference market (central differences). Returns the corrected
+    parameters with ``d_nu``, ``d_nu_star`` updated and ``population_step_nu``,
+    ``population_step_nu_star`` recorded.
+    """
+
+    def logit(v: float) -> float:
+        return float(np.log(v / (1 - v)))
+
+    grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
+    yg = (np.arange(30) + 0.5) / 30
+    gbar = np.full(30, (1 + p["offshoring_rate"]) / 30)
+
+    def rates(dn: float, ds: float) -> tuple[float, float]:
+        q = dict(p)
+        q["nu_x"] += dn
+        q["nu_y"] += dn
+        q["nu_x_star"] += ds
+        q["nu_y_star"] += ds
+        eq = solve(market_model(q, grid, yg, gbar, None, settings.lambda_x_share), tol=1e-11)
+        return logit(eq.unemployment_rate), float(np.log(eq.offshoring_rate))
+
+    h = 0.05
+    s_u = (rates(h, 0.0)[0] - rates(-h, 0.0)[0]) / (2 * h)
+    s_o = (rates(0.0, h)[1] - rates(0.0, -h)[1]) / (2 * h)
+    step_nu = (logit(p["unemployment_rate"]) - logit(u_pop)) / s_u
+    step_star = (np.log(p["offshoring_rate"]) - np.log(o_pop)) / s_o
+    out = dict(p)
+    out["nu_x"] += step_nu
+    out["nu_y"] += step_nu
+    out["nu_x_star"] += step_star
+    out["nu_y_star"] += step_star
+    out["d_nu"] += step_nu
+    out["d_nu_star"] += step_star
+    out["population_step_nu"] = p.get("population_step_nu", 0.0) + float(step_nu)
+    out["population_step_nu_star"] = p.get("population_step_nu_star", 0.0) + float(step_star)
+    return out
