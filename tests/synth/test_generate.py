@@ -344,3 +344,19 @@ def test_calibration_file_is_the_economys_own(tiny):
         assert (c.w0, c.w0_star, c.fbar_star) == (p["w0"], p["w0_star"], p["fbar_star"])
         # an economy of its own: its E(w*) is not the seed's statistic
         assert c.mean_w_star != pytest.approx(seed.year(year).mean_w_star, rel=0.05)
+
+
+def test_population_rates_are_the_seeds(tiny):
+    """The economy's own markets (rebuilt independently from truth.json) have the seed's
+    unemployment rate (all markets) and offshoring rate (high-offshorable markets), seed
+    "Calibrated Parameters". Two Newton steps leave a residual below 1% at tiny and demo
+    scale (measured); 2% allows for a slope error of the reference market."""
+    from skillshore.synth.truth import market_equilibria, population_targets
+
+    out = tiny[0]
+    seed = {1996: (0.0633, 0.0005), 2006: (0.0391, 0.0155)}
+    for year, (u, o) in seed.items():
+        high = market_equilibria(out, year, "high")
+        both = population_targets(high + market_equilibria(out, year, "low"))
+        assert both["unemployment_rate"] == pytest.approx(u, rel=0.02)
+        assert population_targets(high)["offshoring_rate_realised"] == pytest.approx(o, rel=0.02)
