@@ -23,12 +23,13 @@ import json, sys, time
 t = time.perf_counter()
 from skillshore.synth import generate
 r = generate(sys.argv[1], scale=sys.argv[2], seed=int(sys.argv[3]))
-e = r.truth["effects"].get("all", {})
+e = r.truth["effects"]
 print(json.dumps({"rows": r.rows, "seconds_in_generate": r.seconds,
                   "seconds_total": time.perf_counter() - t,
                   "baseline_firm_years": r.truth["sample"]["baseline_firm_years"],
-                  "average_derivative": e.get("average_derivative"),
-                  "population_2sls_shock": e.get("population_2sls_shock")}))
+                  "effect": {k: e[k]["iv_true_exposure"] for k in e},
+                  "continuing": e.get("all", {}).get("continuing_workers"),
+                  "c_F_0": r.truth["counterfactual_c_F_0"]}))
 """
 
 

@@ -33,7 +33,7 @@ import numpy as np
 
 from skillshore.synth.params import N_CELLS, SynthSettings
 
-__all__ = ["CodeBook", "Workforce", "WAGE_COEF"]
+__all__ = ["CodeBook", "Workforce", "WAGE_COEF", "tilt_to_mean"]
 
 WAGE_COEF = {
     "educ_years": 0.04,
@@ -177,3 +177,31 @@ class Workforce:
         out_cell = np.concatenate([cell[keep], sg % N_CELLS])
         self.roster = (out_pid, out_firm, out_grp, out_cell)
         return self.roster
+
+
+def tilt_to_mean(p: np.ndarray, x: np.ndarray, target: np.ndarray, n_iter: int = 50) -> np.ndarray:
+    """Exponential tilt of each row of ``p`` (F, C) over cell values ``x`` (C,) so that its
+    mean is ``target`` (F,): p'_c proportional to p_c exp(theta x_c), theta by Newton's
+    method (the mean is increasing in theta with derivative the tilted variance).
+
+    The planted effect (docs/synth.md, "The planted effect"): a firm's cell distribution
+    in high-offshorable occupations is the equilibrium's, tilted so that its mean skill
+    rises by beta x offshoring. Targets outside (min x, max x) raise ``ValueError``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    if np.any(target <= x.min()) or np.any(target >= x.max()):
+        raise ValueError("a planted mean skill lies outside the skill cells' range")
+    theta = np.zeros(len(p))
+    xc = x - x.mean()
+    for _ in range(n_iter):
+        w = p * np.exp(theta[:, None] * xc[None, :])
+        w /= w.sum(axis=1, keepdims=True)
+        m = w @ x
+        v = w @ (x * x) - m * m
+        step = (m - target) / np.maximum(v, 1e-12)
+        theta -= step
+        if np.max(np.abs(m - target), initial=0.0) < 1e-13:
+            break
+    w = p * np.exp(theta[:, None] * xc[None, :])
+    return w / w.sum(axis=1, keepdims=True)

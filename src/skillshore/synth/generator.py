@@ -24,14 +24,26 @@ from skillshore._results import TableMixin
 from skillshore.errors import SkillshoreError
 from skillshore.report.io import atomic_path, write_json, write_text
 from skillshore.skills import occupation_skills
-from skillshore.synth.careers import WAGE_COEF, CodeBook, Workforce
+from skillshore.synth.careers import WAGE_COEF, CodeBook, Workforce, tilt_to_mean
 from skillshore.synth.catalog import build_catalog
 from skillshore.synth.customs import build_customs
 from skillshore.synth.firms import draw_firms, expected_va_per_worker
 from skillshore.synth.markets import DERIV_STEP, solve_year
-from skillshore.synth.params import N_CELLS, SCALES, SynthSettings, calibrated_parameters
+from skillshore.synth.params import (
+    N_CELLS,
+    SCALES,
+    SynthSettings,
+    calibrated_parameters,
+    population_correction,
+)
 from skillshore.synth.trade import build_trade
-from skillshore.synth.truth import effect_table, write_calibration
+from skillshore.synth.truth import (
+    SUBSETS,
+    between_firm_gap,
+    market_summary,
+    planted_effects,
+    write_calibration,
+)
 from skillshore.tables.schemas import SCHEMAS
 
 __all__ = ["generate", "SynthResult", "SCALES", "HIGH_GROUP_MAJORS"]
@@ -108,6 +120,19 @@ def _catalog(occ: pl.DataFrame, n_codes: int, rng: np.random.Generator):
     return truth, x_raw
 
 
+def _population_rates(rows: list[dict]) -> tuple[float, float]:
+    """Unemployment over all markets and the offshoring rate |f*|/|f| over the
+    high-offshorable markets (weights: market sizes), in a fixed order."""
+    M = np.array([r["market_size"] for r in rows])
+    u = np.array([r["unemployment_rate"] for r in rows])
+    o = np.array([r["offshoring_rate"] for r in rows])
+    high = np.array([r["group"] == "high" for r in rows])
+    matched = M * (1 - u)
+    return float(np.sum(M * u) / np.sum(M)), float(
+        np.sum((matched * o)[high]) / np.sum(matched[high])
+    )
+
+
 def _percentile(v: np.ndarray) -> np.ndarray:
     return (np.argsort(np.argsort(v, kind="stable"), kind="stable") + 0.5) / len(v)
 
@@ -162,7 +187,7 @@ def generate(
     cfg = SCALES[scale]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _single_thread():
+    with _single_thread():  # one numba thread: IPFP sums in a fixed order (bit-identical)
         tables, truth, extra = _simulate(cfg, s, int(seed), (y0, y1), (b0, b1))
     truth.update({"scale": scale, "seed": int(seed)})
     paths = {}
@@ -174,7 +199,8 @@ def generate(
         _write_parquet(df, tdir / f"{name}.parquet")
     write_json(out_dir / "truth.json", truth)
     # the economy's own calibration targets for the years the structural stage estimates
-    write_calibration(out_dir, (y0, y1))
+    with _single_thread():
+        write_calibration(out_dir, (y0, y1))
     write_text(
         out_dir / "study.toml",
         f'[study]\nname = "Synthetic Denmark (scale={scale}, seed={seed})"\n'
@@ -197,8 +223,19 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
     study = list(range(y0, y1 + 1))
     rng = dict(
         zip(
-            ("trade", "firms", "catalog", "confounder", "work", "hire", "wage", "acct", "customs"),
-            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(9)),
+            (
+                "trade",
+                "firms",
+                "catalog",
+                "confounder",
+                "work",
+                "hire",
+                "wage",
+                "acct",
+                "customs",
+                "segregation",
+            ),
+            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(10)),
             strict=True,
         )
     )
@@ -241,6 +278,15 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         e[:, t] = r * e[:, t - 1] + np.sqrt(1 - r * r) * rng["confounder"].normal(size=firms.n)
 
     params = {t: calibrated_parameters(t, s) for t in study}
+    # planted effect (docs/synth.md): firm type = expected value added per worker in the
+    # first study year below / at-or-above the median over the firms expected in the
+    # baseline sample (active in every study year, capacity of at least 11 workers: the
+    # seed's 10-employee rule with room for the draws)
+    always = np.logical_and.reduce([firms.active(t) for t in study])
+    va0 = expected_va_per_worker(firms, y0)
+    low_type = va0 < np.median(va0[always & (firms.capacity >= 11)])
+    beta = np.where(low_type, s.beta_low, s.beta_high)
+    u_seg = np.clip(rng["segregation"].normal(size=(firms.n, 2)), -2.5, 2.5)
     wf = Workforce(codes=book, settings=s, rng=rng["work"])
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     work_parts, fy_parts, model_parts, match_parts, market_rows = [], [], [], [], []
@@ -254,26 +300,66 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             "low": firms.capacity[act] * (1 - firms.high_share[act]),
         }
         c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
-        ym = solve_year(t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share)
+        ym = solve_year(
+            t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+        )
+        # the seed's rates in the population of markets, not only on the reference market
+        # (two Newton steps; docs/synth.md, "Matching")
+        for _ in range(2):
+            p = population_correction(p, *_population_rates(ym.rows), s)
+            c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
+            ym = solve_year(
+                t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+            )
+        params[t] = p
+        p["population_unemployment_rate"], p["population_offshoring_rate"] = _population_rates(
+            ym.rows
+        )
+        if ym.counterfactual is not None:
+            cf0 = {"year": t, **between_firm_gap(ym.counterfactual)}
         if first_markets is None:
             first_markets = ym
         for row in ym.rows:
             row["industry"] = trade.industries[row["industry"]]
         market_rows += ym.rows
         # targets: stochastic rounding of the expected counts, multinomial cells
+        vapw = expected_va_per_worker(firms, t)[act]
+        dom = {v: ym.n_high[v] + ym.n_exp["low"] for v in ("shock", "none", "h")}
+        D = {
+            "shock": vapw * ym.offshored / dom["shock"],
+            "none": vapw * ym.offshored0 / dom["none"],
+            "h": vapw * ym.offshored_h / dom["h"],
+        }
+        wt = (t - y0) / (y1 - y0)
+        seg = {
+            g: ((1 - wt) * sd[0] + wt * sd[1]) * u_seg[act, i]
+            for i, (g, sd) in enumerate((("high", s.seg_sd_high), ("low", s.seg_sd_low)))
+        }
+        # planted means of raw cognitive skill: the model's, + beta D / 100, + firm tilt,
+        # + the common upgrading trend (docs/synth.md, "The planted effect")
+        common = seg["high"] + s.upgrade_high * wt**2
+        Y = {v: ym.mean_x[v] + beta[act] * D[v] / 100 + common for v in D}
+        planted = {
+            "high": tilt_to_mean(ym.p_cell["high"], x_raw["high"], Y["shock"]),
+            "low": tilt_to_mean(
+                ym.p_cell["low"], x_raw["low"], ym.p_cell["low"] @ x_raw["low"] + seg["low"]
+            ),
+        }
         hr = rng["hire"]
         counts = {}
         for grp in ("high", "low"):
             n = np.floor(ym.n_exp[grp] + hr.random(len(act))).astype(np.int64)
-            pc = ym.p_cell[grp]
+            pc = planted[grp]
             if grp == "high":
                 et = np.clip(e[act, ti[t]], -2.5, 2.5)
                 xm = pc @ grid
                 tilt = 1 - s.gamma * et[:, None] * (grid[None, :] - xm[:, None]) / np.std(grid)
                 pc = np.clip(pc * tilt, 0.0, None)
                 pc /= pc.sum(axis=1, keepdims=True)
+                n_mean = ym.n_exp[grp]
             else:
                 n = np.maximum(n, 1)
+                n_mean = np.maximum(ym.n_exp[grp], 1.0)  # n_exp < 1 always draws one worker
             counts[grp] = hr.multinomial(n, pc)
             match_parts.append(
                 pl.DataFrame(
@@ -282,7 +368,9 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                         "firm_id": np.repeat(firms.firm_id[act], N_CELLS),
                         "group": np.full(len(act) * N_CELLS, grp),
                         "cell": np.tile(np.arange(N_CELLS, dtype=np.int32), len(act)),
-                        "expected": (ym.n_exp[grp][:, None] * ym.p_cell[grp]).reshape(-1),
+                        "expected_model": (ym.n_exp[grp][:, None] * ym.p_cell[grp]).reshape(-1),
+                        "expected": (ym.n_exp[grp][:, None] * planted[grp]).reshape(-1),
+                        "draw_mean": (n_mean[:, None] * pc).reshape(-1),
                         "drawn": counts[grp].reshape(-1),
                     }
                 )
@@ -294,8 +382,6 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             _worker_rows(t, pid, fglob, grp_arr, cell, local, ym, wf, book, firms, p, rng["wage"])
         )
         emp = np.bincount(local[fglob], minlength=len(act))
-        vapw = expected_va_per_worker(firms, t)[act]
-        dom = {v: ym.n_high[v] + ym.n_exp["low"] for v in ("shock", "none", "h")}
         ratio = ym.offshored / dom["shock"]
         fy_parts.append((t, act, emp, ratio))
         model_parts.append(
@@ -305,17 +391,24 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                     "year": np.full(len(act), t, np.int32),
                     "industry": np.array(trade.industries)[firms.industry[act]],
                     "y": y,
+                    "sector": np.array(trade.industries)[firms.industry[act]].astype("U2"),
+                    "low_type": low_type[act],
+                    "always_active": always[act],
+                    "employment": emp,
+                    "exposure": expo[firms.industry[act], ti[t]],
                     "confounder": e[act, ti[t]],
                     "c_F": c_F[firms.industry[act]],
                     "n_high_expected": ym.n_high["shock"],
                     "n_low_expected": ym.n_exp["low"],
                     "offshored_expected": ym.offshored,
-                    "Y1": 100 * ym.mean_x["shock"],
-                    "Y0": 100 * ym.mean_x["none"],
-                    "Yh": 100 * ym.mean_x["h"],
-                    "D1": vapw * ym.offshored / dom["shock"],
-                    "D0": vapw * ym.offshored0 / dom["none"],
-                    "Dh": vapw * ym.offshored_h / dom["h"],
+                    "Y1": 100 * Y["shock"],
+                    "Y0": 100 * Y["none"],
+                    "Yh": 100 * Y["h"],
+                    "Y1_model": 100 * ym.mean_x["shock"],
+                    "Y0_model": 100 * ym.mean_x["none"],
+                    "D1": D["shock"],
+                    "D0": D["none"],
+                    "Dh": D["h"],
                 }
             )
         )
@@ -349,9 +442,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
     workers = _finish_workers(pl.concat(work_parts), educ_codes, train_codes)
     catalog = cat_truth.select("code", "kind", "title").cast(SCHEMAS["catalog"].polars_schema)
     model_panel = pl.concat(model_parts)
-    truth = _truth(
-        s, params, market_rows, model_panel, firms_df, customs, trade, years, base_years, x_raw
-    )
+    truth = _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0)
     tables = {
         "workers": workers,
         "catalog": catalog,
@@ -464,37 +555,11 @@ def _accounts(parts, firms, trade, e, ti, s: SynthSettings, rng):
     return firms_df, fy
 
 
-def _truth(s, params, market_rows, model_panel, firms_df, customs, trade, years, base_years, x_raw):
-    from skillshore.offshoring.measures import exposure_shares, shift_share, world_export_supply
-    from skillshore.panel import baseline_sample
-    from skillshore.panel.firm_types import firm_types
-    from skillshore.panel.sample import main_industry
-
-    sample = baseline_sample(firms_df, years)
-    inds = main_industry(firms_df, years)
-    shares = exposure_shares(customs, inds, base_years)
-    wes = world_export_supply(trade.world_trade, countries="CHN", home="DNK", years=years)
-    inst = shift_share(shares, wes, "wes")
-    types = firm_types(firms_df, years, firm_ids=sample.firm_ids).select("firm_id", "low_va")
-    panel = (
-        model_panel.filter(pl.col("firm_id").is_in(sample.firm_ids.implode()))
-        .join(types, on="firm_id", how="left")
-        .join(inst.rename({"instrument": "instrument"}), on=["industry", "year"], how="left")
-        .with_columns(sector=pl.col("industry").str.slice(0, 2))
-        .sort(["firm_id", "year"])
-    )
-    effects = effect_table(panel) if panel.height > 10 else {}
+def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
+    """truth.json from the DGP's own arrays (docs/synth.md, "Truth"); no estimator code."""
+    panel = model_panel.sort(["firm_id", "year"])
+    effects = planted_effects(panel, years)
     mk = pl.DataFrame(market_rows)
-    high = mk.filter(pl.col("group") == "high")
-    agg = {
-        int(t): {
-            "offshoring_rate_mean": float(d["offshoring_rate"].mean()),
-            "offshoring_rate_min": float(d["offshoring_rate"].min()),
-            "offshoring_rate_max": float(d["offshoring_rate"].max()),
-            "unemployment_rate_mean": float(d["unemployment_rate"].mean()),
-        }
-        for (t,), d in high.group_by(["year"], maintain_order=True)
-    }
     return {
         "years": list(years),
         "base_years": list(base_years),
@@ -502,26 +567,29 @@ def _truth(s, params, market_rows, model_panel, firms_df, customs, trade, years,
         "dgp": {
             **s.to_dict(),
             "skill_cells": N_CELLS,
-            "x_grid": "quantile grid (c + 1/2) / N within the occupation group",
+            "x_grid": "quantile grid (c + 1/2) / N within the occupation group, mapped onto "
+            "the preset's support",
             "x_raw_cell_means": {g: v.tolist() for g, v in x_raw.items()},
-            "y": "productivity percentile among the economy's active firms of the year",
+            "y": "productivity percentile among the economy's active firms of the year, "
+            "mapped onto the preset's support",
             "derivative_step_c_F": DERIV_STEP,
             "wage_coefficients": WAGE_COEF,
             "training_rule": "skill = max(education skill, training skill), elementwise",
             "high_offshorable_isco_majors": list(HIGH_GROUP_MAJORS),
             "c_F": "c_F,kt = (C - C*)_t - kappa lambda_t (g_kt - mean_k g_kt), g_kt = I*_kt / I*_k,t0 - 1; the demeaned growth is bounded smoothly, cap x tanh(dev / cap)",
+            "planted_effect": "E(cognitive | firm, high-offshorable) = model mean + beta_j D / 100 "
+            "+ seg_sd_t u_j (exponential tilt of the equilibrium's cell distribution); beta_j = "
+            "beta_low or beta_high by expected VA per worker in the first study year",
         },
-        "sample": {
-            "baseline_firms": int(sample.n_firms),
-            "baseline_firm_years": int(panel.height),
-        },
+        "sample": effects.pop("sample"),
         "effect_cognitive_x100_per_offshoring": {
-            **{k: v["population_2sls_shock"] for k, v in effects.items()},
-            "measure": "population_2sls_shock",
+            **{k: effects[k]["iv_true_exposure"] for k in SUBSETS if k in effects},
+            "measure": "iv_true_exposure",
             "units": "100 x cognitive index per DKK 1,000 of narrow offshoring per worker",
             "definition": "docs/synth.md, 'Truth'; every estimand in 'effects'",
         },
         "effects": effects,
-        "offshoring_by_year": agg,
+        "offshoring_by_year": market_summary(market_rows),
+        "counterfactual_c_F_0": cf0,
         "markets": mk.to_dicts(),
     }

@@ -53,6 +53,8 @@ class YearMarkets:
     mean_x: dict[str, np.ndarray]  # variant -> (F,) E(raw cognitive | firm), high group
     n_high: dict[str, np.ndarray]  # variant -> (F,) expected domestic high-group workers
     rows: list[dict]  # market truth
+    counterfactual: dict[str, dict[str, np.ndarray]] | None = None
+    """high group, "base" and "c_F=0": per firm E(wage | firm), E(x | firm), domestic mass"""
 
 
 def solve_year(
@@ -65,11 +67,14 @@ def solve_year(
     c_F: np.ndarray,
     x_raw: dict[str, np.ndarray],
     lambda_x_share: float,
+    counterfactual: bool = False,
 ) -> YearMarkets:
     """Solve every market of one year (module docstring).
 
     ``firm_industry``, ``y`` and ``capacity[g]`` are aligned with ``firm_idx`` (active
-    firms); ``c_F[k]`` is industry k's offshoring cost with the shock.
+    firms); ``c_F[k]`` is industry k's offshoring cost with the shock. With
+    ``counterfactual``, the high-offshorable markets are also solved at c_F = 0 (C* = C,
+    the seed's counterfactual column) and ``YearMarkets.counterfactual`` holds both.
     """
     F = len(firm_idx)
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
@@ -81,6 +86,11 @@ def solve_year(
     mean_x = {v: np.zeros(F) for v in ("shock", "none", "h")}
     n_high = {v: np.zeros(F) for v in ("shock", "none", "h")}
     rows = []
+    cfv = (
+        {v: {q: np.zeros(F) for q in ("wage", "skill", "mass")} for v in ("base", "c_F=0")}
+        if counterfactual
+        else None
+    )
     for k in np.unique(firm_industry):
         sel = np.flatnonzero(firm_industry == k)
         yk = y[sel]
@@ -122,6 +132,13 @@ def solve_year(
                     mean_x[v][sel] = (e.pi * x_raw[g][:, None]).sum(axis=0) / d
                     n_high[v][sel] = M * d
                 row["offshoring_rate_no_shock"] = variants["none"].offshoring_rate
+                if cfv is not None:
+                    cf = solve(model.replace(C_star=p["C"]), tol=_TOL, init=eq)
+                    for v, e in (("base", eq), ("c_F=0", cf)):
+                        d = e.pi.sum(axis=0)
+                        cfv[v]["wage"][sel] = (e.pi * e.wages()).sum(axis=0) / d
+                        cfv[v]["skill"][sel] = (e.pi * x_raw[g][:, None]).sum(axis=0) / d
+                        cfv[v]["mass"][sel] = M * d
             rows.append(row)
     return YearMarkets(
         idx=firm_idx,
@@ -135,4 +152,5 @@ def solve_year(
         mean_x=mean_x,
         n_high=n_high,
         rows=rows,
+        counterfactual=cfv,
     )

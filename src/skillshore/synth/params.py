@@ -1,8 +1,14 @@
 """Settings and structural parameters of the synthetic economy.
 
-The matching parameters of year t are the seed's estimates ("Estimation Results") and
-calibration ("Calibrated Parameters"), linearly interpolated between 1996 and 2006
-(held at the end values outside). Two intensities are then *calibrated* so that the
+The matching parameters of year t are those of the model preset
+:func:`skillshore.matching.seed_economy` for 1996 and 2006 (the seed's "Estimation Results"
+and "Calibrated Parameters" on the preset's normalisation of types), linearly interpolated
+between the two years (held at the end values outside): the scalar parameters, the total
+foreign pool and offshoring rate of the preset's masses, and the preset's type supports and
+base-measure volumes (a market's quantile positions in [0, 1] are mapped affinely onto the
+preset's support, its cell volume is the preset's total volume over the number of cells), so a
+refit preset flows into the synthetic economy. The calibration *targets* (unemployment rate,
+offshoring rate, W/Y, E(w*)) are the seed's, :data:`skillshore.matching.SEED_CALIBRATION`. Two intensities are then *calibrated* so that the
 synthetic economy's reference market reproduces the seed's calibration targets on our
 normalisation of types (quantile grids in [0, 1], docs/model.md):
 
@@ -25,7 +31,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from skillshore.errors import ConvergenceError, SkillshoreError
-from skillshore.matching import SEED_CALIBRATION, SEED_ESTIMATES, MatchingModel, solve
+from skillshore.matching import SEED_CALIBRATION, MatchingModel, seed_economy, solve
 
 __all__ = [
     "SCALES",
@@ -81,6 +87,29 @@ class SynthSettings:
         Imports from the other low-wage countries relative to China's (own products).
     param_overrides : dict
         Structural parameters replaced in every year (e.g. ``{"Phi": 150.0}``).
+    beta_low, beta_high : float
+        **Planted causal effect** of offshoring on a firm's average cognitive skill x 100
+        in high-offshorable occupations, per DKK 1,000 of narrow offshoring per worker, for
+        firms below / at-or-above the median of expected value added per worker in the
+        first study year (seed, IV "By Firm Productivity", columns (2) and (3): 0.2736 and
+        -0.1732, s.e. 0.0623 and 0.1305). ``beta_high`` = 0.09 (1.9 s.e. above the seed's
+        point) brings the all-firm effect near the seed's 0.1491 (column (1)): offshoring
+        concentrates at high-productivity firms (seed eq. 10), so the all-firm IV weights
+        them about 80% at paper scale; docs/synth.md.
+    seg_sd_high, seg_sd_low : (float, float)
+        Standard deviation of a persistent firm tilt of skill composition (cognitive index
+        units), in the first and last study year (linear in between), in high- and
+        low-offshorable occupations: the between-firm share of within-cell skill variance
+        falls over time, more in high-offshorable occupations (seed, Fact 2). The firm's
+        standard-normal draw is clipped to [-2.5, 2.5]. Off by default: a firm tilt
+        independent of y looks like sorting to the structural estimator (demo, 1996, true
+        types: lambda 61 instead of 109 at sd 0.035; docs/synth.md).
+    upgrade_high : float
+        Common rise of the mean cognitive index of high-offshorable hires over the study
+        period, quadratic in time (``upgrade_high`` x ((t - t0) / (t1 - t0))^2): the
+        within-firm average rises and the new matches' contribution grows (seed, Fact 3).
+        Absorbed by the IV's sector x year fixed effects. Off by default: at 0.06 the
+        structural estimation with the generator's types diverges in 2006 (demo seed 0).
     """
 
     kappa: float = 1.0
@@ -95,19 +124,96 @@ class SynthSettings:
     lambda_x_share: float = 0.5
     china_share_lowwage: float = 0.25
     param_overrides: dict = field(default_factory=dict)
+    beta_low: float = 0.2736
+    beta_high: float = 0.09
+    seg_sd_high: tuple[float, float] = (0.0, 0.0)
+    seg_sd_low: tuple[float, float] = (0.0, 0.0)
+    upgrade_high: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def model_only(cls, **changes) -> SynthSettings:
+        """Settings whose draws follow the equilibrium alone: every planted deviation
+        (``beta_*``, ``seg_sd_*``, ``upgrade_high``) off. For structural recovery checks,
+        which compare the drawn matches with the model's pi."""
+        return cls(
+            **{
+                "beta_low": 0.0,
+                "beta_high": 0.0,
+                "seg_sd_high": (0.0, 0.0),
+                "seg_sd_low": (0.0, 0.0),
+                "upgrade_high": 0.0,
+                **changes,
+            }
+        )
+
+
+def _support(v: np.ndarray, vol) -> tuple[float, float, float]:
+    """(low, high, total volume) of a type grid with cell volumes ``vol``: a uniform grid
+    of n points is taken to cover [v_0 - h, v_n + h], h half the spacing."""
+    v = np.asarray(v, dtype=np.float64)
+    if v.ndim == 2 and v.shape[1] == 1:
+        v = v[:, 0]
+    if v.ndim != 1:
+        raise SkillshoreError(f"the synthetic economy needs one-dimensional types, got {v.shape}")
+    total = float(np.sum(np.broadcast_to(np.asarray(vol, dtype=np.float64), v.shape)))
+    h = (v.max() - v.min()) / (2 * (len(v) - 1)) if len(v) > 1 else 0.5
+    return float(v.min() - h), float(v.max() + h), total
+
+
+def _round(v: float) -> float:
+    """12 significant digits: sums over the preset's grid are exact to that precision."""
+    return float(f"{v:.12g}")
+
+
+def _scalar(v, name: str) -> float:
+    a = np.asarray(v, dtype=np.float64).ravel()
+    if not np.all(a == a[0]):
+        raise SkillshoreError(f"the synthetic economy needs a constant {name} in the preset")
+    return float(a[0])
+
+
+@lru_cache(maxsize=4)
+def preset_values(year: int) -> dict[str, float]:
+    """Scalar parameters, masses and type supports of ``seed_economy(year)``, plus the
+    seed's calibration targets of that year (``SEED_CALIBRATION``)."""
+    m = seed_economy(year)
+    fbar = float(np.sum(m.fbar))
+    x_lo, x_hi, x_vol = _support(m.x, m.dx)
+    y_lo, y_hi, y_vol = _support(m.y, m.dy)
+    out = {
+        "Phi": _scalar(m.Phi, "Phi"),
+        "lambda": float(m.lambda_x + m.lambda_y),
+        "C": float(m.C),
+        "C_star": float(m.C_star),
+        "nu_x": float(m.nu_x),
+        "nu_y": float(m.nu_y),
+        "nu_x_star": float(m.nu_x_star),
+        "nu_y_star": float(m.nu_y_star),
+        "w0": _scalar(m.w0, "w0"),
+        "r0": _scalar(m.r0, "r0"),
+        "w0_star": _scalar(m.w0_star, "w0_star"),
+        "fbar_star": _round(float(np.sum(m.fbar_star)) / fbar),
+        "x_lo": _round(x_lo),
+        "x_hi": _round(x_hi),
+        "x_vol": _round(x_vol / fbar),
+        "y_lo": _round(y_lo),
+        "y_hi": _round(y_hi),
+        "y_vol": _round(y_vol / fbar),
+    }
+    c = SEED_CALIBRATION[year]
+    for k in ("E_w_star", "wage_bill_share", "unemployment_rate", "offshoring_rate", "fbar"):
+        out[k] = float(c[k])
+    return out
+
 
 def year_parameters(year: int) -> dict[str, float]:
-    """The seed's estimates and calibration, linearly interpolated between 1996 and 2006."""
+    """The preset's 1996 and 2006 values (:func:`preset_values`), linearly interpolated."""
     w = min(max((year - 1996) / 10.0, 0.0), 1.0)
-    out: dict[str, float] = {}
-    for src in (SEED_ESTIMATES, SEED_CALIBRATION):
-        for k in src[1996]:
-            out[k] = (1 - w) * src[1996][k] + w * src[2006][k]
-    return out
+    a, b = preset_values(1996), preset_values(2006)
+    return {k: (1 - w) * a[k] + w * b[k] for k in a}
 
 
 def market_model(
@@ -119,14 +225,16 @@ def market_model(
     lambda_x_share: float = 0.5,
     foreign: bool = True,
 ) -> MatchingModel:
-    """The global-economy model of one market: uniform worker masses on the skill grid
-    ``x`` (total 1, cell volume 1/len(x)), firms ``y`` with masses ``gbar`` (cell volume
-    1/len(y)), the foreign pool uniform with total mass |fbar*| (seed eqs. 4-10)."""
+    """The global-economy model of one market: uniform worker masses at the quantile
+    positions ``x`` in [0, 1] (total 1), firms at positions ``y`` with masses ``gbar``, the
+    foreign pool uniform with total mass |fbar*| (seed eqs. 4-10). Positions are mapped onto
+    the preset's supports ``[x_lo, x_hi]``, ``[y_lo, y_hi]``; cell volumes are the preset's
+    total volumes over the number of cells (:func:`preset_values`)."""
     nx, ny = len(x), len(y)
     lam = p["lambda"]
     kw = dict(
-        x=x,
-        y=y,
+        x=p["x_lo"] + (p["x_hi"] - p["x_lo"]) * np.asarray(x, dtype=np.float64),
+        y=p["y_lo"] + (p["y_hi"] - p["y_lo"]) * np.asarray(y, dtype=np.float64),
         fbar=np.full(nx, 1.0 / nx),
         gbar=gbar,
         Phi=p["Phi"],
@@ -137,8 +245,8 @@ def market_model(
         r0=p["r0"],
         nu_x=p["nu_x"],
         nu_y=p["nu_y"],
-        dx=1.0 / nx,
-        dy=1.0 / ny,
+        dx=p["x_vol"] / nx,
+        dy=p["y_vol"] / ny,
     )
     if foreign:
         kw.update(
@@ -217,3 +325,51 @@ def calibrated_parameters(year: int, settings: SynthSettings) -> dict[str, float
     p["d_nu_star"] = dstar
     p["calibration_solves"] = n
     return p
+
+
+def population_correction(
+    p: dict[str, float], u_pop: float, o_pop: float, settings: SynthSettings
+) -> dict[str, float]:
+    """One Newton step from the reference-market calibration to the economy's own markets.
+
+    The reference market (uniform firm types) and the economy's markets (capacity-weighted
+    firms by industry) give different rates at the same intensities. Given the economy's
+    population unemployment rate ``u_pop`` and high-offshorable offshoring rate ``o_pop``
+    at ``p``, shift d_nu by (logit u_target - logit u_pop) / s_u and d_nu* by
+    (log o_target - log o_pop) / s_o, with s_u, s_o the slopes of logit u and log o in the
+    shifts on the reference market (central differences). Returns the corrected
+    parameters with ``d_nu``, ``d_nu_star`` updated and ``population_step_nu``,
+    ``population_step_nu_star`` recorded.
+    """
+
+    def logit(v: float) -> float:
+        return float(np.log(v / (1 - v)))
+
+    grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
+    yg = (np.arange(30) + 0.5) / 30
+    gbar = np.full(30, (1 + p["offshoring_rate"]) / 30)
+
+    def rates(dn: float, ds: float) -> tuple[float, float]:
+        q = dict(p)
+        q["nu_x"] += dn
+        q["nu_y"] += dn
+        q["nu_x_star"] += ds
+        q["nu_y_star"] += ds
+        eq = solve(market_model(q, grid, yg, gbar, None, settings.lambda_x_share), tol=1e-11)
+        return logit(eq.unemployment_rate), float(np.log(eq.offshoring_rate))
+
+    h = 0.05
+    s_u = (rates(h, 0.0)[0] - rates(-h, 0.0)[0]) / (2 * h)
+    s_o = (rates(0.0, h)[1] - rates(0.0, -h)[1]) / (2 * h)
+    step_nu = (logit(p["unemployment_rate"]) - logit(u_pop)) / s_u
+    step_star = (np.log(p["offshoring_rate"]) - np.log(o_pop)) / s_o
+    out = dict(p)
+    out["nu_x"] += step_nu
+    out["nu_y"] += step_nu
+    out["nu_x_star"] += step_star
+    out["nu_y_star"] += step_star
+    out["d_nu"] += step_nu
+    out["d_nu_star"] += step_star
+    out["population_step_nu"] = p.get("population_step_nu", 0.0) + float(step_nu)
+    out["population_step_nu_star"] = p.get("population_step_nu_star", 0.0) + float(step_star)
+    return out

@@ -1,36 +1,41 @@
-"""The causal effect of offshoring on firm-average cognitive skill implied by the DGP.
+"""The truth of the synthetic economy, computed from the DGP's own arrays.
+
+Nothing here imports the estimator (``skillshore.offshoring``, ``skillshore.panel``, the IV
+stage): the sample, the firm types, the exposure and the fixed-effects 2SLS are this
+module's own implementations of the estimands (issue 13, "imports against the flow").
 
 Seed: IV tables "Dependent Variable: Average Cognitive Skills x 100, High-offshorable",
-overall and "By Firm Productivity". For every firm-year of the baseline sample (study
-years), the markets module gives, from the model without sampling noise or confounder,
+overall, "By Firm Productivity" and "Continuing Workers". For every firm-year of the DGP's
+baseline sample (firms active in every study year with at least 10 workers in each; seed
+"Baseline Sample"), the generator records, without sampling noise or confounder,
 
-* Y = 100 x E(cognitive | firm) over the firm's domestic matches in high-offshorable
-  occupations (cognitive = the cell's mean true O*NET index, the unit the IV stage uses);
-* D = expected narrow offshoring per worker (DKK 1,000 per employee) = expected value
-  added per worker x offshored workers / domestic workers (all groups);
+* Y = 100 x E(cognitive | firm) over the firm's domestic high-offshorable matches: the
+  equilibrium's mean of the cells' true cognitive index, plus the **planted effect**
+  beta_j D (beta_j = ``beta_low`` / ``beta_high`` by the firm's expected value added per
+  worker in the first study year), plus the persistent firm tilt of Fact 2;
+* D = expected narrow offshoring per worker (DKK 1,000) = expected value added per worker
+  x offshored / domestic workers;
 
-in three economies: with the shock (Y1, D1), without it (Y0, D0: every industry at the
-mean export-supply growth) and with the offshoring cost lowered by h = 1 (Yh, Dh).
-The effects recorded in ``truth.json`` (overall, and for firms below / at-or-above the
-median of value added per worker in their first study year, as
-:func:`skillshore.panel.firm_types` defines ``low_va``):
+in three economies: with the shock (Y1, D1), without it (Y0, D0: c_F = (C - C*)_t in every
+industry) and with the offshoring cost lowered by h = 1 (Yh, Dh). Estimands per subset
+(all firms, low- and high-productivity firms):
 
-* ``average_derivative`` = sum (Yh - Y1) / sum (D_h - D1): the first-stage-weighted
-  average of the firms' local derivatives dY/dD;
-* ``shock_effect`` = sum (Y1 - Y0)(D1 - D0) / sum (D1 - D0)^2: the slope through the
-  origin of the with-minus-without changes (the finite-shock analogue);
-* ``population_2sls``: the 2SLS coefficient of Y1 on D1 instrumented by the
-  shift-share instrument I_kt that :mod:`skillshore.offshoring.measures` builds from the
-  generated tables (base-year customs shares x China's WES), with firm and sector x year
-  fixed effects, on the noise-free firm-year panel: the exact estimand of the IV stage
-  (its estimates differ from it only by sampling noise and the confounder, which is
-  independent of the instrument);
-* ``population_2sls_shock``: the same 2SLS on the shock-induced parts Y1 - Y0 and
-  D1 - D0 only: the causal effect with the instrument's weights. The two differ by the
-  covariance, in this finite set of industries, between the instrument and the
-  no-shock economy's industry-specific trends (the common path of the parameters moves
-  industries with different firm mixes differently);
-* ``first_stage``: the FE coefficient of D1 on I_kt (DKK per worker per USD 1,000).
+* ``iv_true_exposure`` (the headline): 2SLS of Y1 - Y0 on D1 - D0 instrumented by the
+  industry's *true* exposure I*_kt = sum_h w_hk WES_ht (the DGP's product weights, not
+  customs shares), with firm and sector x year fixed effects: the causal effect with the
+  weights of a shift-share design;
+* ``iv_true_exposure_levels``: the same on the levels Y1, D1 (differs by the chance
+  covariance of the exposure with the no-shock economy's industry trends);
+* ``average_derivative`` = sum (Yh - Y1) / sum (Dh - D1) and ``shock_effect`` =
+  sum (Y1 - Y0)(D1 - D0) / sum (D1 - D0)^2;
+* ``continuing_workers``: ``iv_true_exposure`` with the outcome of continuing workers,
+  approximated by last year's expected firm average (continuing workers at t are last
+  year's workers who stay; separations do not depend on skill except through the cap of
+  stayers at the cell's target, which this ignores). Smaller than the all-worker effect
+  because last year's workers were hired at last year's (smaller) offshoring;
+* ``model_channel``: ``iv_true_exposure`` of the equilibrium's own part of Y (without the
+  planted beta D): the effect through the market's worker potentials alone (small);
+* ``first_stage``: the FE coefficient of D1 on I*_kt.
 """
 
 from __future__ import annotations
@@ -43,7 +48,10 @@ from skillshore.errors import ConvergenceError, SkillshoreError
 __all__ = [
     "demean_two_way",
     "fe_iv",
-    "effect_table",
+    "planted_effects",
+    "market_summary",
+    "between_firm_gap",
+    "SUBSETS",
     "calibration_targets",
     "market_equilibria",
     "population_targets",
@@ -94,41 +102,116 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sum(a) / den) if den != 0 else float("nan")
 
 
-def effect_table(panel: pl.DataFrame) -> dict[str, dict[str, float]]:
-    """Effects of the module docstring for all firms and by productivity type.
+SUBSETS = ("all", "low_productivity", "high_productivity")
 
-    ``panel`` has ``firm_id, year, sector, low_va, instrument, Y1, Y0, Yh, D1, D0, Dh``.
+
+def _baseline(panel: pl.DataFrame, years: tuple[int, int]) -> pl.DataFrame:
+    """The DGP's baseline sample: firms active in every study year with at least 10
+    workers in each (seed "Baseline Sample")."""
+    n_years = int(years[1]) - int(years[0]) + 1
+    keep = (
+        panel.group_by("firm_id")
+        .agg(pl.len().alias("n"), pl.col("employment").min().alias("emp"))
+        .filter((pl.col("n") == n_years) & (pl.col("emp") >= 10))
+        .select("firm_id")
+    )
+    return panel.join(keep, on="firm_id", how="semi").sort(["firm_id", "year"])
+
+
+def planted_effects(panel: pl.DataFrame, years: tuple[int, int]) -> dict:
+    """Estimands of the module docstring on the generator's firm-year panel.
+
+    ``panel`` has ``firm_id, year, sector, low_type, employment, exposure, Y1, Y0, Yh,
+    D1, D0, Dh`` (sorted by firm and year); returns ``{subset: {estimand: value}}`` and
+    ``sample``.
     """
-    out: dict[str, dict[str, float]] = {}
+    base = _baseline(panel, years).with_columns(
+        dY=pl.col("Y1") - pl.col("Y0"),
+        dD=pl.col("D1") - pl.col("D0"),
+        dY_model=pl.col("Y1_model") - pl.col("Y0_model"),
+        sector=pl.col("sector").cast(pl.Utf8),
+    )
+    lag = pl.col("firm_id").shift(1) == pl.col("firm_id")
+    base = base.with_columns(
+        dYc=pl.when(lag).then(pl.col("dY").shift(1)).otherwise(None),
+    )
+    out: dict = {
+        "sample": {
+            "baseline_firms": int(base["firm_id"].n_unique()),
+            "baseline_firm_years": int(base.height),
+            "definition": "active in every study year, >= 10 workers in each",
+        }
+    }
     subsets = {
-        "all": panel,
-        "low_productivity": panel.filter(pl.col("low_va") == 1),
-        "high_productivity": panel.filter(pl.col("low_va") == 0),
+        "all": base,
+        "low_productivity": base.filter(pl.col("low_type")),
+        "high_productivity": base.filter(~pl.col("low_type")),
     }
     for name, d in subsets.items():
-        if d.height < 3:
+        if d.height < 10:
             continue
-        dy0 = (d["Y1"] - d["Y0"]).to_numpy()
-        dd0 = (d["D1"] - d["D0"]).to_numpy()
-        iv = fe_iv(d, "Y1", "D1", "instrument")
-        ivs = fe_iv(
-            d.with_columns(dY=pl.col("Y1") - pl.col("Y0"), dD=pl.col("D1") - pl.col("D0")),
-            "dY",
-            "dD",
-            "instrument",
-        )
+        iv = fe_iv(d, "dY", "dD", "exposure")
+        lev = fe_iv(d, "Y1", "D1", "exposure")
+        dc = d.filter(pl.col("dYc").is_not_null())
+        cont = fe_iv(dc, "dYc", "dD", "exposure") if dc.height >= 10 else {"beta": float("nan")}
+        dy0, dd0 = d["dY"].to_numpy(), d["dD"].to_numpy()
         out[name] = {
+            "iv_true_exposure": iv["beta"],
+            "iv_true_exposure_levels": lev["beta"],
+            "model_channel": fe_iv(d, "dY_model", "dD", "exposure")["beta"],
+            "continuing_workers": cont["beta"],
             "average_derivative": _ratio(
                 (d["Yh"] - d["Y1"]).to_numpy(), (d["Dh"] - d["D1"]).to_numpy()
             ),
             "shock_effect": _ratio(dy0 * dd0, dd0 * dd0),
-            "population_2sls": iv["beta"],
-            "population_2sls_shock": ivs["beta"],
-            "first_stage": iv["first_stage"],
-            "reduced_form": iv["reduced_form"],
+            "first_stage": lev["first_stage"],
+            "reduced_form": lev["reduced_form"],
             "firm_years": d.height,
-            "mean_Y": float(d["Y1"].mean()),
-            "mean_D": float(d["D1"].mean()),
+            "mean_Y": float(np.mean(d["Y1"].to_numpy())),
+            "mean_D": float(np.mean(d["D1"].to_numpy())),
+        }
+    return out
+
+
+def market_summary(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Mean, min and max of the high-offshorable markets' offshoring rates and their mean
+    unemployment rate, by year (numpy reductions in a fixed order)."""
+    out: dict[str, dict[str, float]] = {}
+    for t in sorted({r["year"] for r in rows}):
+        o = np.array(
+            [r["offshoring_rate"] for r in rows if r["year"] == t and r["group"] == "high"]
+        )
+        u = np.array(
+            [r["unemployment_rate"] for r in rows if r["year"] == t and r["group"] == "high"]
+        )
+        out[str(t)] = {
+            "offshoring_rate_mean": float(np.mean(o)),
+            "offshoring_rate_min": float(np.min(o)),
+            "offshoring_rate_max": float(np.max(o)),
+            "unemployment_rate_mean": float(np.mean(u)),
+        }
+    return out
+
+
+def _wquantile(v: np.ndarray, w: np.ndarray, q: float) -> float:
+    order = np.argsort(v, kind="stable")
+    cw = np.cumsum(w[order])
+    return float(v[order][np.searchsorted(cw, q * cw[-1])])
+
+
+def between_firm_gap(cf: dict[str, dict[str, np.ndarray]]) -> dict[str, dict[str, float]]:
+    """Population E(wage), the between-firm 90-10 gap of E(wage | firm) and of
+    E(x | firm) (the seed's E(wage|y)_{10-90} and "segregation"), over the high-offshorable
+    markets' firms weighted by their domestic matches, at baseline and at c_F = 0."""
+    out: dict[str, dict[str, float]] = {}
+    for v, d in cf.items():
+        w = d["mass"]
+        out[v] = {
+            "mean_wage": float(np.sum(w * d["wage"]) / np.sum(w)),
+            "between_firm_wage_gap_90_10": _wquantile(d["wage"], w, 0.9)
+            - _wquantile(d["wage"], w, 0.1),
+            "between_firm_skill_gap_90_10": _wquantile(d["skill"], w, 0.9)
+            - _wquantile(d["skill"], w, 0.1),
         }
     return out
 
