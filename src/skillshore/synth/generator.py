@@ -137,6 +137,25 @@ def _percentile(v: np.ndarray) -> np.ndarray:
     return (np.argsort(np.argsort(v, kind="stable"), kind="stable") + 0.5) / len(v)
 
 
+VALIDATION_SHARE = 0.25
+"""Share of the education codes in the synthetic "hand-labelled" validation set."""
+
+
+def _write_validation(catalog_truth: pl.DataFrame, path: Path, seed: int) -> None:
+    """A validation set as a researcher would hand-code it: a random quarter of the
+    education codes with their true worker type x = (cell + 1/2) / N_CELLS (the type grid
+    of the structural stage), for the correction of mismeasured types
+    (docs/estimation.md, section 4c; ``[structural] validation``)."""
+    educ = catalog_truth.filter(pl.col("kind") == "education").sort("code")
+    rng = np.random.default_rng([seed, 0x7A11D])
+    keep = rng.random(educ.height) < VALIDATION_SHARE
+    out = educ.filter(pl.Series(keep)).select(
+        "code", x_true=(pl.col("cell").cast(pl.Float64) + 0.5) / N_CELLS
+    )
+    with atomic_path(path) as tmp:
+        out.write_csv(tmp)
+
+
 def _write_parquet(df: pl.DataFrame, path: Path) -> None:
     with atomic_path(path) as tmp:
         df.write_parquet(tmp, statistics=False, compression="zstd")
@@ -198,6 +217,7 @@ def generate(
     for name, df in extra.items():
         _write_parquet(df, tdir / f"{name}.parquet")
     write_json(out_dir / "truth.json", truth)
+    _write_validation(extra["catalog_truth"], out_dir / "validation_codes.csv", int(seed))
     # the economy's own calibration targets for the years the structural stage estimates
     with _single_thread():
         write_calibration(out_dir, (y0, y1))
@@ -206,7 +226,8 @@ def generate(
         f'[study]\nname = "Synthetic Denmark (scale={scale}, seed={seed})"\n'
         f"years = [{y0}, {y1}]\nbase_years = [{b0}, {b1}]\nseed = {int(seed)}\n\n[tables]\n"
         + "".join(f'{n} = "{p.name}"\n' for n, p in paths.items())
-        + '\n[structural]\ncalibration = "calibration.csv"\n',
+        + '\n[structural]\ncalibration = "calibration.csv"\n'
+        + 'validation = "validation_codes.csv"\n',
     )
     return SynthResult(
         out_dir=out_dir,
