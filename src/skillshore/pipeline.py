@@ -25,7 +25,7 @@ from skillshore.config import StudyConfig, check_scheduler, load_config
 from skillshore.facts.stage import facts_stage
 from skillshore.matching.stage import illustration_stage
 from skillshore.offshoring.stage import offshoring_stage
-from skillshore.report import ReportBuilder, sections, write_json
+from skillshore.report import sections, write_json
 from skillshore.skills.stage import skills_files, skills_stage
 from skillshore.structural.stage import counterfactual_stage, structural_files, structural_stage
 from skillshore.synth.compare import truth_dir, truth_files, truth_stage
@@ -136,20 +136,10 @@ def _synth_config(
 
 
 def _report(study: Study) -> Path:
-    """Render every stage's result into ``report.html`` (:mod:`skillshore.report.sections`)."""
-    cfg, r = study.config, study.results
-    y0, y1 = cfg.study.years
-    rb = ReportBuilder(
-        "Offshoring and Segregation by Skill",
-        meta=f"skillshore {__version__} · study '{cfg.study.name}' · years {y0}-{y1}",
-    )
-    truth = r.get("truth")
-    sections.render_data(rb, r["validate"], r["skills"], truth)
-    sections.render_facts(rb, r["facts"])
-    sections.render_offshoring(rb, r["iv"], truth)
-    sections.render_model(rb, r["model_illustration"])
-    sections.render_structural(rb, r["structural"], r["counterfactuals"], truth)
-    return rb.write(study.out_dir)
+    """Render every stage's result into ``report.html`` (:mod:`skillshore.report.render`)."""
+    from skillshore.report.render import render_report
+
+    return render_report(study)
 
 
 def run_study(
@@ -238,6 +228,7 @@ def run_study(
         out_dir / "results.json",
         {
             "headline": study.headline,
+            "estimates": sections.headline_numbers(r["iv"], r["structural"], r["counterfactuals"]),
             "config": cfg.to_dict(),
             "versions": versions(),
             "timings_s": timings,

@@ -2,24 +2,30 @@
 
 A file is written to a temporary name in the same folder and renamed into
 place (``os.replace`` is atomic on POSIX and Windows), so an interrupted run
-never leaves a half-written table, figure or ``results.json``.
+never leaves a half-written table, figure or ``results.json``. Files are then made
+mode 0644 (readable by all; the temporary file's 0600 and the umask do not leak through).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from skillshore._io import atomic_path  # re-exported: the one atomic write
 
-__all__ = ["atomic_path", "write_text", "write_json"]
+__all__ = ["atomic_path", "write_text", "write_json", "OUTPUT_MODE"]
+
+OUTPUT_MODE = 0o644
+"""Mode of every output file (set with chmod: independent of the umask)."""
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write text atomically; returns the path."""
+    """Write text atomically (mode :data:`OUTPUT_MODE`); returns the path."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+    os.chmod(path, OUTPUT_MODE)
     return Path(path)
 
 
