@@ -31,7 +31,7 @@ def compile_tables(paths, tmp_path) -> None:
             "no LaTeX engine (apt-get install texlive-latex-base texlive-latex-recommended); "
             ".tex tables not compiled"
         )
-    body = "\n".join(r"\input{%s}\clearpage" % p.as_posix() for p in paths)
+    body = "\n".join(r"\input{" + p.as_posix() + r"}\clearpage" for p in paths)
     (tmp_path / "doc.tex").write_text(_DOC % body)
     proc = subprocess.run(
         [PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
