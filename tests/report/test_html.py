@@ -169,3 +169,25 @@ def test_probe_can_fail(tmp_path):
     assert res["first_h2"] == "x" and not res["banner"]
     assert len(res["unnoted"]) == 1 and res["bad_cells"] == ["-0.0"] and res["broken"] == 1
     assert res["wide"] and res["page_width"] > res["window_width"]
+
+
+def test_progress_plain_lines_in_logs():
+    """Not a terminal: plain lines (rate-limited, the last one always), no control codes."""
+    import io
+
+    from skillshore._progress import progress
+
+    buf = io.StringIO()
+    with progress(5, "bootstrap draws", stream=buf, every=3600) as bar:
+        for _ in range(5):
+            bar.advance()
+    lines = buf.getvalue().splitlines()
+    assert [ln.split(" (")[0].strip() for ln in lines] == [
+        "bootstrap draws: 1/5",
+        "bootstrap draws: 5/5",
+    ]
+    assert "\x1b" not in buf.getvalue()
+    quiet = io.StringIO()
+    with progress(3, "x", stream=quiet, enabled=False) as bar:
+        bar.advance(3)
+    assert quiet.getvalue() == ""
