@@ -60,8 +60,6 @@ def _finish(fig: Figure, axes: list, title: str) -> Figure:
         ax.xaxis.label.set_fontsize(_LABEL_PT)
         ax.yaxis.label.set_fontsize(_LABEL_PT)
         ax.title.set_fontsize(_LABEL_PT)
-    for ax in axes[:-1]:
-        ax.set_xlabel("")
     fig.suptitle(title, fontsize=_LABEL_PT + 1)
     fig.tight_layout()
     fig.legend(

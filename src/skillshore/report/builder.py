@@ -275,8 +275,14 @@ class ReportBuilder:
                 body.append(
                     f'<p class="omitted" id="{it.name}">Not shown: {link_terms(it.payload)}</p>'
                 )
-            elif it.kind == "headline":
+            elif it.kind == "headline" and it.payload:
                 body.append(self._headline_html(it.payload))
+            elif it.kind == "headline":
+                body.append(
+                    '<p class="omitted">Not shown: headline numbers: none of the IV, '
+                    "structural or counterfactual stages produced an estimate (see the "
+                    "sections below for why).</p>"
+                )
             elif it.kind == "table":
                 body += self._table_html(it, out_dir)
             elif it.kind == "figure":

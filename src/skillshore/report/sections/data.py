@@ -69,6 +69,6 @@ def render_data(rb: ReportBuilder, tables: RawTables, skills: SkillsResult, trut
                 "generator's direct skill effects (truth.json).",
             )
     else:
-        rb.omitted("Wage table", "the workers table has no hourly wage for this sample.")
+        rb.omitted("Wage table", "not estimated (the reason is in the note below).")
     for note in skills.notes:
         rb.text(note, note=True)

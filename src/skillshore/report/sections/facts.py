@@ -69,7 +69,11 @@ def render_facts(rb: ReportBuilder, facts: FactsResult, years: tuple[int, int]) 
             "Fact 2: between-firm share of within-cell variance",
         )
     else:
-        rb.omitted("Fact 2", "too few firms with two or more workers per cell.")
+        rb.omitted(
+            "Fact 2",
+            "empty: no occupation groups, or too few workers per firm and cell for the "
+            "leave-one-out correction.",
+        )
     if facts.fact3 is not None:
         rb.table(
             "fact3_dynamics",
