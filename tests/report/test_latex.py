@@ -100,3 +100,15 @@ def test_numbers_of_iv_like_result():
     assert export.numbers_of(R()) == {
         "x": {"estimate": 0.5, "se": 0.1, "ci_low": 0.3, "ci_high": 0.7, "n": 100}
     }
+
+
+def test_interval_warnings():
+    from skillshore.report.checks import interval_warnings
+
+    # the seed paper's widest published interval is not flagged
+    assert interval_warnings("lambda", 108.78, 80.49, 170.42) == []
+    assert any("wider" in w for w in interval_warnings("c_F", 150.0, 93.94, 2372.26))
+    assert any("degenerate" in w for w in interval_warnings("nu", 1.0, 1.0, 1.0))
+    assert any("misses the planted truth" in w for w in interval_warnings("Phi", 72, 63, 80, 81))
+    assert interval_warnings("Phi", 72, 63, 80, 75.55) == []
+    assert interval_warnings("Phi", 72, None, None) == ["Phi: no interval (point estimate only)."]
