@@ -73,6 +73,12 @@ def clean_frame(obj: Any) -> pd.DataFrame:
             [_cell(c) for c in df.columns.get_level_values(i)] for i in range(df.columns.nlevels)
         ]
         levels = [lev for lev in levels if any(lev)] or [[""] * len(df.columns)]
+        # a one-column group named as its column ("All" over "All"): the name once, on top
+        for up, low in zip(levels, levels[1:], strict=False):
+            for j, (a, b) in enumerate(zip(up, low, strict=True)):
+                single = (j == 0 or up[j - 1] != a) and (j == len(up) - 1 or up[j + 1] != a)
+                if a and a == b and single:
+                    low[j] = ""
         df.columns = pd.MultiIndex.from_arrays(levels) if len(levels) > 1 else pd.Index(levels[0])
     else:
         df.columns = [_cell(c) for c in df.columns]
