@@ -25,12 +25,12 @@ def render_report(study: Any, scorecard: Any = None) -> Path:
     shows a placeholder.
     """
     from skillshore import __version__
-    from skillshore.synth.compare import truth_dir
 
     cfg, r = study.config, study.results
     years = tuple(cfg.study.years)
-    tdir = truth_dir(cfg)
-    synthetic = tdir is not None
+    # the pipeline runs the truth stage exactly when the data folder has truth.json
+    synthetic = r.get("truth") is not None
+    tdir = cfg.tables["workers"].parent if synthetic else None
     rb = ReportBuilder(
         "Offshoring and Segregation by Skill: a replication of Kim, Lee and Pozzoli (2025)",
         meta=f"skillshore {__version__} · study '{cfg.study.name}' · years {years[0]}-{years[1]} "
