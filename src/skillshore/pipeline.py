@@ -229,6 +229,7 @@ def run_study(
         {
             "headline": study.headline,
             "estimates": sections.headline_numbers(r["iv"], r["structural"], r["counterfactuals"]),
+            "iv_tables": sections.iv_numbers(r["iv"]),
             "config": cfg.to_dict(),
             "versions": versions(),
             "timings_s": timings,

@@ -68,6 +68,7 @@ class HeadlineRow:
     n: int | None = None
     digits: int = 2
     note: str = ""
+    se: float | None = None
 
     def ours(self) -> str:
         from skillshore._results import fmt_num

@@ -4,7 +4,12 @@ and the closing conclusion."""
 
 from skillshore.report.sections.data import render_data
 from skillshore.report.sections.facts import render_facts
-from skillshore.report.sections.headline import headline, headline_numbers, headline_rows
+from skillshore.report.sections.headline import (
+    headline,
+    headline_numbers,
+    headline_rows,
+    iv_numbers,
+)
 from skillshore.report.sections.model import render_model
 from skillshore.report.sections.offshoring import render_offshoring
 from skillshore.report.sections.structural import render_structural
@@ -13,6 +18,7 @@ __all__ = [
     "headline",
     "headline_numbers",
     "headline_rows",
+    "iv_numbers",
     "render_data",
     "render_facts",
     "render_model",

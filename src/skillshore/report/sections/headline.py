@@ -12,7 +12,7 @@ from skillshore.offshoring.stage import OffshoringResult
 from skillshore.report.builder import HeadlineRow
 from skillshore.structural.stage import CounterfactualResult, StructuralResult
 
-__all__ = ["headline", "headline_numbers", "headline_rows", "SEED_HEADLINE"]
+__all__ = ["headline", "headline_numbers", "headline_rows", "iv_numbers", "SEED_HEADLINE"]
 
 SEED_HEADLINE: dict[str, str] = {
     "iv": "0.1491 (SE 0.0544)***; N = 34,058",
@@ -59,6 +59,7 @@ def headline_rows(
                 4,
                 "2SLS, firm and sector-by-year fixed effects, SEs clustered by firm; "
                 "instrument: China's export supply shift-share.",
+                se=float(res.std_errors.iloc[0]),
             )
         )
     if st.estimates is not None:
@@ -74,6 +75,7 @@ def headline_rows(
                             SEED_HEADLINE.get(f"{key} ({year})", ""),
                             note="bootstrap interval" if lo is not None else
                             "point estimate only (no bootstrap for this year)",
+                            se=_finite(r.get("sd")),
                         )
                     )  # fmt: skip
     table = cf.counterfactuals
@@ -120,19 +122,35 @@ def headline_numbers(
     iv: OffshoringResult, st: StructuralResult, cf: CounterfactualResult
 ) -> dict[str, dict[str, Any]]:
     """Numbers as numbers for ``results.json``: ``{name: {estimate, se, ci_low, ci_high, n,
-    seed_paper}}`` (``se`` where the result has one)."""
+    seed_paper}}`` (``se``: the IV's clustered SE, the structural bootstrap SD)."""
     out: dict[str, dict[str, Any]] = {}
-    se = None
-    tab = iv.tables.get("offshorability")
-    if tab is not None and len(tab.columns) >= 4:
-        se = float(tab.columns[3].std_errors.iloc[0])
     for r in headline_rows(iv, st, cf):
         out[r.name] = {
             "estimate": r.estimate,
-            "se": se if r.name == _IV_NAME else None,
+            "se": r.se,
             "ci_low": r.ci_low,
             "ci_high": r.ci_high,
             "n": r.n,
             "seed_paper": r.seed,
+        }
+    return out
+
+
+def iv_numbers(iv: OffshoringResult) -> dict[str, dict[str, Any]]:
+    """Every IV table's columns as numbers for ``results.json``: ``{table: {"(k) group label":
+    {regressor: {estimate, se, ci_low, ci_high, n}}}}`` (columns numbered as in the report)."""
+    from skillshore.report.export import numbers_of
+    from skillshore.report.sections.offshoring import SEED_NUMBERS
+
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in iv.tables.items():
+        n = len(table.columns)
+        labels = list(table.labels) if table.labels is not None else [""] * n
+        groups = [g for g, k in table.groups for _ in range(k)] or [""] * n
+        numbers = SEED_NUMBERS.get(name, ())
+        numbers = numbers if len(numbers) == n else [f"({j + 1})" for j in range(n)]
+        out[name] = {
+            " ".join(p for p in (num, g, lab) if p): numbers_of(res)
+            for num, res, g, lab in zip(numbers, table.columns, groups, labels, strict=True)
         }
     return out
