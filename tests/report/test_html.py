@@ -149,6 +149,11 @@ def test_outputs_for_a_paper(tiny_run):
     assert iv["ci_low"] < iv["estimate"] < iv["ci_high"]
     # the same number the CLI prints
     assert f"{iv['estimate']:.4f}" in res["headline"]["IV high-offshorable (cognitive x 100)"]
+    # every IV column as numbers, numbered as the seed paper numbers them
+    rob2 = res["iv_tables"]["robustness_2"]
+    first = next(iter(rob2))
+    assert first.startswith("(9)"), first
+    assert isinstance(rob2[first]["off_china"]["se"], float)
 
 
 @pytest.mark.slow
