@@ -44,3 +44,14 @@ def test_readme_snippet_runs_as_a_plain_script(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "IV high-offshorable" in proc.stdout
     assert (tmp_path / "out-tiny" / "report.html").exists()
+
+
+def test_version_flag_the_readme_mentions():
+    from typer.testing import CliRunner
+
+    from skillshore import __version__
+    from skillshore.cli import app
+
+    assert "skillshore --version" in (ROOT / "README.md").read_text(encoding="utf-8")
+    res = CliRunner().invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"skillshore {__version__}"
