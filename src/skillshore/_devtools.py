@@ -38,7 +38,7 @@ ORDER = (
 )
 INFRA = (
     "_cache", "_parallel", "_io", "_source", "_results", "_compat", "_constants", "_versions",
-    "_interrupt", "_outdir", "errors",
+    "_interrupt", "_outdir", "_progress", "errors",
     "config",
 )  # fmt: skip
 #: modules outside ``synth`` that may read the generator: truth vs estimate, and the
@@ -49,17 +49,8 @@ WIRING = ("pipeline", "montecarlo", "cli", "_devtools", "preflight", "__init__")
 
 ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
-        # the generator uses the estimator's sample, firm-type and instrument code for its
-        # planted truth: owned by issue 14/20 helper, to be removed
-        ("skillshore.synth.generator", "skillshore.offshoring.measures"),
-        ("skillshore.synth.generator", "skillshore.panel"),
-        ("skillshore.synth.generator", "skillshore.panel.firm_types"),
-        ("skillshore.synth.generator", "skillshore.panel.sample"),
+        # the generator reads the skills package (O*NET occupations for its catalog)
         ("skillshore.synth.generator", "skillshore.skills"),
-        # the generator writes JSON with the report's writer (use skillshore._io): owned by
-        # issue 14/20 helper, to be removed
-        ("skillshore.synth.generator", "skillshore.report.io"),
-        ("skillshore.synth.truth", "skillshore.report.io"),
     }
 )
 

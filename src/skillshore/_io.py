@@ -7,13 +7,15 @@ half-written table, figure, cache entry or ``results.json``.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_path", "write_text", "write_json", "OUTPUT_MODE"]
 
 
 @contextmanager
@@ -33,3 +35,34 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+OUTPUT_MODE = 0o644
+"""Mode of every output file (set with chmod: independent of the umask)."""
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write text atomically (mode :data:`OUTPUT_MODE`); returns the path."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    os.chmod(path, OUTPUT_MODE)
+    return Path(path)
+
+
+def _default(o: Any) -> Any:
+    import numpy as np
+
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    if isinstance(o, tuple | set):
+        return list(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def write_json(path: str | Path, obj: Any) -> Path:
+    """Write JSON atomically (numpy scalars and arrays converted)."""
+    return write_text(path, json.dumps(obj, indent=2, default=_default, sort_keys=False) + "\n")

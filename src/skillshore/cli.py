@@ -27,6 +27,26 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from skillshore import __version__
+
+        print(f"skillshore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Offshoring and segregation by skill: run the study end to end."""
+
+
 def _fail(err: SkillshoreError) -> None:
     """Print a project error as plain text (no rich markup: "[study]" must stay) and exit 1."""
     if isinstance(err, DataValidationError):

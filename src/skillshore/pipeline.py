@@ -15,14 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillshore import __version__
 from skillshore._cache import Stage, StageCache
 from skillshore._versions import versions
 from skillshore.config import StudyConfig, check_scheduler, load_config
 from skillshore.facts.stage import facts_stage
 from skillshore.matching.stage import illustration_stage
 from skillshore.offshoring.stage import offshoring_stage
-from skillshore.report import ReportBuilder, sections, write_json
+from skillshore.report import sections, write_json
 from skillshore.skills.stage import skills_files, skills_stage
 from skillshore.structural.stage import (
     counterfactual_stage,
@@ -97,20 +96,10 @@ def validate_study(config: StudyConfig | str | Path) -> dict:
 
 
 def _report(study: Study, folder: Path) -> Path:
-    """Render every stage's result into ``report.html`` (:mod:`skillshore.report.sections`)."""
-    cfg, r = study.config, study.results
-    y0, y1 = cfg.study.years
-    rb = ReportBuilder(
-        "Offshoring and Segregation by Skill",
-        meta=f"skillshore {__version__} · study '{cfg.study.name}' · years {y0}-{y1}",
-    )
-    truth = r.get("truth")
-    sections.render_data(rb, r["validate"], r["skills"], truth)
-    sections.render_facts(rb, r["facts"])
-    sections.render_offshoring(rb, r["iv"], truth)
-    sections.render_model(rb, r["model_illustration"])
-    sections.render_structural(rb, r["structural"], r["counterfactuals"], truth)
-    return rb.write(folder)
+    """Render every stage's result into ``folder/report.html`` (:mod:`skillshore.report.render`)."""
+    from skillshore.report.render import render_report
+
+    return render_report(study, folder=folder)
 
 
 def run_study(
@@ -221,6 +210,8 @@ def _run(cfg: StudyConfig, run: Any, say: Callable[[str], None], timings: dict[s
         {
             "run": run.stamp(cfg.tables),
             "headline": study.headline,
+            "estimates": sections.headline_numbers(r["iv"], r["structural"], r["counterfactuals"]),
+            "iv_tables": sections.iv_numbers(r["iv"]),
             "config": cfg.to_dict(),
             "versions": versions(),
             "timings_s": timings,

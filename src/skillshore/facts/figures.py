@@ -34,9 +34,15 @@ _STYLES = (
 )
 
 
+# Geometry and fonts follow skillshore.report.style (the report shows a figure at its size in
+# CSS inches, so a font of p points renders at p * 96 / 72 px): 6.5 in wide, panels stacked
+# one per row (each as wide as the page), 10 pt labels, 9 pt ticks and legend (12 px).
+_WIDTH, _PANEL_H, _LABEL_PT, _SMALL_PT = 6.5, 2.4, 10, 9
+
+
 def _panels(n: int) -> tuple[Figure, list]:
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6), squeeze=False)
-    return fig, list(axes[0])
+    fig, axes = plt.subplots(n, 1, figsize=(_WIDTH, _PANEL_H * n + 0.6), squeeze=False, sharex=True)
+    return fig, list(axes[:, 0])
 
 
 def _skills(data, skills: Sequence[str] | None) -> list[str]:
@@ -50,12 +56,21 @@ def _skills(data, skills: Sequence[str] | None) -> list[str]:
 
 
 def _finish(fig: Figure, axes: list, title: str) -> Figure:
-    axes[0].legend(frameon=False, fontsize=8)
+    """One legend under the panels (outside the data), fonts per the comment above."""
+    handles, labels = axes[0].get_legend_handles_labels()
     for ax in axes:
         ax.grid(True, color="0.9", linewidth=0.6)
         ax.xaxis.get_major_locator().set_params(integer=True)
-    fig.suptitle(title, fontsize=10)
+        ax.tick_params(labelsize=_SMALL_PT)
+        ax.xaxis.label.set_fontsize(_LABEL_PT)
+        ax.yaxis.label.set_fontsize(_LABEL_PT)
+        ax.title.set_fontsize(_LABEL_PT)
+    fig.suptitle(title, fontsize=_LABEL_PT + 1)
     fig.tight_layout()
+    fig.legend(
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+        ncol=min(3, len(labels)), frameon=False, fontsize=_SMALL_PT,
+    )  # fmt: skip
     return fig
 
 
@@ -72,9 +87,9 @@ def plot_variance_decomposition(
             (("within", "Within-cell"), ("between", "Between-cell")), _STYLES, strict=False
         ):
             ax.plot(years, d[col].to_list(), label=lab, **st)
-        ax.set_title(s.capitalize(), fontsize=9)
+        ax.set_title(s.capitalize())
         ax.set_xlabel("Year")
-        ax.set_ylabel("Variance (skill units squared)")
+        ax.set_ylabel("Variance (skill units²)")
     return _finish(
         fig,
         axes,
@@ -128,9 +143,9 @@ def plot_between_firm_share(
                 linestyle="-",
                 label="All, plug-in (uncorrected)",
             )
-        ax.set_title(s.capitalize(), fontsize=9)
+        ax.set_title(s.capitalize())
         ax.set_xlabel("Year")
-        ax.set_ylabel("Between-firm share of within-cell variance (%)")
+        ax.set_ylabel("Between-firm share (%)")
     how = {
         "kss": "leave-one-out (KSS) corrected",
         "homoskedastic": "homoskedastic correction",
@@ -154,9 +169,9 @@ def plot_skill_dynamics(result: SkillDynamics, skills: Sequence[str] | None = No
         d = result.data.filter(pl.col("skill") == s).sort("year")
         for (col, lab), st in zip(series, _STYLES, strict=False):
             ax.plot(d["year"].to_list(), d[col].to_list(), label=lab, **st)
-        ax.set_title(s.capitalize(), fontsize=9)
+        ax.set_title(s.capitalize())
         ax.set_xlabel("Year")
-        ax.set_ylabel("Within-firm average skill (index units)")
+        ax.set_ylabel("Average skill (index)")
     return _finish(fig, axes, f"Fact 3: {GROUP_LABELS.get(result.group, result.group)} occupations")
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from skillshore._io import atomic_path, write_json, write_text
 from skillshore._results import TableMixin
 from skillshore.errors import SkillshoreError
-from skillshore.report.io import atomic_path, write_json, write_text
 from skillshore.skills import occupation_skills
 from skillshore.synth.careers import WAGE_COEF, CodeBook, Workforce, tilt_to_mean
 from skillshore.synth.catalog import build_catalog

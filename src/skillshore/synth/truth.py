@@ -374,7 +374,7 @@ def write_calibration(out_dir, years, name: str = "calibration.csv"):
     import io
     from pathlib import Path
 
-    from skillshore.report.io import write_text
+    from skillshore._io import write_text
 
     targets = {int(y): calibration_targets(out_dir, int(y)) for y in years}
     buf = io.StringIO()
