@@ -149,6 +149,10 @@ class StructuralSection:
     # code's true type on the model's grid, in (0, 1)); "" = no correction
     validation: str = ""
     validation_size: int = 2000
+    # the type scale of the estimates: worker cells' mid-ranks and firms' productivity
+    # percentiles are placed linearly on these supports (Phi scales with their widths)
+    x_support: tuple[float, float] = (0.0, 1.0)
+    y_support: tuple[float, float] = (0.0, 1.0)
 
 
 @dataclass(frozen=True)

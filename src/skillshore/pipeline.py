@@ -95,11 +95,18 @@ def validate_study(config: StudyConfig | str | Path) -> dict:
     return check_inputs(cfg)[0]
 
 
+def _scorecard(results: dict[str, Any]) -> Any:
+    """The seed findings scorecard of the run (:mod:`skillshore.report.scorecard`)."""
+    from skillshore.report.scorecard import study_scorecard
+
+    return study_scorecard(results)
+
+
 def _report(study: Study, folder: Path) -> Path:
     """Render every stage's result into ``folder/report.html`` (:mod:`skillshore.report.render`)."""
     from skillshore.report.render import render_report
 
-    return render_report(study, folder=folder)
+    return render_report(study, scorecard=study.results.get("scorecard"), folder=folder)
 
 
 def run_study(
@@ -202,6 +209,7 @@ def _run(cfg: StudyConfig, run: Any, say: Callable[[str], None], timings: dict[s
         study.headline["title match coverage"] = round(r["skills"].matches.coverage, 4)
     t = time.perf_counter()
     say("writing the report")
+    r["scorecard"] = _scorecard(r)
     study.report_path = out_dir / _report(study, run.staging).relative_to(run.staging)
     timings["report"] = time.perf_counter() - t
     study.headline.update(sections.headline(r["iv"], r["structural"], r["counterfactuals"]))
@@ -210,6 +218,7 @@ def _run(cfg: StudyConfig, run: Any, say: Callable[[str], None], timings: dict[s
         {
             "run": run.stamp(cfg.tables),
             "headline": study.headline,
+            "scorecard": r["scorecard"].to_dict() if r["scorecard"] is not None else None,
             "estimates": sections.headline_numbers(r["iv"], r["structural"], r["counterfactuals"]),
             "iv_tables": sections.iv_numbers(r["iv"]),
             "config": cfg.to_dict(),

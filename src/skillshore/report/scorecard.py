@@ -392,3 +392,22 @@ def facts_inputs(
         first, last = _first_last(res.data, value, **where)
         out[f"{name}_first"], out[f"{name}_last"] = first, last
     return out
+
+
+def study_scorecard(results: Mapping[str, object]) -> Scorecard:
+    """The scorecard of a study's stage results (``Study.results``: ``iv``, ``facts``,
+    ``counterfactuals``); a finding whose input was not computed shows NaN."""
+    iv, facts, cf = results.get("iv"), results.get("facts"), results.get("counterfactuals")
+    inputs: dict[str, float] = {}
+    if iv is not None:
+        inputs |= iv_inputs(getattr(iv, "tables", {}) or {})
+    if facts is not None:
+        inputs |= facts_inputs(
+            getattr(facts, "fact1", None), getattr(facts, "fact2", None),
+            getattr(facts, "fact3", None),
+        )  # fmt: skip
+    if cf is not None:
+        inputs |= model_inputs(
+            getattr(cf, "counterfactuals", None), getattr(cf, "decomposition", None)
+        )
+    return scorecard(inputs)

@@ -95,6 +95,14 @@ def market_shifter(validate: RawTables, cfg: StudyConfig, year: int) -> pl.DataF
     return g.select("industry", z=pl.col("g") - pl.col("g").mean()).sort("industry")
 
 
+def type_grid(cell: np.ndarray, cfg: StudyConfig) -> np.ndarray:
+    """Worker types of the skill cells: the cell's mid-rank (cell + 1/2) / N_CELLS placed on
+    ``[structural] x_support`` (the type scale the estimates refer to, e.g. the seed
+    paper's normalisation of docs/model.md; default [0, 1])."""
+    lo, hi = cfg.structural.x_support
+    return lo + (hi - lo) * ((np.asarray(cell, dtype=np.float64) + 0.5) / N_CELLS)
+
+
 def validation_set(cfg: StudyConfig) -> pl.DataFrame | None:
     """``[structural] validation``: labelled education codes (``code, x_true``), or None."""
     if not cfg.structural.validation:
@@ -133,6 +141,9 @@ def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
         raise ConfigError(
             f"{cfg.source}: [structural] validation: no {year} worker has a labelled code"
         )
+    # x_true is the true type's rank in (0, 1): put it on the sample's cell grid exactly
+    cell = np.minimum((lab["x_true"].to_numpy() * N_CELLS).astype(np.int64), N_CELLS - 1)
+    lab["x_true"] = type_grid(cell, cfg)
     rng = np.random.default_rng([cfg.study.seed, int(year)])
     n = min(cfg.structural.validation_size, len(lab))
     pick = np.sort(rng.choice(len(lab), size=n, replace=False))
@@ -169,13 +180,14 @@ def structural_sample(
         )
     # rows in a fixed order before any rank (ties) or sum: joins do not keep order, and
     # the results must not depend on the thread count (bit-identical reruns)
+    y_lo, y_hi = cfg.structural.y_support
     firms = (
         validate["firms"]
         .filter(pl.col("year") == year)
         .sort("firm_id")
         .with_columns(vapw=pl.col("value_added") / pl.col("employment").clip(1))
         .with_columns(
-            y=(pl.col("vapw").rank("ordinal") - 0.5) / pl.len(),
+            y=y_lo + (y_hi - y_lo) * ((pl.col("vapw").rank("ordinal") - 0.5) / pl.len()),
             offshored=pl.col("purchases_abroad").fill_null(0.0).clip(0.0)
             / pl.col("value_added").clip(1e-9)
             * pl.col("employment"),
@@ -195,7 +207,7 @@ def structural_sample(
     cell = ((rank - 1) * N_CELLS // w.height).astype(np.int64)
     w = w.with_columns(
         cell=pl.Series(cell),
-        x=pl.Series((cell + 0.5) / N_CELLS),
+        x=pl.Series(type_grid(cell, cfg)),
         experience2=pl.col("experience") ** 2,
     )
     keep = firms.filter(pl.col("industry").is_in(firms.join(w, on="firm_id")["industry"].implode()))

@@ -35,6 +35,7 @@ from skillshore.synth.params import (
     SynthSettings,
     calibrated_parameters,
     population_correction,
+    preset_values,
 )
 from skillshore.synth.trade import build_trade
 from skillshore.synth.truth import (
@@ -141,6 +142,16 @@ VALIDATION_SHARE = 0.25
 """Share of the education codes in the synthetic "hand-labelled" validation set."""
 
 
+def _support_lines(year: int) -> str:
+    """``[structural] x_support, y_support``: the type supports the markets are built on (the
+    preset's, :func:`~skillshore.synth.params.preset_values`), so that the estimates are on
+    the planted parameters' scale."""
+    p = preset_values(year)
+    return (
+        f"x_support = [{p['x_lo']!r}, {p['x_hi']!r}]\ny_support = [{p['y_lo']!r}, {p['y_hi']!r}]\n"
+    )
+
+
 def _write_validation(catalog_truth: pl.DataFrame, path: Path, seed: int) -> None:
     """A validation set as a researcher would hand-code it: a random quarter of the
     education codes with their true worker type x = (cell + 1/2) / N_CELLS (the type grid
@@ -227,7 +238,8 @@ def generate(
         f"years = [{y0}, {y1}]\nbase_years = [{b0}, {b1}]\nseed = {int(seed)}\n\n[tables]\n"
         + "".join(f'{n} = "{p.name}"\n' for n, p in paths.items())
         + '\n[structural]\ncalibration = "calibration.csv"\n'
-        + 'validation = "validation_codes.csv"\n',
+        + 'validation = "validation_codes.csv"\n'
+        + _support_lines(y1),
     )
     return SynthResult(
         out_dir=out_dir,

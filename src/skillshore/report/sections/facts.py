@@ -90,6 +90,24 @@ def render_facts(rb: ReportBuilder, facts: FactsResult, years: tuple[int, int]) 
             "matches, high-offshorable occupations.",
             "Fact 3: continuing workers and new matches",
         )
+        from skillshore.facts.figures import plot_new_match_contribution
+
+        rb.table(
+            "fact3_contribution",
+            facts.fact3.contribution(),
+            _SAMPLE + "The contribution of new matches to the within-firm average skill: the "
+            "firm's average over all workers minus its average over continuing workers, by "
+            "year and skill (the seed paper: it increases over time for cognitive and "
+            "interpersonal skills), and the share of new matches among the firm's workers.",
+            "Fact 3: contribution of new matches",
+        )
+        rb.figure(
+            "fact3_contribution",
+            plot_new_match_contribution(facts.fact3),
+            _SAMPLE + "Contribution of new matches to the within-firm average skill by year "
+            "(all workers minus continuing workers), high-offshorable occupations.",
+            "Fact 3: contribution of new matches over time",
+        )
     else:
         rb.omitted(
             "Fact 3", "no firm-years with high-offshorable workers in two consecutive years."

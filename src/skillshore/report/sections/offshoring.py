@@ -69,12 +69,28 @@ def render_offshoring(
         rb.table(f"iv_{name}", table, note, numbers=numbers)
         for n in getattr(table, "notes", ()):
             rb.text(n, note=True)
+    if iv.variance is not None:
+        rb.table(
+            "iv_variance",
+            iv.variance,
+            "The seed paper's headline 'offshoring reduces the between-firm variance of "
+            "skills': 2SLS of the between-firm (firm x cell) and within-firm variance of "
+            "cognitive skill (x 100) in high-offshorable occupations, by industry and year, on "
+            "the industry's narrow offshoring, instrumented by the shift-share of China's "
+            "export supply; industry and sector-by-year fixed effects; 'Weighted' columns "
+            "weight by the workers behind each variance; SEs clustered by industry; "
+            "stars: *** p < 0.01, ** p < 0.05, * p < 0.1.",
+            "Offshoring and the between- and within-firm variance of skills",
+        )
+    else:
+        rb.omitted("Variance regression", "not estimated (see the notes of this section).")
     if iv.shock_diagnostics is not None:
         rb.table(
             "shock_diagnostics",
             iv.shock_diagnostics,
             "The seed paper's 'Validity of Bartik-type instruments' summary (BHJ): shocks are "
-            "China's export supply growth by 6-digit product and year; s_n are the products' "
+            "China's export supply growth rates (x / x_previous year - 1, the seed paper's "
+            "units) by 6-digit product and year; s_n are the products' "
             "exposure shares. (1) raw shocks, (2) after removing year means. An effective "
             "sample size (1/HHI) well above 20 and a small largest share mean that no few "
             "products drive the instrument.",
