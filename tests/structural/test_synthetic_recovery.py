@@ -252,9 +252,11 @@ def test_validation_set_pairs_measured_and_true_types(synthetic_tiny):
     education cell: measuring with the true cells themselves gives x == x_true."""
     import polars as pl
 
-    from skillshore.structural.synthetic import synthetic_validation
+    from skillshore.structural.synthetic import synthetic_validation, type_supports
 
     d = synthetic_tiny
+    sup = type_supports(d, 2006)
+    lo, width = sup["x_lo"], sup["x_hi"] - sup["x_lo"]
     cat = pl.read_parquet(d / "truth" / "catalog_truth.parquet").filter(
         pl.col("kind") == "education"
     )
@@ -262,12 +264,12 @@ def test_validation_set_pairs_measured_and_true_types(synthetic_tiny):
         pl.read_parquet(d / "workers.parquet")
         .filter(pl.col("year") == 2006)
         .join(cat.select(pl.col("code").alias("educ_code"), "cell"), on="educ_code")
-        .select("person_id", x=(pl.col("cell") + 0.5) / 12)
+        .select("person_id", x=lo + width * (pl.col("cell") + 0.5) / 12)
         .to_pandas()
     )
     v = synthetic_validation(d, 2006, w, n=300)
     assert len(v) == 300 and v["person_id"].is_unique
     np.testing.assert_array_equal(v["x"], v["x_true"])
-    shifted = w.assign(x=np.minimum(w["x"] + 1 / 12, 11.5 / 12))
+    shifted = w.assign(x=np.minimum(w["x"] + width / 12, lo + width * 11.5 / 12))
     v2 = synthetic_validation(d, 2006, shifted, n=300)
     assert (v2["x"] != v2["x_true"]).mean() > 0.5

@@ -5,10 +5,11 @@ The recovery checks of issue 8 on the synthetic economy (docs/estimation.md,
 
 * :func:`synthetic_market_sample`: the high-offshorable markets of one year as a
   :class:`~skillshore.structural.segmented.MarketSample`. Markets are 6-digit
-  industries; worker types are the generator's skill cells x_c = (c + 1/2)/12 (the
+  industries; worker types are the generator's skill cells at (c + 1/2)/12 (the
   education code's cell, ``truth/catalog_truth.parquet``); firm types are the
   industry's active firms with y = the productivity percentile
-  (``truth/firm_years.parquet``): the *types* come from the truth files, so that the
+  (``truth/firm_years.parquet``), both placed on the generator's type supports
+  (:func:`type_supports`, as its markets were built): the *types* come from the truth files, so that the
   check isolates the structural estimator from the measurement of skills and
   productivity (the pipeline measures them; see ``_structural_sample``). Everything
   else comes from the raw tables: matches (workers), offshored workers per firm =
@@ -58,6 +59,7 @@ __all__ = [
     "synthetic_truth",
     "synthetic_validation",
     "synthetic_workers",
+    "type_supports",
 ]
 
 HIGH_ISCO_MAJORS = ("4", "7", "8")
@@ -67,12 +69,28 @@ def _truth(out_dir: Path) -> dict:
     return json.loads((Path(out_dir) / "truth.json").read_text())
 
 
+def type_supports(out_dir: str | Path, year: int) -> dict[str, float]:
+    """The type supports and base-measure volumes the generator built ``year``'s markets on
+    (``truth.json``'s ``x_lo, x_hi, x_vol, y_lo, y_hi, y_vol``; a market's quantile
+    positions p in [0, 1] sit at lo + (hi - lo) p, cell volumes vol / number of cells).
+    An economy written before the supports were recorded is on [0, 1] with volume 1."""
+    p = _truth(Path(out_dir))["parameters_by_year"][str(year)]
+    dflt = {"x_lo": 0.0, "x_hi": 1.0, "x_vol": 1.0, "y_lo": 0.0, "y_hi": 1.0, "y_vol": 1.0}
+    return {k: float(p.get(k, v)) for k, v in dflt.items()}
+
+
+def _on_support(pos, lo: float, hi: float):
+    """Quantile positions in [0, 1] placed on [lo, hi] (numpy arrays or polars exprs)."""
+    return lo + (hi - lo) * pos
+
+
 def synthetic_workers(out_dir: str | Path, year: int) -> pd.DataFrame:
     """High-offshorable workers of ``year``: ``firm_id``, skill ``cell``, x, hourly wage and
     the wage controls (true skills of the education and training codes, max rule)."""
     d = Path(out_dir)
     truth = _truth(d)
     n_cells = int(truth["dgp"]["skill_cells"])
+    sup = type_supports(d, year)
     workers = pl.read_parquet(d / "workers.parquet").filter(pl.col("year") == year)
     if workers.height == 0:
         raise DataValidationError(f"{d}: no workers in {year}")
@@ -92,7 +110,9 @@ def synthetic_workers(out_dir: str | Path, year: int) -> pd.DataFrame:
             [pl.max_horizontal(pl.col(s), pl.col(f"t_{s}").fill_null(0.0)).alias(s) for s in sk]
         )
         .with_columns(
-            x=(pl.col("cell").cast(pl.Float64) + 0.5) / n_cells,
+            x=_on_support(
+                (pl.col("cell").cast(pl.Float64) + 0.5) / n_cells, sup["x_lo"], sup["x_hi"]
+            ),
             experience2=pl.col("experience") ** 2,
         )
     )
@@ -116,7 +136,10 @@ def synthetic_market_sample(
     f = firms.filter(pl.col("year") == year).select(
         "firm_id", "industry", "value_added", "employment", "purchases_abroad"
     )
-    f = fy.select("firm_id", "y").join(f, on="firm_id", how="left")
+    sup = type_supports(d, year)
+    f = fy.select("firm_id", _on_support(pl.col("y"), sup["y_lo"], sup["y_hi"]).alias("y")).join(
+        f, on="firm_id", how="left"
+    )
     if f["industry"].null_count():
         raise DataValidationError(f"{d}: active firms of {year} missing from firms.parquet")
     f = f.with_columns(
@@ -171,6 +194,7 @@ def synthetic_validation(
     """
     d = Path(out_dir)
     n_cells = int(_truth(d)["dgp"]["skill_cells"])
+    sup = type_supports(d, year)
     for c in ("person_id", "x"):
         if c not in measured.columns:
             raise DataValidationError(f"validation: the measured frame lacks column {c!r}")
@@ -182,7 +206,11 @@ def synthetic_validation(
         .filter(pl.col("year") == year)
         .select("person_id", "educ_code")
         .join(cat.select(pl.col("code").alias("educ_code"), "cell"), on="educ_code", how="inner")
-        .with_columns(x_true=(pl.col("cell").cast(pl.Float64) + 0.5) / n_cells)
+        .with_columns(
+            x_true=_on_support(
+                (pl.col("cell").cast(pl.Float64) + 0.5) / n_cells, sup["x_lo"], sup["x_hi"]
+            )
+        )
         .select("person_id", "x_true")
         .unique("person_id")
         .to_pandas()
@@ -212,11 +240,24 @@ def synthetic_truth(out_dir: str | Path, year: int) -> dict[str, float]:
     ``c_F`` and ``C_star`` at z = 0 (the mean industry); ``beta[z]`` = kappa (the
     shock's strength: the offshoring cost of industry k is c_F - kappa lambda z_k);
     ``nu_gap`` = nu_y* - nu_x* (the normalisation the estimator needs, not a recovery
-    target). The nu's are on the generator's grid convention (the estimator's
-    ``base_measure="uniform"``).
+    target). The nu's are converted to the estimator's ``base_measure="uniform"``
+    (cell volumes 1/n): the generator's cells have volumes x_vol/n and y_vol/n_k
+    (:func:`type_supports`), and an economy with volumes dx, dy has the same allocation
+    and wages as one with unit volumes and nu_x + log dy, nu_y + log dx (and the same for
+    the foreign nu's; docs/model.md, "Discretisation"), so nu_x and nu_x* are shifted by
+    log y_vol, nu_y and nu_y* by log x_vol (truth.json keeps the planted values).
     """
     t = _truth(Path(out_dir))
     p = t["parameters_by_year"][str(year)]
+    sup = type_supports(out_dir, year)
+    lx, ly = float(np.log(sup["x_vol"])), float(np.log(sup["y_vol"]))
+    p = {
+        **p,
+        "nu_x": p["nu_x"] + ly,
+        "nu_y": p["nu_y"] + lx,
+        "nu_x_star": p["nu_x_star"] + ly,
+        "nu_y_star": p["nu_y_star"] + lx,
+    }
     lam = p["lambda"]
     share = float(t["dgp"]["lambda_x_share"])
     return {
