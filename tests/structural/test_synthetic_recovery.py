@@ -273,3 +273,22 @@ def test_validation_set_pairs_measured_and_true_types(synthetic_tiny):
     shifted = w.assign(x=np.minimum(w["x"] + width / 12, lo + width * 11.5 / 12))
     v2 = synthetic_validation(d, 2006, shifted, n=300)
     assert (v2["x"] != v2["x_true"]).mean() > 0.5
+
+
+def test_true_types_sit_on_the_generators_type_supports(synthetic_tiny):
+    """The generator builds its markets on the preset's supports (truth.json x_lo..y_hi):
+    the true-type sample must place cells and firm percentiles there too, else Phi comes
+    out on the [0, 1] scale (a factor (x_hi - x_lo)(y_hi - y_lo) off, about 0.55)."""
+    import polars as pl
+
+    from skillshore.structural.synthetic import type_supports
+
+    sup = type_supports(synthetic_tiny, 2006)
+    assert sup["x_hi"] - sup["x_lo"] != pytest.approx(1.0)  # the preset is not on [0, 1]
+    s = synthetic_market_sample(synthetic_tiny, 2006, shifter=False, wages=False)
+    grid = sup["x_lo"] + (sup["x_hi"] - sup["x_lo"]) * (np.arange(12) + 0.5) / 12
+    assert np.all(np.isin(np.round(np.unique(s.x), 12), np.round(grid, 12)))
+    fy = pl.read_parquet(Path(synthetic_tiny) / "truth" / "firm_years.parquet")
+    p = fy.filter(pl.col("year") == 2006)["y"].to_numpy()
+    want = np.sort(sup["y_lo"] + (sup["y_hi"] - sup["y_lo"]) * p)
+    np.testing.assert_allclose(np.sort(np.ravel(s.firm_y)), want, rtol=1e-12)
