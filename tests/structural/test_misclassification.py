@@ -224,3 +224,45 @@ def _fields(s: MarketSample) -> dict:
     import dataclasses
 
     return {f.name: getattr(s, f.name) for f in dataclasses.fields(s) if f.name != "_groups"}
+
+
+def test_validation_clusters_are_resampled_whole():
+    """With ``validation_groups`` (labelled codes, each misclassified as one) a replicate
+    draws codes with replacement and brings all persons of each: every replicate's
+    (true, measured) pairs of a drawn code are exactly that code's pairs, and its size
+    is a sum of whole codes (a person-level draw would split codes)."""
+    x = (np.arange(3) + 0.5) / 3
+    # code a: 4 persons, all measured one cell up; code b: 3 persons, correct; c: 1 person
+    code = np.array(["a"] * 4 + ["b"] * 3 + ["c"])
+    true = x[[0, 0, 0, 0, 1, 1, 1, 2]]
+    meas = x[[1, 1, 1, 1, 1, 1, 1, 2]]
+    s = MarketSample(
+        x=x,
+        firm=np.zeros(3, int),
+        firm_y=[0.5],
+        firm_market=[0],
+        validation_true=true,
+        validation_measured=meas,
+        validation_groups=code,
+    )
+    sizes = {4, 3, 1}
+    seen = set()
+    for seed in range(20):
+        r = s.resample(np.random.default_rng(seed))
+        g = r.validation_groups
+        for lab in np.unique(g):
+            sel = g == lab
+            pairs = {
+                (float(a), float(b))
+                for a, b in zip(
+                    r.validation_true[sel, 0], r.validation_measured[sel, 0], strict=True
+                )
+            }
+            assert sel.sum() in sizes and len(pairs) == 1  # one whole code
+        seen.add(r.validation_true.shape[0])
+    assert len(seen) > 1  # the validation set's size varies with the codes drawn
+    with pytest.raises(DataValidationError, match="one cluster label"):
+        MarketSample(
+            x=x, firm=np.zeros(3, int), firm_y=[0.5], firm_market=[0],
+            validation_true=true, validation_measured=meas, validation_groups=code[:3],
+        )  # fmt: skip

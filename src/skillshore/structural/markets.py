@@ -77,6 +77,12 @@ class MarketSample:
         matcher. Gives the misclassification matrix M[c', c] = P(measured c' | true c)
         (:meth:`misclassification_matrix`); a bootstrap replicate resamples it, so the
         intervals carry M's own uncertainty.
+    validation_groups : array (V,), optional
+        The sampling cluster of each labelled person (e.g. the education code when a
+        set of *codes* was labelled: misclassification is a property of the code, so
+        persons of one code are misclassified together). The bootstrap then resamples
+        clusters, not persons, so the intervals carry the error of an M estimated from
+        few clusters.
     misclassification : array (Nx, Nx), optional
         A known M instead (columns sum to 1, types in the order of the sorted distinct
         x), e.g. from the matcher's top-k probabilities; held fixed in the bootstrap.
@@ -105,6 +111,7 @@ class MarketSample:
     wage_reference: np.ndarray | None = None
     validation_true: np.ndarray | None = None
     validation_measured: np.ndarray | None = None
+    validation_groups: np.ndarray | None = None
     misclassification: np.ndarray | None = None
     nonemployed_x: np.ndarray | None = None
     nonemployed_weights: np.ndarray | None = None
@@ -185,6 +192,13 @@ class MarketSample:
                 raise DataValidationError("validation: non-finite types")
             s(self, "validation_true", vt)
             s(self, "validation_measured", vm)
+        if self.validation_groups is not None:
+            g = np.asarray(self.validation_groups).reshape(-1)
+            if self.validation_true is None or g.size != self.validation_true.shape[0]:
+                raise DataValidationError(
+                    "validation_groups: one cluster label per labelled person of the validation set"
+                )
+            s(self, "validation_groups", g)
         if self.misclassification is not None:
             if self.validation_true is not None:
                 raise DataValidationError("give a validation set or a misclassification matrix")
@@ -325,6 +339,7 @@ class MarketSample:
             n_worker_types=self.n_worker_types,
             validation_true=self.validation_true,
             validation_measured=self.validation_measured,
+            validation_groups=self.validation_groups,
             misclassification=self.misclassification,
             nonemployed_x=self.nonemployed_x,
             nonemployed_weights=self.nonemployed_weights,
@@ -337,17 +352,29 @@ class MarketSample:
         satisfies the identifying assumption firm by firm (offshored / domestic workers =
         purchases abroad / value added) and keeps each market's number of firms (the
         base measure); a drawn-twice firm is two firms. The validation set of the type
-        correction and the non-employed are resampled independently (separate samples).
+        correction and the non-employed are resampled independently (separate samples);
+        with ``validation_groups`` the validation set's clusters are drawn with
+        replacement, each bringing all its labelled persons.
         """
         members = self._groups[3]
         picks = np.concatenate([m[rng.integers(0, m.size, m.size)] for m in members])
         out = self.take_firms(picks)
         kw: dict = {}
         if self.validation_true is not None:
-            v = rng.integers(0, self.validation_true.shape[0], self.validation_true.shape[0])
+            if self.validation_groups is None:
+                v = rng.integers(0, self.validation_true.shape[0], self.validation_true.shape[0])
+                groups = None
+            else:
+                labels, inv = np.unique(self.validation_groups, return_inverse=True)
+                order = np.argsort(inv, kind="stable")
+                starts = np.r_[0, np.cumsum(np.bincount(inv))]
+                drawn = rng.integers(0, labels.size, labels.size)
+                v = np.concatenate([order[starts[g] : starts[g + 1]] for g in drawn])
+                groups = np.repeat(np.arange(labels.size), np.diff(starts)[drawn])
             kw.update(
                 validation_true=self.validation_true[v],
                 validation_measured=self.validation_measured[v],
+                validation_groups=groups,
             )
         if self.nonemployed_x is not None:
             v = rng.integers(0, self.nonemployed_x.shape[0], self.nonemployed_x.shape[0])
@@ -377,6 +404,7 @@ def market_sample_from_frames(
     n_worker_types: int | None = None,
     validation: pd.DataFrame | None = None,
     true_cols: list[str] | None = None,
+    validation_group_col: str | None = None,
     nonemployed: pd.DataFrame | None = None,
 ) -> MarketSample:
     """Build a :class:`MarketSample` from a worker frame and a firm frame.
@@ -393,7 +421,8 @@ def market_sample_from_frames(
         ``market_col`` and ``shifter_cols`` (one row per market).
     validation : DataFrame, optional
         Labelled persons for the type correction: measured types in ``x_cols``, true
-        types in ``true_cols`` (same order).
+        types in ``true_cols`` (same order), optionally their sampling cluster in
+        ``validation_group_col`` (:class:`MarketSample` ``validation_groups``).
     nonemployed : DataFrame, optional
         Non-employed persons with their types in ``x_cols`` (optional ``weight_col``).
     """
@@ -426,7 +455,8 @@ def market_sample_from_frames(
         names = tuple(shifter_cols)
     val: dict = {}
     if validation is not None:
-        miss = [c for c in [*x_cols, *(true_cols or [])] if c not in validation.columns]
+        gcols = [validation_group_col] if validation_group_col else []
+        miss = [c for c in [*x_cols, *(true_cols or []), *gcols] if c not in validation.columns]
         if not true_cols or len(true_cols) != len(x_cols) or miss:
             raise DataValidationError(
                 f"validation: needs the measured {x_cols} and true types (true_cols, one per "
@@ -435,6 +465,9 @@ def market_sample_from_frames(
         val = dict(
             validation_true=validation[true_cols].to_numpy(dtype=np.float64),
             validation_measured=validation[x_cols].to_numpy(dtype=np.float64),
+            validation_groups=(
+                validation[validation_group_col].to_numpy() if validation_group_col else None
+            ),
         )
     if nonemployed is not None:
         miss = [c for c in x_cols if c not in nonemployed.columns]
