@@ -148,13 +148,8 @@ def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
     n = min(cfg.structural.validation_size, len(lab))
     pick = np.sort(rng.choice(len(lab), size=n, replace=False))
     return {
-        "validation": lab.iloc[pick][["person_id", "x", "x_true", "educ_code"]].reset_index(
-            drop=True
-        ),
+        "validation": lab.iloc[pick][["person_id", "x", "x_true"]].reset_index(drop=True),
         "true_cols": ["x_true"],
-        # codes were labelled, and a code's persons are misclassified together: the
-        # bootstrap resamples codes (docs/estimation.md, "The pipeline")
-        "validation_group_col": "educ_code",
     }
 
 
