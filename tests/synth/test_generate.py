@@ -189,11 +189,25 @@ def test_draws_reproduce_equilibrium_margins(tiny):
 def test_draws_reproduce_cross_moment(tiny):
     """E[x y] over drawn high-offshorable matches vs the matching module's cross moment."""
     _, _, _, truth, t = tiny
+    # the markets are built on the preset's supports: positions in [0, 1] mapped onto them
+    sup = pl.DataFrame(
+        [
+            {"year": int(y), **{k: p[k] for k in ("x_lo", "x_hi", "y_lo", "y_hi")}}
+            for y, p in truth["parameters_by_year"].items()
+        ]
+    ).with_columns(pl.col("year").cast(pl.Int32))
     m = (
         t["matches"]
         .filter(pl.col("group") == "high")
         .join(t["firm_years"].select("firm_id", "year", "y", "industry"), on=["firm_id", "year"])
-        .with_columns(xy=((pl.col("cell") + 0.5) / N_CELLS) * pl.col("y"))
+        .join(sup, on="year")
+        .with_columns(
+            xy=(
+                pl.col("x_lo")
+                + (pl.col("x_hi") - pl.col("x_lo")) * (pl.col("cell") + 0.5) / N_CELLS
+            )
+            * (pl.col("y_lo") + (pl.col("y_hi") - pl.col("y_lo")) * pl.col("y"))
+        )
     )
     per = m.group_by(["year", "industry"]).agg(
         model=(pl.col("expected_model") * pl.col("xy")).sum() / pl.col("expected_model").sum(),
