@@ -44,7 +44,9 @@ from typing import Any, Literal
 
 from skillshore._constants import RAW_MATERIAL_HS2
 from skillshore.errors import ConfigError
-from skillshore.tables.schemas import TABLE_NAMES
+from skillshore.tables.schemas import OPTIONAL_SCHEMAS, TABLE_NAMES
+
+OPTIONAL_TABLES: tuple[str, ...] = tuple(OPTIONAL_SCHEMAS)
 
 __all__ = [
     "SECTIONS",
@@ -227,10 +229,11 @@ class StudyConfig:
         tables_raw = raw.get("tables")
         if not isinstance(tables_raw, dict):
             raise ConfigError(f"{source}: section [tables] is required (paths to the raw tables).")
-        bad = sorted(set(tables_raw) - set(TABLE_NAMES))
+        known = (*TABLE_NAMES, *OPTIONAL_TABLES)
+        bad = sorted(set(tables_raw) - set(known))
         if bad:
             raise ConfigError(
-                f"{source}: [tables] has unknown table(s) {bad}; known: {', '.join(TABLE_NAMES)}"
+                f"{source}: [tables] has unknown table(s) {bad}; known: {', '.join(known)}"
             )
         tables: dict[str, Path | None] = {}
         for name in TABLE_NAMES:
@@ -249,6 +252,13 @@ class StudyConfig:
                 f"{source}: [skills] min_score was renamed min_confidence (the same number: "
                 "the matcher's probability that its best match is right)."
             )
+        for name in OPTIONAL_TABLES:  # only when given (e.g. nonemployed: f0(x))
+            v = tables_raw.get(name)
+            if v is None:
+                continue
+            if not isinstance(v, str):
+                raise ConfigError(f"{source}: [tables] {name} must be a path string, got {v!r}.")
+            tables[name] = Path(v) if Path(v).is_absolute() else root / v
         kwargs: dict[str, Any] = {}
         for name, klass in SECTIONS.items():
             kwargs[name] = _parse_section(klass, raw.get(name, {}), f"{source}: [{name}]")

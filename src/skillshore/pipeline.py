@@ -49,7 +49,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("iv", offshoring_stage, reads=("study", "offshoring"), after=("validate", "facts"),
           message="offshoring: narrow offshoring, shift-share instrument, IV regressions"),
     Stage("structural", structural_stage, reads=("study", "structural", *_SHIFTER),
-          after=("validate", "facts"), files=structural_files, message="structural estimation"),
+          after=("validate", "facts", "skills"), files=structural_files, message="structural estimation"),
     Stage("counterfactuals", counterfactual_stage, reads=("counterfactuals",),
           after=("structural",), message="counterfactuals"),
     Stage("model_illustration", illustration_stage,

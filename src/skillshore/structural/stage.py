@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import polars as pl
 
 from skillshore.config import StudyConfig
 from skillshore.errors import ConfigError, SkillshoreError
 from skillshore.facts.stage import FactsResult
+from skillshore.skills.stage import SkillsResult
 from skillshore.structural.calibration import CalibrationTable, calibration_path
 from skillshore.structural.counterfactuals import CounterfactualTable, Decomposition
 from skillshore.structural.estimation import EstimationTable
@@ -153,8 +155,45 @@ def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
     }
 
 
+def nonemployed_types(
+    validate: RawTables,
+    skills: SkillsResult | None,
+    year: int,
+    cfg: StudyConfig,
+    measured: np.ndarray,
+    cell: np.ndarray,
+) -> Any:
+    """The non-employed persons of ``year`` (the optional ``nonemployed`` table) as worker
+    types for f0(x), the skill distribution of the unemployed (seed slide
+    "Identification"): each person's education-based skill (``[structural] skill``, from
+    the skills stage's code vectors) placed in the employed's skill cells by the employed's
+    cut points (``measured`` and ``cell`` of the matched workers). All non-employed persons
+    are used (the seed's propensity matching by occupation is not implemented). None
+    without the table or without a person with a skill vector."""
+    from skillshore.skills.workers import worker_skills
+
+    ne = validate.get("nonemployed")
+    if ne is None or skills is None:
+        return None
+    ne = ne.filter(pl.col("year") == year)
+    skill = cfg.structural.skill
+    if ne.height == 0:
+        return None
+    col = skill if skill.endswith("_invariant") else f"{skill}_invariant"
+    s = worker_skills(ne, skills.codes)[col].drop_nulls().to_numpy()
+    if s.size == 0:
+        return None
+    upper = np.array([measured[cell == c].max() for c in range(N_CELLS - 1)])
+    ne_cell = np.searchsorted(upper, s, side="left").astype(np.int64)
+    return pd.DataFrame({"x": type_grid(ne_cell, cfg)})
+
+
 def structural_sample(
-    validate: RawTables, facts: FactsResult, year: int, cfg: StudyConfig
+    validate: RawTables,
+    facts: FactsResult,
+    year: int,
+    cfg: StudyConfig,
+    skills: SkillsResult | None = None,
 ) -> MarketSample | None:
     """Markets of one year for the structural model (docs/estimation.md, "The pipeline").
 
@@ -234,11 +273,14 @@ def structural_sample(
         markets=markets,
         shifter_cols=cols,
         n_worker_types=N_CELLS,
+        nonemployed=nonemployed_types(validate, skills, year, cfg, w[skill].to_numpy(), cell),
         **validation_options(wdf, cfg, year),
     )
 
 
-def structural_stage(cfg: StudyConfig, validate: RawTables, facts: FactsResult) -> StructuralResult:
+def structural_stage(
+    cfg: StudyConfig, validate: RawTables, facts: FactsResult, skills: SkillsResult
+) -> StructuralResult:
     """Estimate the market-segmented model for the first and last study years."""
     from skillshore.structural import calibration_from_config, estimate_markets
 
@@ -252,7 +294,7 @@ def structural_stage(cfg: StudyConfig, validate: RawTables, facts: FactsResult) 
         lambda_x_share=cfg.structural.lambda_x_share, seed=cfg.study.seed, **dask_options(cfg)
     )
     for year in dict.fromkeys(years):
-        sample = structural_sample(validate, facts, year, cfg)
+        sample = structural_sample(validate, facts, year, cfg, skills)
         if sample is None:
             notes.append(f"{year}: fewer than 50 high-offshorable workers with skills and wages")
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillshore.tables.schemas import PLAUSIBLE_YEARS, SCHEMAS
+from skillshore.tables.schemas import OPTIONAL_SCHEMAS, PLAUSIBLE_YEARS, SCHEMAS
 
 _PLAUSIBLE = f"{PLAUSIBLE_YEARS[0]}-{PLAUSIBLE_YEARS[1]}"
 
@@ -52,8 +52,11 @@ def _dtype(d) -> str:
 def schemas_markdown() -> str:
     """The full ``docs/data.md`` text."""
     out = [_HEAD.replace("{plausible}", _PLAUSIBLE)]
-    for s in SCHEMAS.values():
-        out.append(f"\n## `{s.name}`\n\n{s.description}\n")
+    for s in (*SCHEMAS.values(), *OPTIONAL_SCHEMAS.values()):
+        optional = (
+            " (optional table: `[tables] " + s.name + "`)" if s.name in OPTIONAL_SCHEMAS else ""
+        )
+        out.append(f"\n## `{s.name}`{optional}\n\n{s.description}\n")
         if s.key:
             out.append(f"Key: ({', '.join(s.key)}), unique.")
         for cols, (other, ocols) in s.foreign_keys.items():

@@ -15,7 +15,10 @@ from pathlib import Path
 import polars as pl
 
 from skillshore.errors import DataValidationError
-from skillshore.tables.schemas import PLAUSIBLE_YEARS, SCHEMAS, TableSchema
+from skillshore.tables.schemas import OPTIONAL_SCHEMAS, PLAUSIBLE_YEARS, SCHEMAS, TableSchema
+
+ALL_SCHEMAS: dict[str, TableSchema] = {**SCHEMAS, **OPTIONAL_SCHEMAS}
+"""Every raw table: the required and default ones, then the optional ones (``nonemployed``)."""
 
 __all__ = [
     "read_table",
@@ -49,7 +52,7 @@ def read_table(path: str | Path, schema: TableSchema | str) -> pl.DataFrame:
         parsed (the message names the first row with a wrong number of fields), or is
         a CSV with another separator.
     """
-    schema = SCHEMAS[schema] if isinstance(schema, str) else schema
+    schema = ALL_SCHEMAS[schema] if isinstance(schema, str) else schema
     path = Path(path)
     if not path.exists():
         raise DataValidationError(f"{path}: table '{schema.name}' not found (no such file).")
@@ -234,7 +237,7 @@ def validate_frame(
     problems : list of str
         One message per broken rule; empty when the table is valid.
     """
-    schema = SCHEMAS[schema] if isinstance(schema, str) else schema
+    schema = ALL_SCHEMAS[schema] if isinstance(schema, str) else schema
     src = _source_name(source)
     problems: list[str] = []
     if not isinstance(df, pl.DataFrame):
@@ -318,7 +321,7 @@ def check_foreign_keys(
     sources = sources or {}
     problems = []
     for name, df in frames.items():
-        schema = SCHEMAS[name]
+        schema = ALL_SCHEMAS[name]
         for cols, (other, other_cols) in schema.foreign_keys.items():
             if other not in frames or not all(c in df.columns for c in cols):
                 continue
@@ -375,15 +378,16 @@ def load_tables(
     DataValidationError
         With one line per problem across all tables.
     """
-    unknown = sorted(set(paths) - set(SCHEMAS))
+    unknown = sorted(set(paths) - set(ALL_SCHEMAS))
     if unknown:
         raise DataValidationError(
-            f"unknown table name(s) {unknown}; known tables: {', '.join(SCHEMAS)}"
+            f"unknown table name(s) {unknown}; known tables: {', '.join(ALL_SCHEMAS)}"
         )
     frames: dict[str, pl.DataFrame] = {}
     sources: dict[str, str] = {}
     problems: list[str] = []
-    for name in SCHEMAS:
+    optional = [n for n in OPTIONAL_SCHEMAS if paths.get(n) is not None]
+    for name in (*SCHEMAS, *optional):
         path = paths.get(name)
         if path is None or str(path) == "default":
             if name in ("offshorability", "low_wage"):
