@@ -52,12 +52,13 @@ def _fail(err: SkillshoreError) -> None:
     if isinstance(err, DataValidationError):
         n = len(err.problems)
         console.print(f"[bold red]invalid input: {n} problem{'s' if n != 1 else ''}[/]")
-        for p in err.problems:
-            console.print(f"  - {p}", markup=False, highlight=False)
+        for p in err.problems:  # one problem, one line: never wrapped to the terminal
+            console.print(f"  - {p}", markup=False, highlight=False, soft_wrap=True)
     else:
-        console.print(Text("error: ", style="bold red") + Text(str(err)), highlight=False)
+        msg = Text("error: ", style="bold red") + Text(str(err))
+        console.print(msg, highlight=False, soft_wrap=True)
     for note in getattr(err, "__notes__", ()):
-        console.print(f"  {note}", markup=False, highlight=False)
+        console.print(f"  {note}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code=1)
 
 

