@@ -15,7 +15,7 @@ overflows whatever the size of Phi / lambda.
 from __future__ import annotations
 
 import numpy as np
-from numba import get_num_threads, njit, prange
+from numba import njit, prange
 
 __all__ = [
     "row_lse_free",
@@ -145,9 +145,15 @@ def _col_lse_dense(K, roww, P):  # pragma: no cover - compiled
     return out
 
 
+#: row blocks of the dense column reduction: a fixed number, not the thread count, so that
+#: the partial sums (and the result, to the last bit) do not depend on how many threads run
+_COL_BLOCKS = 16
+
+
 def col_lse_dense(K, roww):
-    """out[j] = log sum_r exp(K[r, j] + roww[r]) for a stored (row-major) kernel."""
-    return _col_lse_dense(K, roww, get_num_threads())
+    """out[j] = log sum_r exp(K[r, j] + roww[r]) for a stored (row-major) kernel; the rows
+    are reduced in :data:`_COL_BLOCKS` fixed blocks (bit-identical for any thread count)."""
+    return _col_lse_dense(K, roww, _COL_BLOCKS)
 
 
 @njit(parallel=True, cache=True, fastmath=False)
