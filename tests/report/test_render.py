@@ -91,7 +91,7 @@ def test_probe_detects_broken_image_and_empty_table(tmp_path):
 
 def test_report_figures_load_and_tables_filled(tmp_path):
     rb = ReportBuilder("Test report", meta="unit test")
-    rb.section("S1").table("t1", _T())
+    rb.section("S1").table("t1", _T(), "a note")
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
     ax.set_xlabel("x (units)")
@@ -163,7 +163,9 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
     # the rerun reuses the synthetic economy and every stage, and says so
     assert second["stages_run"] == []
     assert (
-        set(second["stages_reused"]) == set(first["stages_run"]) == set(study2.results) - {"tables"}
+        set(second["stages_reused"])
+        == set(first["stages_run"])
+        == set(study2.results) - {"tables", "scorecard"}
     )
     assert any(line.startswith("reusing the tiny synthetic economy") for line in lines)
     assert any(line.startswith("reused from the cache: validate") for line in lines)
