@@ -81,6 +81,15 @@ def test_write_tables_validates_and_writes_study_toml(synth_dirs, tmp_path):
     assert study["sample"]["manufacturing_sectors"][0] == "10"
     assert (tmp_path / "tables" / "harmonisation.json").is_file()
     assert pl.read_parquet(paths["workers"]).height == built.tables["workers"].height
+    # the study's [structural] settings (type supports, calibration file) carry over, so the
+    # register route gives the direct route's study results
+    raw, _ = synth_dirs
+    direct = tomllib.loads((raw / "study.toml").read_text())["structural"]
+    routed = study["structural"]
+    assert {k: v for k, v in routed.items() if k != "calibration"} == {
+        k: v for k, v in direct.items() if k != "calibration"
+    }
+    assert "x_support" in routed and Path(routed["calibration"]).name == "calibration.csv"
 
 
 def test_readers_csv_dta_parquet_and_numeric_codes(tmp_path):

@@ -10,6 +10,8 @@ classification).
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -405,11 +407,20 @@ def build_tables(config: str | Path | RegisterConfig) -> RegisterBuild:
     )
 
 
+def _structural_section(cfg: RegisterConfig, out: Path) -> str:
+    """The study's ``[structural]`` section: the calibration file and any other key given
+    in the register mapping's ``structural`` table (e.g. ``x_support``)."""
+    lines = []
+    if cfg.calibration is not None:
+        rel = Path(os.path.relpath(cfg.calibration, out)).as_posix()
+        lines.append(f'calibration = "{rel}"')
+    lines += [f"{k} = {json.dumps(v)}" for k, v in cfg.structural.items()]
+    return "\n[structural]\n" + "\n".join(lines) + "\n" if lines else ""
+
+
 def write_tables(build: RegisterBuild, cfg: RegisterConfig) -> dict[str, Path]:
     """Validate the built tables against their schemas and write them with
     ``harmonisation.json`` and ``study.toml`` into ``cfg.out``."""
-    import json
-    import os
 
     from skillshore.tables.validate import check_foreign_keys, validate_frame
 
@@ -438,12 +449,10 @@ def write_tables(build: RegisterBuild, cfg: RegisterConfig) -> dict[str, Path]:
     sectors = ", ".join(f'"{s}"' for s in build.sectors)
     (out / "study.toml").write_text(
         f"[study]\nyears = [{cfg.years[0]}, {cfg.years[1]}]\nbase_years = [{cfg.base_years[0]}, {cfg.base_years[1]}]\n\n[tables]\n"
-        + "".join(f'{n} = "{p.name}"\n' for n, p in paths.items() if n in SCHEMAS)
-        + f"\n[sample]\n# industry codes are {build.classification}\nmanufacturing_sectors = [{sectors}]\n"
-        + (
-            ""
-            if cfg.calibration is None
-            else f'\n[structural]\ncalibration = "{Path(os.path.relpath(cfg.calibration, out)).as_posix()}"\n'
+        + "".join(
+            f'{n} = "{p.name}"\n' for n, p in paths.items() if n in SCHEMAS or n in OPTIONAL_SCHEMAS
         )
+        + f"\n[sample]\n# industry codes are {build.classification}\nmanufacturing_sectors = [{sectors}]\n"
+        + _structural_section(cfg, out)
     )
     return paths

@@ -137,6 +137,7 @@ _TOP = {
     "hs_target": (1992, f"one HS edition for every year: {', '.join(map(str, HS_REVISIONS))}"),
     "education_codes": (None, "CSV code,kind,title,educ_years,isced (docs/registers.md)"),
     "calibration": (None, "optional: calibration file written as [structural] calibration"),
+    "structural": (None, "optional: other [structural] keys of the study, e.g. x_support"),
 }
 REQUIRED = ("ida", "firm", "uhdi", "world_trade")
 
@@ -153,6 +154,7 @@ class RegisterConfig:
     education_codes: Path
     calibration: Path | None = None
     registers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    structural: dict[str, Any] = field(default_factory=dict)
 
     def variables(self, name: str) -> dict[str, str]:
         """skillshore column -> register variable of one register (given ones only)."""
@@ -236,6 +238,7 @@ def load_register_config(path: str | Path) -> RegisterConfig:
         education_codes=_abs(root, top["education_codes"]),
         calibration=None if top["calibration"] is None else _abs(root, top["calibration"]),
         registers=regs,
+        structural=dict(top["structural"] or {}),
     )
 
 

@@ -228,6 +228,8 @@ def convert_to_registers(raw_dir: str | Path, out_dir: str | Path) -> dict[str, 
     if (raw_dir / "calibration.csv").is_file():
         shutil.copy2(raw_dir / "calibration.csv", out / "calibration.csv")
         calib = 'calibration = "calibration.csv"\n'
+    # the synthetic study's other [structural] keys (the type supports): same study results
+    calib += _structural_keys(raw_dir / "study.toml")
     paths["registers.toml"] = out / "registers.toml"
     paths["registers.toml"].write_text(
         f"""# register layout of the synthetic economy (skillshore synth --layout registers)
@@ -261,6 +263,21 @@ product_key = "keys/hs6.csv"
 """
     )
     return paths
+
+
+def _structural_keys(study_toml: Path) -> str:
+    """``structural = {...}``: the [structural] keys of the synthetic study but its
+    calibration (copied beside the extracts), as one inline TOML table."""
+    import json
+    import tomllib
+
+    if not study_toml.is_file():
+        return ""
+    st = tomllib.loads(study_toml.read_text()).get("structural", {})
+    keys = {k: v for k, v in st.items() if k != "calibration"}
+    if not keys:
+        return ""
+    return "structural = { " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in keys.items()) + " }\n"
 
 
 def synth_registers(
