@@ -63,26 +63,22 @@ def parallel_map(
     scheduler : str, optional
         Address of a running Dask scheduler.
     progress : bool or str
-        Show a rich progress bar (a string is its label).
+        Report progress (a string is its label): a rich bar on a terminal, plain lines
+        in a log (:func:`skillshore._progress.progress`).
     key : str
         Prefix of the Dask task keys.
     """
-    items = list(items)
-    bar = None
-    if progress:
-        from rich.progress import Progress
+    from skillshore._progress import progress as tracker
 
-        bar = Progress(transient=True)
-        task = bar.add_task(progress if isinstance(progress, str) else key, total=len(items))
-    try:
-        if bar is not None:
-            bar.start()
+    items = list(items)
+    label = progress if isinstance(progress, str) else key
+    # a live bar on a terminal, plain lines in a log (skillshore._progress)
+    with tracker(len(items), label, enabled=bool(progress)) as bar:
         if n_workers <= 1 and scheduler is None:
             out = []
             for it in items:
                 out.append(fn(it))
-                if bar is not None:
-                    bar.advance(task)
+                bar.advance()
             return out
         from dask.distributed import as_completed
 
@@ -94,9 +90,5 @@ def parallel_map(
             res: dict[int, Any] = {}
             for fut in as_completed(futs):
                 res[futs[fut]] = fut.result()
-                if bar is not None:
-                    bar.advance(task)
+                bar.advance()
             return [res[i] for i in range(len(items))]
-    finally:
-        if bar is not None:
-            bar.stop()

@@ -143,7 +143,7 @@ def run_bootstrap(
     processes : bool
         Worker processes (default) or threads in this process (only safe with one worker).
     progress : bool
-        Show a progress bar (rich) while replications complete.
+        Report replications as they complete (:func:`skillshore._progress.progress`).
     max_fail_share : float
         Raise :class:`SkillshoreError` if more replications than this share fail.
     """
@@ -167,21 +167,13 @@ def run_bootstrap(
             ): b
             for b, ss in enumerate(seeds)
         }
-        bar = None
-        if progress:
-            from rich.progress import Progress
+        from skillshore._progress import progress as tracker
 
-            bar = Progress(transient=True)
-            bar.start()
-            task = bar.add_task("bootstrap", total=n_boot)
-        try:
+        # a live bar on a terminal, plain lines in a log
+        with tracker(n_boot, "bootstrap replications", enabled=bool(progress)) as bar:
             for fut in as_completed(futs):
                 results[futs[fut]] = fut.result()
-                if bar is not None:
-                    bar.advance(task)
-        finally:
-            if bar is not None:
-                bar.stop()
+                bar.advance()
 
     with dask_client(n_workers, scheduler, processes=processes) as client:
         workers = len(client.scheduler_info().get("workers", {})) if scheduler else n_workers

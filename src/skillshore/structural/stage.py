@@ -291,7 +291,10 @@ def structural_stage(
     notes: list[str] = []
     ests = {}
     kw = dict(
-        lambda_x_share=cfg.structural.lambda_x_share, seed=cfg.study.seed, **dask_options(cfg)
+        lambda_x_share=cfg.structural.lambda_x_share,
+        seed=cfg.study.seed,
+        progress=True,  # bootstrap replications: a bar on a terminal, plain lines in a log
+        **dask_options(cfg),
     )
     for year in dict.fromkeys(years):
         sample = structural_sample(validate, facts, year, cfg, skills)
