@@ -63,7 +63,10 @@ def _cell(v: Any) -> str:
 def clean_frame(obj: Any) -> pd.DataFrame:
     """The table's frame with string cells (``nan`` empty, no ``-0.0``), no index names and
     no column level that is empty everywhere."""
-    df = obj if isinstance(obj, pd.DataFrame) else obj.to_frame()
+    if isinstance(obj, pd.DataFrame):
+        df = obj
+    else:  # a table may say how it reads (e.g. yes/no for a 1/0 column); numbers otherwise
+        df = obj.display_frame() if hasattr(obj, "display_frame") else obj.to_frame()
     df = df.copy()
     df = df.map(_cell)
     df.index = [_cell(i) for i in df.index]

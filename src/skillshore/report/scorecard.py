@@ -233,6 +233,14 @@ class Scorecard(TableMixin):
             index=pd.Index([f.spec.claim for f in self.findings], name="finding"),
         )
 
+    def display_frame(self) -> pd.DataFrame:
+        """:meth:`to_frame` with ``reproduced`` as yes / no / "not computed" (the report)."""
+        df = self.to_frame()
+        df["reproduced"] = [
+            "not computed" if math.isnan(r) else ("yes" if r else "no") for r in df["reproduced"]
+        ]
+        return df
+
     def to_dict(self) -> dict[str, dict[str, object]]:
         """{key: {claim, source, seed, run, reproduced}} with JSON-ready values (None for NaN)."""
 
