@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from skillshore.cli import app
@@ -34,6 +35,7 @@ def test_bad_config_is_one_readable_error(tmp_path):
     assert "Traceback" not in res.output
 
 
+@pytest.mark.slow  # about 20 s alone, 33 s on a loaded 2-core machine
 def test_rerun_reuses_cached_stages(tiny_study, tmp_path):
     out = tmp_path / "out"
     assert (
