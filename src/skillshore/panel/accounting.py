@@ -117,22 +117,28 @@ class SampleAccounting(TableMixin):
             df[c] = df[c].astype("int64")
         return df
 
-    def _string_frame(self) -> pd.DataFrame:
-        """Report rendering: one row per step, indexed by population and step; the
-        first step of a population shows its starting rows only."""
+    def display_frame(self) -> pd.DataFrame:
+        """The report's rendering: one row per step, the population named on its first
+        row (its starting count: "Rows out" only), counts with thousands separators."""
         df = self.to_frame()
+        first = _first(df)
         out = pd.DataFrame(
             {
-                "Rows in": [f"{v:,d}" for v in df["rows_in"]],
+                "Step": df["step"].tolist(),
+                "Rows in": [
+                    "" if f else f"{v:,d}" for v, f in zip(df["rows_in"], first, strict=True)
+                ],
                 "Dropped": [
-                    "" if i else f"{v:,d}" for v, i in zip(df["dropped"], _first(df), strict=True)
+                    "" if f else f"{v:,d}" for v, f in zip(df["dropped"], first, strict=True)
                 ],
                 "Rows out": [f"{v:,d}" for v in df["rows_out"]],
             },
-            index=[f"{p}: {s}" for p, s in zip(df["population"], df["step"], strict=True)],
+            index=[p if f else "" for p, f in zip(df["population"], first, strict=True)],
         )
-        out.loc[_first(df), "Rows in"] = ""
+        out.index.name = "Population"
         return out
+
+    _string_frame = display_frame  # text, Markdown and LaTeX (TableMixin)
 
     def to_dict(self) -> list[dict]:
         """One record per step, counts as integers (``results.json["sample"]``)."""
@@ -142,7 +148,7 @@ class SampleAccounting(TableMixin):
         ]
 
     def summary(self) -> str:
-        return self.title + "\n" + self._string_frame().to_string()
+        return self.title + "\n" + self.display_frame().to_string()
 
 
 def _first(df: pd.DataFrame) -> list[bool]:
