@@ -69,7 +69,8 @@ def _steps() -> list[tuple[str, str]]:
     return [(st.name, st.message) for st in (*STAGES, TRUTH)] + [("report", "writing the report")]
 
 
-@pytest.mark.slow  # one clean run (about 90 s on 2 cores), ten kills (a few s each), a rerun
+@pytest.mark.slow  # a killed first run, a clean run (about 90 s on 2 cores), ten kills
+# (a few s each), a rerun: about 3 min on the shared 2-core machine
 def test_sigkill_during_each_stage_keeps_the_previous_run(tiny_economy, tmp_path):
     """Kill the run inside each stage in turn: the stage's cache entry is removed first, so
     the killed run recomputes that stage (the earlier ones come from the cache) and the
@@ -78,13 +79,17 @@ def test_sigkill_during_each_stage_keeps_the_previous_run(tiny_economy, tmp_path
     clean run's numbers."""
     out = tmp_path / "out"
     toml = tiny_economy / "study.toml"
+    steps = _steps()
+    # a first run killed (inside its second stage, the first one cached): nothing is left
+    rc, text = _run(toml, out, kill_at=steps[1][1])
+    assert rc == -signal.SIGKILL, text
+    assert not out.exists() or _files(out) == {}, sorted(_files(out))
     rc, text = _run(toml, out)
     assert rc == 0, text
     before = _files(out)
     assert "results.json" in before and "report.html" in before
     cache = out / ".cache"
     saved = {p.name: p.read_bytes() for p in cache.iterdir()}
-    steps = _steps()
     for k, (name, message) in enumerate(steps):
         for p in cache.glob(f"{name}-*.pkl"):
             p.unlink()
