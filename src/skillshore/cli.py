@@ -102,7 +102,8 @@ def run(
 
     for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker"):
         logging.getLogger(name).setLevel(logging.WARNING)  # keep the console for our progress lines
-    # pyfixest warns on every fit that drops singleton fixed effects (the tables report N)
+    # pyfixest warns on every fit that drops singleton fixed effects (the count is in the
+    # report's Sample table and results.json["sample"], each IV column's N under its table)
     # and on its own pandas deprecations: keep the console for the study's messages
     warnings.filterwarnings("ignore", module=r"pyfixest(\.|$)")
     if scale not in ("tiny", "demo", "paper"):

@@ -280,9 +280,14 @@ class StudyConfig:
 def check_scheduler(value: str, source: str = "<dict>") -> str:
     """``[structural] scheduler``: ``"threads"``, ``"processes"`` or a scheduler address."""
     if value not in ("threads", "processes") and "://" not in value:
+        what = (
+            f"{source} {value!r}"
+            if source.startswith("--")
+            else (f"{source}: [structural] scheduler = {value!r}")
+        )
         raise ConfigError(
-            f"{source}: [structural] scheduler = {value!r}: use 'threads', 'processes' "
-            "or a Dask scheduler address such as 'tcp://host:8786'."
+            f"{what}: use 'threads', 'processes' or a Dask scheduler address such as "
+            "'tcp://host:8786'."
         )
     return value
 

@@ -221,6 +221,7 @@ def _run(cfg: StudyConfig, run: Any, say: Callable[[str], None], timings: dict[s
             "scorecard": r["scorecard"].to_dict() if r["scorecard"] is not None else None,
             "estimates": sections.headline_numbers(r["iv"], r["structural"], r["counterfactuals"]),
             "iv_tables": sections.iv_numbers(r["iv"]),
+            "sample": sections.sample_accounting(r).to_dict(),
             "config": cfg.to_dict(),
             "versions": versions(),
             "timings_s": timings,

@@ -276,8 +276,13 @@ def _option_problems(cfg: StudyConfig, full: bool = False) -> list[Problem]:
 
 # ------------------------------------------------------------------------ scheduler
 def check_scheduler(address: str, timeout: float = 2.0) -> str | None:
-    """None if a TCP connection to the Dask scheduler at ``address`` opens within
-    ``timeout`` seconds, else the reason (``inproc://`` addresses are not checked)."""
+    """None if the Dask scheduler at ``address`` answers within ``timeout`` seconds, else
+    the reason (``inproc://`` addresses are not checked).
+
+    A ``tcp://`` scheduler sends its handshake as soon as a connection opens (a 64-bit
+    length, then a msgpack message naming its ``pickle-protocol``): a service that opens
+    the port but answers otherwise (a dashboard, a web proxy) is refused here, before
+    Dask's client would read its reply as a message length and fail deep in the run."""
     addr = address.strip()
     proto, _, rest = addr.rpartition("://")
     if proto and proto not in ("tcp", "tls", "ws", "wss"):
@@ -287,13 +292,45 @@ def check_scheduler(address: str, timeout: float = 2.0) -> str | None:
     if not host or not port.isdigit():
         return f"{address!r} is not an address of the form tcp://host:port."
     try:
-        with socket.create_connection((host, int(port)), timeout=timeout):
-            return None
+        with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+            if proto not in ("", "tcp"):
+                return None  # TLS and websockets: the handshake needs their own client
+            return _dask_handshake(sock, address, timeout)
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
         if isinstance(exc, TimeoutError | socket.timeout):
             why = f"no answer within {timeout:g} s"
         return f"cannot reach the Dask scheduler at {address} ({why})."
+
+
+def _dask_handshake(sock: socket.socket, address: str, timeout: float) -> str | None:
+    """None if ``sock`` receives a Dask handshake within ``timeout`` s, else the reason."""
+    import struct
+
+    def read(n: int) -> bytes:
+        buf = b""
+        while len(buf) < n:
+            chunk = sock.recv(n - len(buf))
+            if not chunk:
+                break
+            buf += chunk
+        return buf
+
+    not_dask = f"{address} answers, but not as a Dask scheduler"
+    sock.settimeout(timeout)
+    try:
+        head = read(8)
+        if len(head) < 8:
+            return f"{not_dask} (it closed the connection)."
+        (n,) = struct.unpack("<Q", head)
+        if not 0 < n <= 1 << 16:
+            return f"{not_dask} (it sent {head[:8]!r}); check the host and port (8786 by default)."
+        body = read(n)
+    except TimeoutError:
+        return f"{not_dask} (no handshake within {timeout:g} s); check the port (8786 by default)."
+    if b"pickle-protocol" not in body:
+        return f"{not_dask} (unexpected handshake); check the host and port (8786 by default)."
+    return None
 
 
 # ------------------------------------------------------------------------ data

@@ -2,11 +2,12 @@
 clear line naming the problem, exit status 1 and no traceback, through the preflight
 function, ``skillshore validate`` and ``skillshore run``.
 
-Cases marked ``needs wiring`` pass once ``validate_study``/``run_study`` call
-:func:`skillshore.preflight.preflight` and ``run_study`` writes through
-:func:`skillshore._outdir.output_folder`; their ``run`` variants are not executed until
-then (``run=False``: without the preflight they compute for a minute before failing, or
-not at all).
+``validate_study`` and ``run_study`` call :func:`skillshore.preflight.check_inputs`
+before any computation, and ``run_study`` writes through
+:func:`skillshore._outdir.output_folder`: every case fails within seconds and leaves the
+previous output untouched. Cases with ``warning=True`` are not errors: the run goes on
+and the stage concerned says why it is not estimated. ``--scheduler`` cases:
+``test_scheduler.py``; SIGKILL during a run: ``test_run_kill.py``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from skillshore.tables import load_tables
 
 from .conftest import add_section
 
-WIRING = "needs pipeline wiring of preflight/_outdir"
 runner = CliRunner()
 
 
@@ -105,7 +105,6 @@ class Case:
     level: str = "preflight"  # "tables": found by load_tables; "config": by load_config
     # (a Literal option's typo); "preflight"
     out: str | None = None  # "file" / "under_file": a broken --out (run only)
-    run_works_now: bool = False  # run already exits 1 cleanly without the wiring
     warning: bool = False  # the run goes on (the stage says why it is not estimated)
 
 
@@ -116,49 +115,42 @@ CASES = [
         "integer column holds non-integral values",
         tables={"firms": _first_row("year", 1996.7)},
         level="tables",
-        run_works_now=True,
     ),
     Case(
         "parquet-employment-12.9",
         "'employment': integer column holds non-integral",
         tables={"firms": _first_row("employment", 12.9)},
         level="tables",
-        run_works_now=True,
     ),
     Case(
         "parquet-person-id-1.5",
         "'person_id': integer column holds non-integral",
         tables={"workers": _first_row("person_id", 1.5)},
         level="tables",
-        run_works_now=True,
     ),
     Case(
         "world-trade-1900",
         "calendar year within 1950-2100",
         tables={"world_trade": _first_row("year", 1900)},
         level="tables",
-        run_works_now=True,
     ),
     Case(
         "world-trade-2150",
         "calendar year within 1950-2100",
         tables={"world_trade": _first_row("year", 2150)},
         level="tables",
-        run_works_now=True,
     ),
     Case(
         "semicolon-csv",
         "looks semicolon-separated",
         setup=_csv("workers", ";"),
         level="tables",
-        run_works_now=True,
     ),
     Case(
         "decimal-comma",
         "decimal comma",
         setup=_csv("firms", edit=_decimal_comma),
         level="tables",
-        run_works_now=True,
     ),
     Case(
         "missing-table",

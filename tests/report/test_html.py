@@ -196,3 +196,32 @@ def test_progress_plain_lines_in_logs():
     with progress(3, "x", stream=quiet, enabled=False) as bar:
         bar.advance(3)
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.slow
+def test_results_json_sample_reconciles(tiny_run):
+    """results.json["sample"] (issue 19): integers, chained within each population, starting
+    from the raw tables' row counts (read here from the files) and ending at the worker
+    panel and each IV column's N."""
+    import polars as pl
+
+    out = tiny_run.out_dir
+    recs = json.loads((out / "results.json").read_text())["sample"]
+    assert recs and all(
+        isinstance(r[k], int) for r in recs for k in ("rows_in", "dropped", "rows_out")
+    )
+    pops: dict[str, list[dict]] = {}
+    for r in recs:
+        assert r["rows_out"] == r["rows_in"] - r["dropped"]
+        pops.setdefault(r["population"], []).append(r)
+    for steps in pops.values():
+        for a, b in zip(steps, steps[1:], strict=False):
+            assert b["rows_in"] == a["rows_out"]
+    data = out / "data"
+    assert pops["worker-years"][0]["rows_in"] == pl.read_parquet(data / "workers.parquet").height
+    assert pops["firm-years"][0]["rows_in"] == pl.read_parquet(data / "firms.parquet").height
+    assert pops["worker-years"][-1]["rows_out"] == tiny_run.results["facts"].panel.height
+    tab = tiny_run.results["iv"].tables["offshorability"]
+    for label, col in zip(tab.labels, tab.columns, strict=True):
+        assert pops[f"IV table 'offshorability', column {label}"][-1]["rows_out"] == col.nobs
+    assert (out / "tables" / "sample.csv").exists() and "Sample" in tiny_run.report_path.read_text()

@@ -10,6 +10,7 @@ import polars as pl
 from skillshore.config import StudyConfig
 from skillshore.facts.dynamics import SkillDynamics
 from skillshore.facts.variance import BetweenFirmShare, VarianceDecomposition
+from skillshore.panel.accounting import SampleAccounting, panel_accounting
 from skillshore.panel.sample import BaselineSample
 from skillshore.skills.stage import SkillsResult
 from skillshore.tables.stage import RawTables
@@ -20,7 +21,8 @@ __all__ = ["FactsResult", "facts_stage"]
 @dataclass(frozen=True)
 class FactsResult:
     """Baseline sample, worker panel (high/low offshorable groups), the facts it supports
-    (None where the panel is too thin), and the worker-years without a skill vector."""
+    (None where the panel is too thin), the worker-years without a skill vector, and the
+    rows each restriction dropped (worker-years, firm-years, occupation groups)."""
 
     sample: BaselineSample
     panel: pl.DataFrame
@@ -28,6 +30,7 @@ class FactsResult:
     fact1: VarianceDecomposition | None = None
     fact2: BetweenFirmShare | None = None
     fact3: SkillDynamics | None = None
+    accounting: SampleAccounting | None = None
 
     @property
     def panel_rows(self) -> int:
@@ -56,9 +59,10 @@ def facts_stage(cfg: StudyConfig, validate: RawTables, skills: SkillsResult) -> 
         threshold=cfg.offshoring.high_offshorable_threshold,
     )
     dropped = skills.workers.height - workers.height
+    acc = panel_accounting(workers, dropped, validate["firms"], sample, panel)
     if panel.height == 0:
-        return FactsResult(sample, panel, dropped)
-    facts: dict = {"fact1": within_between(panel)}
+        return FactsResult(sample, panel, dropped, accounting=acc)
+    facts: dict = {"fact1": within_between(panel), "accounting": acc}
     if panel.filter(pl.col("occ_group").is_not_null()).height:
         for key, fn in (("fact2", between_firm_share), ("fact3", skill_dynamics)):
             res = fn(panel)

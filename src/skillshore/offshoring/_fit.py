@@ -91,6 +91,9 @@ class Demeaned:
     weights: np.ndarray
     demean_error: float
     pf_params: pd.Series  # pyfixest's coefficients (a cross-check of the 2SLS on the arrays)
+    n_rows: int = -1  # rows passed to pyfixest (sample accounting; -1: not recorded)
+    n_missing: int = -1  # of which with a missing or non-finite value (the rest of the
+    # rows not in the estimation sample are pyfixest's singletons)
 
     @property
     def nobs(self) -> int:
@@ -210,6 +213,8 @@ def demeaned_iv(
         weights=w,
         demean_error=err,
         pf_params=fit.coef().rename(index=str),
+        n_rows=len(data),
+        n_missing=int((data.isna() | data.isin([np.inf, -np.inf])).any(axis=1).sum()),
     )
 
 

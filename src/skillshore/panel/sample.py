@@ -106,6 +106,11 @@ class BaselineSample(TableMixin):
     continuous: bool
     size_rule: str
     title: str = "Baseline sample of firms"
+    dropped: pl.DataFrame | None = None
+    """The firms observed in the data but not kept: ``firm_id, rule`` (the first rule of
+    ``steps`` that dropped them, as a reason: "firm not in manufacturing ..."; "firm not
+    observed in <years>" for firms only in other years). ``rule`` is an Enum whose
+    categories are every rule's reason in order (rules that dropped no firm included). Sample accounting (:mod:`skillshore.panel.accounting`) counts their rows."""
 
     @property
     def firm_ids(self) -> pl.Series:
@@ -172,15 +177,24 @@ def baseline_sample(
     inyears = firms.filter(pl.col("year").is_between(y0, y1))
     ind = main_industry(firms, (y0, y1))
     steps: list[tuple[str, int]] = []
+    gone: list[pl.DataFrame] = []
+    reasons: list[str] = []
+
+    def drop(before: pl.DataFrame, after: pl.DataFrame, rule: str, reason: str) -> None:
+        out = before.select("firm_id").join(after.select("firm_id"), on="firm_id", how="anti")
+        gone.append(out.with_columns(rule=pl.lit(reason)))
+        reasons.append(reason)
+        steps.append((rule, after.height))
+
+    everyone = firms.select("firm_id").unique()
     ids = inyears.select("firm_id").unique()
-    steps.append((f"firms observed in {y0}-{y1}", ids.height))
-    ids = ind.join(ids, on="firm_id", how="semi").filter(pl.col("sector").is_in(sectors))
-    steps.append(
-        (
-            f"manufacturing (sectors {sectors[0]}-{sectors[-1]})" if sectors else "manufacturing",
-            ids.height,
-        )
+    drop(everyone, ids, f"firms observed in {y0}-{y1}", f"firm not observed in {y0}-{y1}")
+    before, ids = (
+        ids,
+        ind.join(ids, on="firm_id", how="semi").filter(pl.col("sector").is_in(sectors)),
     )
+    span = f" (sectors {sectors[0]}-{sectors[-1]})" if sectors else ""
+    drop(before, ids, f"manufacturing{span}", f"firm not in manufacturing{span}")
     per_firm = inyears.group_by("firm_id").agg(
         pl.col("year").n_unique().alias("n_years"),
         pl.col("employment").min().alias("emp_min"),
@@ -189,14 +203,13 @@ def baseline_sample(
     )
     ids = ids.join(per_firm, on="firm_id", how="left")
     if continuous:
-        ids = ids.filter(pl.col("n_years") == (y1 - y0 + 1))
-        steps.append(("operating in every year", ids.height))
+        before, ids = ids, ids.filter(pl.col("n_years") == (y1 - y0 + 1))
+        drop(before, ids, "operating in every year", "firm not operating in every year")
     size_col = {"every_year": "emp_min", "mean": "emp_mean", "first_year": "emp_first"}[size_rule]
     if min_employees > 0:
-        ids = ids.filter(pl.col(size_col) >= min_employees)
-        steps.append(
-            (f"at least {min_employees} employees ({size_rule.replace('_', ' ')})", ids.height)
-        )
+        before, ids = ids, ids.filter(pl.col(size_col) >= min_employees)
+        rule = f"{min_employees} employees ({size_rule.replace('_', ' ')})"
+        drop(before, ids, f"at least {rule}", f"firm with fewer than {rule}")
     kept = ids.select("firm_id", "industry", "industry4", "sector").sort("firm_id")
     return BaselineSample(
         firms=kept,
@@ -206,4 +219,5 @@ def baseline_sample(
         min_employees=int(min_employees),
         continuous=bool(continuous),
         size_rule=size_rule,
+        dropped=pl.concat(gone).with_columns(pl.col("rule").cast(pl.Enum(reasons))),
     )

@@ -4,7 +4,7 @@ estimates, and the counterfactuals on the last estimated year."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,9 @@ class StructuralResult:
     years: tuple[int, ...]
     estimates: EstimationTable | None = None
     notes: tuple[str, ...] = ()
+    samples: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Per year, the worker-years left after each restriction of :func:`structural_sample`
+    and the markets and firms kept (sample accounting, :mod:`skillshore.panel.accounting`)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ def structural_sample(
     year: int,
     cfg: StudyConfig,
     skills: SkillsResult | None = None,
+    log: dict[str, Any] | None = None,
 ) -> MarketSample | None:
     """Markets of one year for the structural model (docs/estimation.md, "The pipeline").
 
@@ -205,7 +209,8 @@ def structural_sample(
     identifying assumption); wages net of schooling, experience and skills within (firm,
     cell), at the reference worker (12 years, no experience, skills 1/2); the shifter
     (after the first study year) is :func:`market_shifter`. None when fewer than 50
-    workers remain.
+    workers remain. ``log`` (a dict) receives ``workers``: ``(reason, rows left)`` after
+    each restriction, ``markets`` and ``firms``: the counts kept.
     """
     from skillshore.skills import SKILLS
     from skillshore.structural import market_sample_from_frames
@@ -233,13 +238,20 @@ def structural_sample(
         )
         .filter(pl.col("value_added") > 0)
     )
-    w = (
-        facts.panel.filter((pl.col("year") == year) & (pl.col("occ_group") == "high"))
-        .drop_nulls([*SKILLS, skill, "hourly_wage", "experience"])
-        .filter(pl.col("hourly_wage") > 0)
-        .join(firms.select("firm_id"), on="firm_id", how="inner")
-        .sort("firm_id", "person_id")  # the panel's own order within a year
-    )
+    steps = (log if log is not None else {}).setdefault("workers", [])
+    w = facts.panel.filter(pl.col("year") == year)
+    steps.append((f"worker-years of {year} in the panel", w.height))
+    for reason, f in (
+        ("not in a high-offshorable occupation", lambda d: d.filter(pl.col("occ_group") == "high")),
+        ("missing skill, wage or experience",
+         lambda d: d.drop_nulls([*SKILLS, skill, "hourly_wage", "experience"])),
+        ("hourly wage <= 0", lambda d: d.filter(pl.col("hourly_wage") > 0)),
+        (f"employer without positive value added in {year}",
+         lambda d: d.join(firms.select("firm_id"), on="firm_id", how="inner")),
+    ):  # fmt: skip
+        w = f(w)
+        steps.append((reason, w.height))
+    w = w.sort("firm_id", "person_id")  # the panel's own order within a year
     if w.height < 50:
         return None
     rank = w[skill].rank("ordinal").to_numpy()
@@ -260,6 +272,9 @@ def structural_sample(
             markets, cols = z.rename({"industry": "market"}).to_pandas(), ["z"]
             keep = keep.filter(pl.col("industry").is_in(z["industry"].implode()))
             wdf = wdf[wdf["firm_id"].isin(keep["firm_id"].to_list())]
+    steps.append(("industry without the export-supply shifter", len(wdf)))
+    if log is not None:
+        log.update(markets=keep["industry"].n_unique(), firms=keep.height)
     fdf = keep.select("firm_id", pl.col("industry").alias("market"), "y", "offshored").to_pandas()
     return market_sample_from_frames(
         wdf,
@@ -296,8 +311,9 @@ def structural_stage(
         progress=True,  # bootstrap replications: a bar on a terminal, plain lines in a log
         **dask_options(cfg),
     )
+    samples: dict[int, dict[str, Any]] = {}
     for year in dict.fromkeys(years):
-        sample = structural_sample(validate, facts, year, cfg, skills)
+        sample = structural_sample(validate, facts, year, cfg, skills, samples.setdefault(year, {}))
         if sample is None:
             notes.append(f"{year}: fewer than 50 high-offshorable workers with skills and wages")
             continue
@@ -312,7 +328,7 @@ def structural_stage(
             except SkillshoreError as err2:
                 notes.append(f"{year}: not estimated ({err2})")
     table = EstimationTable(ests) if ests else None
-    return StructuralResult(cal, years, table, tuple(notes))
+    return StructuralResult(cal, years, table, tuple(notes), samples)
 
 
 def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> CounterfactualResult:

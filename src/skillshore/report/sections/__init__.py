@@ -12,6 +12,7 @@ from skillshore.report.sections.headline import (
 )
 from skillshore.report.sections.model import render_model
 from skillshore.report.sections.offshoring import render_offshoring
+from skillshore.report.sections.sample import render_sample, sample_accounting
 from skillshore.report.sections.structural import render_structural
 
 __all__ = [
@@ -23,5 +24,7 @@ __all__ = [
     "render_facts",
     "render_model",
     "render_offshoring",
+    "render_sample",
     "render_structural",
+    "sample_accounting",
 ]

@@ -71,7 +71,7 @@ def headline_rows(
                     lo, hi = _finite(r.get("lower")), _finite(r.get("upper"))
                     rows.append(
                         HeadlineRow(
-                            f"{key} ({year})", float(r["estimate"]), lo, hi,
+                            f"{key} ({year})", _finite(r["estimate"]), lo, hi,
                             SEED_HEADLINE.get(f"{key} ({year})", ""),
                             note="bootstrap interval" if lo is not None else
                             "point estimate only (no bootstrap for this year)",
@@ -81,19 +81,39 @@ def headline_rows(
     table = cf.counterfactuals
     if table is not None and "c_F_zero" in table.stats.columns:
         ch = table.stats["c_F_zero"] - table.stats["baseline"]
+        # c_F = 0 is a change from the estimated c_F: meaningless where c_F is not estimated
+        # (no offshored workers, e.g. a firms table without purchases_abroad)
+        ok = _last_c_f(st) is not None
+        why = "" if ok else NO_C_F
         rows.append(
             HeadlineRow(
-                "c_F = 0: change in E(wage|y) 90-10", float(ch["firm_gap"]), digits=3,
-                seed=SEED_HEADLINE["cf_gap"], note="model units (DKK per hour in the seed paper)",
+                "c_F = 0: change in E(wage|y) 90-10", _finite(ch["firm_gap"]) if ok else None,
+                digits=3, seed=SEED_HEADLINE["cf_gap"],
+                note=why or "model units (DKK per hour in the seed paper)",
             )
         )  # fmt: skip
         rows.append(
             HeadlineRow(
-                "c_F = 0: change in unemployment rate", float(ch["unemployment_rate"]), digits=3,
-                seed=SEED_HEADLINE["cf_unemp"], note="share of domestic workers unmatched",
+                "c_F = 0: change in unemployment rate",
+                _finite(ch["unemployment_rate"]) if ok else None, digits=3,
+                seed=SEED_HEADLINE["cf_unemp"], note=why or "share of domestic workers unmatched",
             )
         )  # fmt: skip
     return rows
+
+
+NO_C_F = (
+    "not computed: c_F of the counterfactuals' year is not estimated (no offshored "
+    "workers in the data: the firms table's purchases_abroad is missing or zero)"
+)
+
+
+def _last_c_f(st: StructuralResult) -> float | None:
+    """The estimated c_F of the last estimated year (the counterfactuals' year), or None."""
+    if st.estimates is None or not st.estimates.estimates:
+        return None
+    num = st.estimates.estimates[max(st.estimates.estimates)].params_frame()
+    return _finite(num.loc["c_F", "estimate"]) if "c_F" in num.index else None
 
 
 def headline(
@@ -114,7 +134,11 @@ def headline(
     gap = by.get("c_F = 0: change in E(wage|y) 90-10")
     un = by.get("c_F = 0: change in unemployment rate")
     if gap is not None and un is not None:
-        out[_CF_NAME] = f"{fmt_num(gap.estimate, 3)} / {fmt_num(un.estimate, 3)}"
+        out[_CF_NAME] = (
+            f"{fmt_num(gap.estimate, 3)} / {fmt_num(un.estimate, 3)}"
+            if gap.estimate is not None and un.estimate is not None
+            else NO_C_F
+        )
     return out
 
 
