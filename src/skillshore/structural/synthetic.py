@@ -129,6 +129,13 @@ def synthetic_market_sample(
     truth = _truth(d)
     n_cells = int(truth["dgp"]["skill_cells"])
     firms = pl.read_parquet(d / "firms.parquet")
+    need = ("firm_id", "year", "industry", "value_added", "employment", "purchases_abroad")
+    miss = [c for c in need if c not in firms.columns]
+    if miss:
+        raise DataValidationError(
+            f"{d / 'firms.parquet'}: column(s) {', '.join(miss)} missing "
+            "(the truth comparison needs the generator's tables)"
+        )
     fy = pl.read_parquet(d / "truth" / "firm_years.parquet").filter(pl.col("year") == year)
     if fy.height == 0:
         raise DataValidationError(f"{d}: no firms in {year}")
