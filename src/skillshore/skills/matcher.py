@@ -38,6 +38,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skillshore.errors import ConfigError, DataValidationError
+from skillshore.skills.fitting import fit_semantic, fit_weights
 from skillshore.skills.lexicon import degree_level, expand_title
 from skillshore.skills.matches import TitleMatches, _apply_overrides, _deprecated_min_score
 from skillshore.skills.onet import OnetBundle, load_bundle
@@ -333,9 +334,7 @@ class TitleMatcher:
         indptr = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(c) for c in cols], out=indptr[1:])
         idx = np.fromiter((j for c in cols for j in c), dtype=np.int64, count=int(indptr[-1]))
-        m = sparse.csr_matrix(
-            (np.ones(len(idx)), idx, indptr), shape=(len(docs), len(self._vocab))
-        )
+        m = sparse.csr_matrix((np.ones(len(idx)), idx, indptr), shape=(len(docs), len(self._vocab)))
         m.sum_duplicates()
         return m
 
@@ -597,115 +596,3 @@ def match_titles(
         overrides=overrides,
         semantic=semantic,
     )
-
-
-def fit_weights(
-    labelled: pl.DataFrame,
-    bundle: OnetBundle | None = None,
-    l2: float = 1e-3,
-    features: tuple[str, ...] = FEATURES,
-) -> dict[str, float]:
-    """Fit the weights of the lexical score on hand-labelled titles.
-
-    Conditional logit (McFadden 1974) over the occupations: the probability that title ``q``
-    belongs to occupation ``o`` is ``exp(s_qo) / sum_o' exp(s_qo')`` with
-    ``s_qo = sum_k w_k f_k(q, o)``; the weights maximise the mean log-likelihood of the
-    labelled occupations minus ``l2 x |w|^2`` (L-BFGS). Labels outside the matcher's
-    occupations (unrated ones) are dropped.
-
-    Parameters
-    ----------
-    labelled : polars.DataFrame
-        ``title, onet_soc`` (O*NET-SOC 2019), e.g. ``tests/data/skills_eval_titles.csv``.
-    bundle : OnetBundle, optional
-        O*NET data (default: the shipped bundle).
-    l2 : float
-        Ridge penalty on the weights.
-    features : tuple of str
-        Subset of :data:`FEATURES` to use.
-
-    Returns
-    -------
-    dict
-        ``{feature: weight}``, usable as ``TitleMatcher(weights=...)``.
-    """
-    from scipy.optimize import minimize
-
-    from skillshore.errors import ConvergenceError
-
-    for col in ("title", "onet_soc"):
-        if col not in labelled.columns:
-            raise DataValidationError(f"labelled titles: missing column '{col}'")
-    m = _matcher(bundle or load_bundle(), True)
-    pos = {s: i for i, s in enumerate(m.soc)}
-    rows = [(t, pos[s]) for t, s in labelled.select("title", "onet_soc").iter_rows() if s in pos]
-    if len(rows) < len(features):
-        raise DataValidationError(
-            f"labelled titles: {len(rows)} usable rows, need at least {len(features)}"
-        )
-    f = m.features([t for t, _ in rows])
-    X = np.stack([f[k] for k in features], axis=2)
-    y = np.array([i for _, i in rows])
-    q = len(y)
-    X_true = X[np.arange(q), y]
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        s = X @ w
-        top = s.max(axis=1, keepdims=True)
-        e = np.exp(s - top)
-        z = e.sum(axis=1, keepdims=True)
-        ll = (s[np.arange(q), y] - top[:, 0] - np.log(z[:, 0])).sum()
-        grad = X_true.sum(axis=0) - np.einsum("qn,qnk->k", e / z, X)
-        return -ll / q + l2 * w @ w, -grad / q + 2 * l2 * w
-
-    res = minimize(loss, np.full(len(features), 2.0), jac=True, method="L-BFGS-B")
-    if not res.success:
-        raise ConvergenceError(f"fit_weights: L-BFGS did not converge ({res.message})")
-    return {k: round(float(v), 4) for k, v in zip(features, res.x, strict=True)}
-
-
-def fit_semantic(
-    labelled: pl.DataFrame,
-    bundle: OnetBundle | None = None,
-    encoder: Encoder | None = None,
-    shortlist: int = 30,
-) -> dict[str, float]:
-    """Fit :data:`SEMANTIC` (``scale``, ``cosine``) on hand-labelled titles, the lexical
-    :data:`WEIGHTS` held fixed: maximum likelihood of the conditional logit whose linear
-    score is ``scale x (lexical + cosine x cos)`` on the lexical shortlist (Nelder-Mead).
-
-    Parameters
-    ----------
-    labelled : polars.DataFrame
-        ``title, onet_soc`` (labels outside the rated occupations are dropped).
-    bundle : OnetBundle, optional
-        O*NET data (default: the shipped bundle).
-    encoder : callable, optional
-        Sentence encoder (default all-MiniLM-L6-v2 from the ``semantic`` extra).
-    shortlist : int
-        Lexical candidates re-ranked per title.
-
-    Returns
-    -------
-    dict
-        ``{"scale": ..., "cosine": ...}``.
-    """
-    from scipy.optimize import minimize
-
-    m = TitleMatcher(bundle, True, encoder=encoder)
-    pos = {s: i for i, s in enumerate(m.soc)}
-    rows = [(t, pos[s]) for t, s in labelled.select("title", "onet_soc").iter_rows() if s in pos]
-    if not rows:
-        raise DataValidationError("labelled titles: no row with a rated O*NET-SOC code")
-    titles, y = [t for t, _ in rows], np.array([i for _, i in rows])
-    lin = m._linear(titles)
-    cos = m._semantic_linear(titles, lin, shortlist) / SEMANTIC["scale"] - lin
-    cos /= SEMANTIC["cosine"]  # the shortlist's cosines, 0 elsewhere
-
-    def nll(p: np.ndarray) -> float:
-        s = p[0] * (lin + p[1] * cos)
-        s -= s.max(axis=1, keepdims=True)
-        return float(-(s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1))).mean())
-
-    res = minimize(nll, np.array([1.0, 5.0]), method="Nelder-Mead")
-    return {"scale": round(float(res.x[0]), 3), "cosine": round(float(res.x[1]), 3)}
