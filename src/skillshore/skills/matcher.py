@@ -38,6 +38,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skillshore.errors import ConfigError, DataValidationError
+from skillshore.skills.candidates import FieldFamilies, top_candidates
 from skillshore.skills.fitting import fit_semantic, fit_weights
 from skillshore.skills.lexicon import degree_level, expand_title
 from skillshore.skills.matches import TitleMatches, _apply_overrides, _deprecated_min_score
@@ -255,8 +256,16 @@ class TitleMatcher:
         pct[rated] = (np.argsort(np.argsort(level[rated])) + 0.5) / max(int(rated.sum()), 1)
         self._level = pct
         self._emb: np.ndarray | None = None
+        self._families: FieldFamilies | None = None
         self._index_titles(bundle)
         self._index_education()
+
+    def field_families(self) -> FieldFamilies:
+        """ISCED-F fields of education and their occupation families (built on first use;
+        :mod:`skillshore.skills.candidates`)."""
+        if self._families is None:
+            self._families = FieldFamilies(self)
+        return self._families
 
     def _name_matrix(self, names: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
         """Binary root matrix (names x vocabulary) and the IDF mass of each name."""
@@ -480,11 +489,10 @@ class TitleMatcher:
         else:
             S = prob = np.zeros((0, len(self.soc)))
         k = min(max(top_k, 2), S.shape[1])
-        idx = np.argpartition(-S, k - 1, axis=1)[:, :k] if len(codes) else np.zeros((0, k), int)
-        sc = np.take_along_axis(S, idx, axis=1)
-        order = np.argsort(-sc, axis=1, kind="stable")
-        idx, sc = np.take_along_axis(idx, order, axis=1), np.take_along_axis(sc, order, axis=1)
-        pr = np.take_along_axis(prob, idx, axis=1)
+        fam = self.field_families() if raw else None
+        idx = top_candidates(S, k, fam.dice(raw) if fam else None, fam.member if fam else None)
+        sc, pr = np.take_along_axis(S, idx, axis=1), np.take_along_axis(prob, idx, axis=1)
+        best2 = -np.partition(-S, 1, axis=1)[:, :2] if len(codes) else np.zeros((0, 2))
         titles = np.asarray(self.titles, dtype=object)
         kk = min(top_k, k)
         top = pl.DataFrame(
@@ -512,7 +520,7 @@ class TitleMatcher:
                 "onet_soc": self.soc[idx[:, 0]].tolist() if len(codes) else [],
                 "onet_title": titles[idx[:, 0]].tolist() if len(codes) else [],
                 "score": sc[:, 0] if len(codes) else np.zeros(0),
-                "margin": sc[:, 0] - sc[:, 1] if len(codes) else np.zeros(0),
+                "margin": best2[:, 0] - best2[:, 1],
                 "confidence": pr[:, 0] if len(codes) else np.zeros(0),
             },
             schema={

@@ -102,6 +102,7 @@ for which O*NET reports mostly bachelor's degrees), so the ranges reach one leve
 
 _ABBR = r"(?:[a-zæøå]+\.)+(?:[a-zæøå]+\b)?"
 _OF = r"(?:\s+of\s+(?:arts|science|laws|engineering))?(?:\s+(?:in|of))?"
+_CYCLE = r"(?:\s+higher)?(?:\s+(?:education|programme|program|degree))?\b"
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (level, re.compile(rx, re.IGNORECASE))
     for level, rx in (
@@ -137,6 +138,10 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bAP\b(?:\s+degree)?|\bacademy profession(?:al)?(?:\s+degree)?|\bakademiuddannelse\b",
         ),
         ("academy", r"\berhvervsakademi\w*|\bmerkonom\b|\bdatamatiker\b"),
+        ("master", r"\blong[- ]cycle" + _CYCLE + r"|(?-i:\bLVU\b)"),
+        ("professional_bachelor", r"\bmedium[- ]cycle" + _CYCLE + r"|(?-i:\bMVU\b)"),
+        ("academy", r"\bshort[- ]cycle" + _CYCLE + r"|(?-i:\bKVU\b)"),
+        ("vocational", r"\bgrundforl[øo]b\w*"),
         (
             "vocational",
             r"\(?\b(?:EUD|EUX)\b\)?|\bvocational(?:\s+(?:training|education|programme))?",
@@ -153,7 +158,22 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _ANY_MARKER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _MARKERS), re.I)
 _LEVEL_ORDER = tuple(LEVELS)
-_NOISE = re.compile(r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)", re.I)
+_NOISE = re.compile(
+    r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)"
+    r"|\((?:pre|before|until|after|from)[- ]?\d{4}\)|\bold\s+(?:training|name|programme|education)\b"
+    r"|\((?:two|one)[- ]subject\)",
+    re.I,
+)
+_SPECIALTY = re.compile(
+    r"\s*\b(?:with\s+)?(?:a\s+)?(?:specialty|speciality|specialisation|specialization)\s+in\b", re.I
+)
+# "Office education", "Port and terminal training": the field word, not the teaching of it
+_PROGRAMME_WORD = re.compile(r"\b([a-zæøå]+)\s+(?:education|training|programme|program)\b", re.I)
+_KEEP = frozenset(
+    "special physical adult higher early childhood music art arts health religious science "
+    "teacher driver vocational further continuing preschool primary secondary basic general "
+    "commercial management and of in".split()
+)
 _COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus)\b", re.I)
 _FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
 _WORD = re.compile(r"[a-zæøåé]+(?:-[a-zæøå]+)?", re.I)
@@ -240,6 +260,10 @@ def parse_programme(raw: str) -> Programme:
                 found.append((level, m.group(0).strip()))
         text = rx.sub(" ", text)
     text = _NOISE.sub(" ", text)
+    text = _SPECIALTY.sub(",", text)
+    text = _PROGRAMME_WORD.sub(
+        lambda m: m.group(0) if m.group(1).lower() in _KEEP else m.group(1), text
+    )
     field = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" ,;:-/")
     field = re.sub(r"^(?:in|of|as|for)\s+", "", field, flags=re.I)
     field = re.sub(r"\s+,", ",", field)
