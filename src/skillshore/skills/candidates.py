@@ -65,6 +65,18 @@ class FieldFamilies:
         qmass = np.maximum(np.asarray(Qi.sum(1)).ravel(), 1e-9)
         return m._group_dice(Qi, qmass, self._RT, self._mass, self._group, len(self.codes))
 
+    def best_field(self, titles: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Index of each title's best-matching field and its Dice overlap."""
+        d = self.dice(titles)
+        best = d.argmax(axis=1) if d.shape[1] else np.zeros(len(titles), dtype=np.int64)
+        return best, d[np.arange(len(titles)), best] if d.shape[1] else np.zeros(len(titles))
+
+    def in_family(self, titles: list[str], min_dice: float = FIELD_MIN_DICE) -> np.ndarray:
+        """``(len(titles), n_occupations)``: 1 where the occupation is in the family of the
+        title's best field and that field's overlap is at least ``min_dice``."""
+        best, value = self.best_field(titles)
+        return (self.member[best] & (value >= min_dice)[:, None]).astype(float)
+
 
 def top_candidates(
     scores: np.ndarray,

@@ -16,7 +16,7 @@ from skillshore.errors import DataValidationError
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.semantic import Encoder
 
-__all__ = ["fit_semantic", "fit_weights"]
+__all__ = ["fit_semantic", "fit_temperature", "fit_weights"]
 
 
 def fit_weights(
@@ -134,3 +134,41 @@ def fit_semantic(
 
     res = minimize(nll, np.array([1.0, 5.0]), method="Nelder-Mead")
     return {"scale": round(float(res.x[0]), 3), "cosine": round(float(res.x[1]), 3)}
+
+
+def fit_temperature(labelled: pl.DataFrame, bundle: OnetBundle | None = None) -> float:
+    """Inverse temperature ``t`` of the lexical confidence such that the mean confidence of
+    the best candidates, ``mean max softmax(t x s)``, equals their top-1 accuracy on
+    hand-labelled titles (moment matching, bisection on [0.2, 5]; the mean confidence is
+    increasing in ``t``).
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title, onet_soc`` (labels outside the rated occupations count as misses).
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+
+    Returns
+    -------
+    float
+        ``t``, rounded to 3 decimals (:data:`~skillshore.skills.matcher.TEMPERATURE`).
+    """
+    from scipy.optimize import brentq
+
+    from skillshore.skills.matcher import _matcher
+
+    for col in ("title", "onet_soc"):
+        if col not in labelled.columns:
+            raise DataValidationError(f"labelled titles: missing column '{col}'")
+    if labelled.height == 0:
+        raise DataValidationError("labelled titles: no rows")
+    m = _matcher(bundle or load_bundle(), True)
+    s = m._linear(labelled["title"].to_list())
+    top1 = float((m.soc[s.argmax(axis=1)] == np.asarray(labelled["onet_soc"].to_list())).mean())
+    s = s - s.max(axis=1, keepdims=True)
+
+    def gap(t: float) -> float:
+        return float((1 / np.exp(t * s).sum(axis=1)).mean()) - top1
+
+    return round(float(brentq(gap, 0.2, 5.0, xtol=1e-5)), 3)
