@@ -50,6 +50,7 @@ class FieldFamilies:
         self._m = matcher
         self._RT, self._mass = matcher._name_matrix(ft["name"].to_list())
         self._group = ft["g"].to_numpy()
+        self._memo: tuple[tuple[str, ...], np.ndarray] | None = None
         soc = matcher.soc.astype(str)
         self.member = np.zeros((len(codes), len(soc)), dtype=bool)
         for c, k in pos.items():
@@ -59,11 +60,16 @@ class FieldFamilies:
     def dice(self, titles: list[str]) -> np.ndarray:
         """``(len(titles), n_fields)``: best IDF-weighted Dice overlap of each title's query
         words (cleaned title and added words, as in the matcher) with each field's names."""
+        key = tuple(titles)
+        if self._memo is not None and self._memo[0] == key:  # features() and the top five
+            return self._memo[1]
         m = self._m
         q = [_roots(f"{clean_title(t)} {expand_title(t)}") for t in titles]
         Qi = m._counts(q, binary=True).multiply(m._idf[None, :]).tocsr()
         qmass = np.maximum(np.asarray(Qi.sum(1)).ravel(), 1e-9)
-        return m._group_dice(Qi, qmass, self._RT, self._mass, self._group, len(self.codes))
+        out = m._group_dice(Qi, qmass, self._RT, self._mass, self._group, len(self.codes))
+        self._memo = (key, out)
+        return out
 
     def best_field(self, titles: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Index of each title's best-matching field and its Dice overlap."""
@@ -76,6 +82,14 @@ class FieldFamilies:
         title's best field and that field's overlap is at least ``min_dice``."""
         best, value = self.best_field(titles)
         return (self.member[best] & (value >= min_dice)[:, None]).astype(float)
+
+
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best of each row, best first; ties go to the lower index."""
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    val = np.take_along_axis(scores, part, axis=1)
+    order = np.lexsort((part, -val), axis=1)
+    return np.take_along_axis(part, order, axis=1)
 
 
 def top_candidates(
@@ -95,7 +109,7 @@ def top_candidates(
     """
     n, n_occ = scores.shape
     k = min(k, n_occ)
-    idx = np.argsort(-scores, axis=1, kind="stable")[:, :k] if n else np.zeros((0, k), int)
+    idx = _best(scores, k) if n else np.zeros((0, k), dtype=np.int64)
     if field_dice is None or member is None or not n or not field_dice.shape[1]:
         return idx
     keep = max(k - slots, 1)
@@ -105,8 +119,8 @@ def top_candidates(
         fam[idx[q, :keep]] = False
         if not fam.any():
             continue
-        s = np.where(fam, scores[q], -np.inf)
-        extra = np.argsort(-s, kind="stable")[: min(slots, int(fam.sum()))]
+        s = np.where(fam, scores[q], -np.inf)[None, :]
+        extra = _best(s, min(slots, int(fam.sum())))[0]
         rest = [i for i in idx[q] if i not in set(idx[q, :keep]) | set(extra)]
         idx[q] = np.concatenate([idx[q, :keep], extra, rest])[:k]
     return idx

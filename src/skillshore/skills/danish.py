@@ -208,10 +208,8 @@ def _english() -> frozenset[str]:
     """Words of English occupation names (O*NET alternate/reported titles, ESCO labels)."""
     from skillshore.skills.titles import title_table
 
-    words: set[str] = set()
-    for t in title_table()["title"].to_list():
-        words.update(re.findall(r"[a-z]+", t.lower()))
-    return frozenset(words)
+    words = title_table()["title"].str.to_lowercase().str.extract_all(r"[a-z]+").explode()
+    return frozenset(words.drop_nulls().unique().to_list())
 
 
 def danish_words(text: str) -> list[str]:
