@@ -23,6 +23,9 @@ def test_glossary_is_read_and_english_words_are_not_translated():
     assert danish_words("Truck driver with crane") == []
     assert danish_words("Pastry chef") == []
     assert danish_words("Forester") == []
+    # ... but in a title written only in Danish, a homograph is read as Danish
+    assert "fire" in danish_words("holdleder, brand")
+    assert "fire" not in " ".join(danish_words("Brand manager"))
 
 
 @pytest.mark.parametrize(

@@ -216,7 +216,20 @@ def danish_words(text: str) -> list[str]:
     """English words of the Danish words of ``text`` (see the module docstring)."""
     low = _fold(text)
     out = [en for k, en in _PHRASES.items() if k in low]
-    return out + [en for tok in _WORD.findall(text) for w in tok.split("-") for en in _word(w)]
+    words = [w for tok in _WORD.findall(text) for w in tok.split("-") if w]
+    found = [_word(w) for w in words]
+    # a title in Danish only ("holdleder, brand"): a word spelled like an English one is
+    # read as Danish too ("brand" = fire); in a title with English words it stays English
+    english = [w.lower() in _english() for w in words]
+    danish = any(en for en, e in zip(found, english, strict=True) if not e)
+    if danish and all(en or _homograph(w) for w, en in zip(words, found, strict=True)):
+        found = [en or _homograph(w) for w, en in zip(words, found, strict=True)]
+    return out + [e for en in found for e in en]
+
+
+def _homograph(word: str) -> tuple[str, ...]:
+    f = _loose(_fold(word))
+    return (_EXACT[f],) if f in _EXACT else ()
 
 
 def _split(f: str) -> tuple[str, ...] | None:
