@@ -61,6 +61,7 @@ from skillshore.skills.programme import LEVELS, parse_programme
         ("History, long-cycle higher education", "master", "History"),
         ("Economics (LVU)", "master", "Economics"),
         ("Grundforløb, mechanic", "vocational", "mechanic"),
+        ("Markedsføringsøkonom", "academy", ""),
         # programme words around a field, specialties, old-name notes
         ("Office education with specialty in accounting", None, "Office, accounting"),
         ("Port and terminal training", None, "Port and terminal"),

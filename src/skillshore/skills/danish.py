@@ -200,6 +200,9 @@ _EXACT.update(_KNOWN)
 _PARTS = dict(_EXACT)
 for _k, _v in _SUFFIXES + _PREFIXES:
     _PARTS.setdefault(_loose(_k), _v)
+# as the head of a compound, "-økonom" is a business graduate of an academy profession or
+# diploma programme (finansøkonom, markedsføringsøkonom, serviceøkonom), not an economist
+_PARTS["okonom"] = "business"
 _PHRASES = {_fold(k): v for k, v in GLOSSARY.items() if " " in k}
 
 

@@ -138,6 +138,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bAP\b(?:\s+degree)?|\bacademy profession(?:al)?(?:\s+degree)?|\bakademiuddannelse\b",
         ),
         ("academy", r"\berhvervsakademi\w*|\bmerkonom\b|\bdatamatiker\b"),
+        ("academy", r"\b\w{3,}(?<!civil)(?:ø|oe|o)konom\b"),  # finansøkonom, serviceøkonom
         ("master", r"\blong[- ]cycle" + _CYCLE + r"|(?-i:\bLVU\b)"),
         ("professional_bachelor", r"\bmedium[- ]cycle" + _CYCLE + r"|(?-i:\bMVU\b)"),
         ("academy", r"\bshort[- ]cycle" + _CYCLE + r"|(?-i:\bKVU\b)"),
