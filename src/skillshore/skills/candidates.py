@@ -57,30 +57,38 @@ class FieldFamilies:
             for prefix in FIELD_OCCUPATIONS[c]:
                 self.member[k] |= np.char.startswith(soc, prefix)
 
-    def dice(self, titles: list[str]) -> np.ndarray:
+    def dice(self, titles: list[str], roots: list[list[str]] | None = None) -> np.ndarray:
         """``(len(titles), n_fields)``: best IDF-weighted Dice overlap of each title's query
-        words (cleaned title and added words, as in the matcher) with each field's names."""
+        words (cleaned title and added words, as in the matcher; ``roots`` when the caller
+        has them) with each field's names."""
         key = tuple(titles)
         if self._memo is not None and self._memo[0] == key:  # features() and the top five
             return self._memo[1]
         m = self._m
-        q = [_roots(f"{clean_title(t)} {expand_title(t)}") for t in titles]
+        q = roots or [_roots(f"{clean_title(t)} {expand_title(t)}") for t in titles]
         Qi = m._counts(q, binary=True).multiply(m._idf[None, :]).tocsr()
         qmass = np.maximum(np.asarray(Qi.sum(1)).ravel(), 1e-9)
         out = m._group_dice(Qi, qmass, self._RT, self._mass, self._group, len(self.codes))
         self._memo = (key, out)
         return out
 
-    def best_field(self, titles: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def best_field(
+        self, titles: list[str], roots: list[list[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Index of each title's best-matching field and its Dice overlap."""
-        d = self.dice(titles)
+        d = self.dice(titles, roots)
         best = d.argmax(axis=1) if d.shape[1] else np.zeros(len(titles), dtype=np.int64)
         return best, d[np.arange(len(titles)), best] if d.shape[1] else np.zeros(len(titles))
 
-    def in_family(self, titles: list[str], min_dice: float = FIELD_MIN_DICE) -> np.ndarray:
+    def in_family(
+        self,
+        titles: list[str],
+        min_dice: float = FIELD_MIN_DICE,
+        roots: list[list[str]] | None = None,
+    ) -> np.ndarray:
         """``(len(titles), n_occupations)``: 1 where the occupation is in the family of the
         title's best field and that field's overlap is at least ``min_dice``."""
-        best, value = self.best_field(titles)
+        best, value = self.best_field(titles, roots)
         return (self.member[best] & (value >= min_dice)[:, None]).astype(float)
 
 

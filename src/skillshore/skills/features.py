@@ -315,5 +315,5 @@ class OccupationIndex:
                 lo, hi = lv.rl
                 f["zone"][q] = 1 - np.abs(self._jz - lv.job_zone) / 4
                 f["education"][q] = cum[:, hi] - cum[:, lo - 1]
-        f["field"] = self.field_families().in_family(titles)
+        f["field"] = self.field_families().in_family(titles, roots=q_roots)
         return f
