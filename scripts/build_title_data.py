@@ -9,6 +9,10 @@ crosswalks, and writes zstd Parquet files to ``src/skillshore/skills/data/titles
   with their ISCO-08 unit group (``onet_soc`` null). The matcher reaches O*NET from ISCO-08
   through the shipped crosswalks (ISCO-08 -> SOC 2010, IBS; SOC 2010 -> O*NET-SOC 2019,
   official): :meth:`skillshore.skills.OnetBundle.isco_map`.
+* ``fields.parquet``: ``iscedf, label, name``: the ISCED-F 2013 detailed fields of education
+  (ESCO's English edition) with the programme names each field lists as its "main content"
+  ("0715 mechanics and metal trades": Welding, Sheet metal working, Tool and die making, ...),
+  one row per name, the field's own label included;
 * ``education.parquet``: ``onet_soc, job_zone, rl_1 .. rl_12``: O*NET 27.0 Job Zone (1-5) and
   the share of respondents (0-1) in each category of Required Level of Education (RL 1 = less
   than high school ... 6 = bachelor's, 8 = master's, 11 = doctoral, 12 = post-doctoral).
@@ -19,6 +23,7 @@ crosswalks, and writes zstd Parquet files to ``src/skillshore/skills/data/titles
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import polars as pl
@@ -52,6 +57,22 @@ def esco_titles(cls: Path) -> pl.DataFrame:
         pl.lit("esco").alias("source"),
         pl.col("isco08_code").alias("isco"),
     )
+
+
+def fields(cls: Path) -> pl.DataFrame:
+    d = _csv(cls / "isced" / "iscedf2013_fields_esco_en.csv").filter(pl.col("level") == "detailed")
+    rows = []
+    for code, label, desc in d.select("iscedf_code", "preferred_label", "description").iter_rows():
+        if code.endswith(("8", "9")) and ("inter-disciplinary" in label or "unknown" in label):
+            continue
+        if "not further defined" in label or "not elsewhere classified" in label:
+            continue
+        m = re.search(
+            r"main content are classified here:\n(.*?)(?:\n\s*\n|\n===|$)", desc or "", re.S
+        )
+        names = [label] + ([n.strip() for n in m.group(1).split("\n")] if m else [])
+        rows += [(code, label, n) for n in dict.fromkeys(names) if n]
+    return pl.DataFrame(rows, schema=["iscedf", "label", "name"], orient="row")
 
 
 def education(cls: Path) -> pl.DataFrame:
@@ -94,6 +115,9 @@ def main() -> None:
     edu = education(cls)
     titles.write_parquet(out / "titles.parquet", compression="zstd", compression_level=19)
     edu.write_parquet(out / "education.parquet", compression="zstd", compression_level=19)
+    fld = fields(cls)
+    fld.write_parquet(out / "fields.parquet", compression="zstd", compression_level=19)
+    print(f"fields: {fld['iscedf'].n_unique()} ISCED-F detailed fields, {fld.height} names")
     size = sum(p.stat().st_size for p in out.glob("*.parquet"))
     print(
         titles.group_by("source")

@@ -255,10 +255,28 @@ def test_override_wins_and_review_lists_flagged():
 def test_danish_style_dev_set():
     """The Danish-style development set (written and labelled for issue 16 by the matcher's
     author, used to develop the programme grammar: not an evaluation). Floors a few points
-    under the measured 62.9% / 88.2% (docs/skills.md); before issue 16: 44.7% / 61.8%."""
+    under the measured 65.3% / 88.2% (docs/skills.md); before issue 16: 44.7% / 61.8%."""
     dev = _labelled(DATA / "skills_dev_titles_danish.csv")
     rated = TitleMatcher().soc
     assert dev["title"].is_unique().all() and dev["onet_soc"].is_in(list(rated)).all()
     assert set(dev["difficulty"]) == {"normal", "hard"}
     top1, top5 = _accuracy(match_titles(dev.select("code", "title")), dev)
     assert top1 >= 0.58 and top5 >= 0.83, (top1, top5)
+
+
+def test_fresh_set_floors_by_half():
+    """The fresh set (issue 16), a development set since it was reported once, split by a
+    fixed hash of the title (docs/skills.md): half A was developed on, half B held back and
+    scored at the end. Floors a few points under the measured strict top-1 / top-5 (A 64.6 /
+    86.4, B 55.9 / 80.3); before the second round A 55.3 / 72.4, B 51.3 / 72.7. The standard
+    error of a top-1 share near 0.6 on 257-304 titles is about 3 points."""
+    import hashlib
+
+    fresh = _labelled(DATA / "skills_fresh_titles.csv")
+    half = [hashlib.sha256(t.encode("utf-8")).digest()[0] % 2 for t in fresh["title"]]
+    fresh = fresh.with_columns(half=pl.Series(["A" if h == 0 else "B" for h in half]))
+    m = match_titles(fresh.select("code", "title"))
+    for name, floor1, floor5 in (("A", 0.60, 0.82), ("B", 0.51, 0.76)):
+        part = fresh.filter(pl.col("half") == name)
+        top1, top5 = _accuracy(m, part)
+        assert top1 >= floor1 and top5 >= floor5, (name, top1, top5)

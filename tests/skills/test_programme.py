@@ -53,6 +53,23 @@ from skillshore.skills.programme import LEVELS, parse_programme
         ("First aid, short course", "course", "First aid"),
         ("Course in welding", "course", "welding"),
         ("Svejsekursus", "course", "Svejse"),
+        # the cycles of Danish higher education (KVU / MVU / LVU) and the EUD basic course
+        ("Short-cycle higher education, export technician", "academy", "export technician"),
+        ("Building technician (KVU)", "academy", "Building technician"),
+        ("Nursing, medium-cycle higher education", "professional_bachelor", "Nursing"),
+        ("Teacher (MVU)", "professional_bachelor", "Teacher"),
+        ("History, long-cycle higher education", "master", "History"),
+        ("Economics (LVU)", "master", "Economics"),
+        ("Grundforløb, mechanic", "vocational", "mechanic"),
+        ("Markedsføringsøkonom", "academy", ""),
+        # programme words around a field, specialties, old-name notes
+        ("Office education with specialty in accounting", None, "Office, accounting"),
+        ("Port and terminal training", None, "Port and terminal"),
+        ("Special education", None, "Special education"),
+        ("Physical education teacher", None, "Physical education teacher"),
+        ("Kindergarten teacher (pre-1992)", None, "Kindergarten teacher"),
+        ("Social educator, old training", None, "Social educator"),
+        ("German and French, cand.mag. (two-subject)", "master", "German and French"),
         # Danish "uddannelse" (education) is dropped, no level
         ("Tømreruddannelsen", None, "Tømrer"),
         ("Glazier", None, "Glazier"),
@@ -96,6 +113,14 @@ def test_level_markers(raw, level, field):
         ("Lastbilchauffør", "truck driver"),
         ("Datamatiker", "computer programmer"),
         ("Civiløkonom", "business"),
+        # the glossary and Danish compounds (danish.py)
+        ("bådebygger", "boat builder"),
+        ("Sølvsmed", "silver"),
+        ("markedsføringsøkonom", "marketing"),
+        ("skibsmaskinist", "marine engineer"),
+        ("tømreren", "carpenter"),
+        ("AMU: svejsning", "welding"),
+        ("dyrepasser", "animal caretaker"),
     ],
 )
 def test_field_words(raw, word):

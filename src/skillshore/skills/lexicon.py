@@ -150,6 +150,10 @@ WORDS: dict[str, str] = {
 """Single words (lower case) -> words added to the query."""
 
 PHRASES: dict[str, str] = {
+    "business administration": "business management operations manager",
+    "public administration": "government public administrative manager",
+    "office administration": "office clerk administrative",
+    "health administration": "medical health services manager",
     "social and health care": "nursing assistant home health aide personal care",
     "health care helper": "home health aide personal care",
     "train driver": "locomotive engineer",

@@ -13,9 +13,10 @@ words ("tømrer", "smed", "sygeplejerske") are translated by :data:`DANISH`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from skillshore.skills.danish import DANISH, danish_words
 
 __all__ = ["DANISH", "FIELDS", "LEVELS", "Programme", "parse_programme"]
 
@@ -75,145 +76,6 @@ FIELDS: dict[str, str] = {
 """Field words of a Danish degree abbreviation; the longest known prefix of a dotted
 abbreviation is used ("cand.scient.pol." -> "scient.pol")."""
 
-DANISH: dict[str, str] = {
-    # untranslated Danish occupational words (ASCII-folded: æ -> ae, ø -> oe, å -> aa)
-    "toemrer": "carpenter",
-    "snedker": "cabinetmaker carpenter",
-    "smed": "smith welder metal fabricator",
-    "klejnsmed": "metal fabricator welder",
-    "murer": "bricklayer brickmason",
-    "elektriker": "electrician",
-    "maler": "painter",
-    "frisoer": "hairdresser",
-    "kok": "cook",
-    "bager": "baker",
-    "konditor": "pastry baker",
-    "slagter": "butcher meat",
-    "vvs": "plumber pipefitter heating",
-    "montoer": "installer",
-    "blikkenslager": "sheet metal plumber",
-    "mekaniker": "mechanic",
-    "automekaniker": "automotive mechanic",
-    "landmand": "farmer agricultural",
-    "gartner": "gardener landscaping horticulture",
-    "anlaegsgartner": "landscaping",
-    "chauffoer": "driver",
-    "tjener": "waiter",
-    "paedagog": "childcare preschool teacher",
-    "laerer": "teacher",
-    "folkeskolelaerer": "elementary school teacher",
-    "gymnasielaerer": "secondary school teacher",
-    "sygeplejerske": "registered nurse",
-    "jordemoder": "midwife",
-    "tandlaege": "dentist",
-    "laege": "physician",
-    "dyrlaege": "veterinarian",
-    "apoteker": "pharmacist",
-    "farmaceut": "pharmacist",
-    "farmakonom": "pharmacy technician",
-    "revisor": "auditor accountant",
-    "bogholder": "bookkeeping clerk",
-    "advokat": "lawyer",
-    "praest": "clergy",
-    "ingenioer": "engineer",
-    "civilingenioer": "engineer",
-    "akademiingenioer": "engineering technician",
-    "maskinmester": "ship engineer marine",
-    "maskinarbejder": "machinist",
-    "vaerktoejsmager": "tool die maker",
-    "svejser": "welder",
-    "svejse": "welding welder",
-    "roerlaegger": "pipelayer plumber",
-    "tagdaekker": "roofer",
-    "glarmester": "glazier",
-    "stukkatoer": "plasterer",
-    "struktoer": "construction concrete laborer",
-    "skovarbejder": "forest worker",
-    "fisker": "fisher fishing",
-    "kontorassistent": "office clerk",
-    "butiksassistent": "retail salesperson",
-    "ekspedient": "retail salesperson",
-    "lagerarbejder": "warehouse laborer stock",
-    "truckfoerer": "industrial truck forklift operator",
-    "kranfoerer": "crane operator",
-    "vagt": "security guard",
-    "politibetjent": "police officer",
-    "kosmetiker": "skincare cosmetologist",
-    "tandklinikassistent": "dental assistant",
-    "laborant": "laboratory technician",
-    "bioanalytiker": "medical laboratory technologist",
-    "fysioterapeut": "physical therapist",
-    "ergoterapeut": "occupational therapist",
-    "radiograf": "radiologic technologist",
-    "socialraadgiver": "social worker",
-    "bibliotekar": "librarian",
-    "oekonom": "economist",
-    "civiloekonom": "business economist manager",
-    "merkonom": "business administration",
-    "hd": "business administration",
-    "ha": "business administration",
-    "datamatiker": "computer programmer",
-    "programmoer": "computer programmer",
-    "landinspektoer": "surveyor",
-    "arkitekt": "architect",
-    "bygningskonstruktoer": "construction architect drafter",
-    "skibsfoerer": "ship captain",
-    "styrmand": "ship mate",
-    "rengoeringsassistent": "janitor cleaner",
-    "koekkenassistent": "kitchen cook food preparation",
-    "ernaeringsassistent": "dietetic cook",
-    "seminarium": "teacher",
-    "sosu": "nursing assistant home health aide",
-    "sundhedsassistent": "nursing assistant",
-    "sundhedshjaelper": "home health aide personal care",
-    "hjemmehjaelper": "home health aide personal care",
-    "sygehjaelper": "nursing assistant",
-    "portoer": "orderly porter",
-    "kontorfuldmaegtig": "office clerk administrative",
-    "handelsassistent": "retail salesperson sales",
-    "tandtekniker": "dental laboratory technician",
-    "urmager": "watch clock repairer",
-    "guldsmed": "jeweler precious metal",
-    "typograf": "typesetter prepress printing",
-    "bogtrykker": "printing press",
-    "skorstensfejer": "chimney sweep",
-    "brandmand": "firefighter",
-    "soldat": "military",
-    "landbrug": "agricultural farm",
-    "ejendomsfunktionaer": "building maintenance janitor",
-    "pedel": "janitor caretaker",
-    "dagplejer": "childcare",
-    "rengoering": "cleaning janitor",
-}
-"""Danish occupational words -> English words added to the query."""
-
-_DANISH_SUFFIXES: tuple[tuple[str, str], ...] = (  # compounds: "lastbilchauffør" -> driver
-    ("chauffoer", "driver"),
-    ("mekaniker", "mechanic"),
-    ("montoer", "installer"),
-    ("tekniker", "technician"),
-    ("assistent", "assistant"),
-    ("medhjaelper", "helper"),
-    ("laerer", "teacher"),
-    ("arbejder", "worker"),
-    ("foerer", "operator"),
-    ("smed", "smith metal"),
-    ("mester", "master"),
-)
-_DANISH_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("lastbil", "truck"),
-    ("bus", "bus"),
-    ("taxi", "taxi"),
-    ("auto", "automotive"),
-    ("kran", "crane"),
-    ("lager", "warehouse"),
-    ("koekken", "kitchen"),
-    ("kontor", "office"),
-    ("el", "electrical"),
-    ("vvs", "plumbing heating"),
-    ("skole", "school"),
-)
-
 
 @dataclass(frozen=True)
 class _Level:
@@ -240,6 +102,7 @@ for which O*NET reports mostly bachelor's degrees), so the ranges reach one leve
 
 _ABBR = r"(?:[a-zæøå]+\.)+(?:[a-zæøå]+\b)?"
 _OF = r"(?:\s+of\s+(?:arts|science|laws|engineering))?(?:\s+(?:in|of))?"
+_CYCLE = r"(?:\s+higher)?(?:\s+(?:education|programme|program|degree))?\b"
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (level, re.compile(rx, re.IGNORECASE))
     for level, rx in (
@@ -275,6 +138,11 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bAP\b(?:\s+degree)?|\bacademy profession(?:al)?(?:\s+degree)?|\bakademiuddannelse\b",
         ),
         ("academy", r"\berhvervsakademi\w*|\bmerkonom\b|\bdatamatiker\b"),
+        ("academy", r"\b\w{3,}(?<!civil)(?:ø|oe|o)konom\b"),  # finansøkonom, serviceøkonom
+        ("master", r"\blong[- ]cycle" + _CYCLE + r"|(?-i:\bLVU\b)"),
+        ("professional_bachelor", r"\bmedium[- ]cycle" + _CYCLE + r"|(?-i:\bMVU\b)"),
+        ("academy", r"\bshort[- ]cycle" + _CYCLE + r"|(?-i:\bKVU\b)"),
+        ("vocational", r"\bgrundforl[øo]b\w*"),
         (
             "vocational",
             r"\(?\b(?:EUD|EUX)\b\)?|\bvocational(?:\s+(?:training|education|programme))?",
@@ -291,41 +159,25 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _ANY_MARKER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _MARKERS), re.I)
 _LEVEL_ORDER = tuple(LEVELS)
-_NOISE = re.compile(r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)", re.I)
+_NOISE = re.compile(
+    r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)"
+    r"|\((?:pre|before|until|after|from)[- ]?\d{4}\)|\bold\s+(?:training|name|programme|education)\b"
+    r"|\((?:two|one)[- ]subject\)",
+    re.I,
+)
+_SPECIALTY = re.compile(
+    r"\s*\b(?:with\s+)?(?:a\s+)?(?:specialty|speciality|specialisation|specialization)\s+in\b", re.I
+)
+# "Office education", "Port and terminal training": the field word, not the teaching of it
+_PROGRAMME_WORD = re.compile(r"\b([a-zæøå]+)\s+(?:education|training|programme|program)\b", re.I)
+_KEEP = frozenset(
+    "special physical adult higher early childhood music art arts health religious science "
+    "teacher driver vocational further continuing preschool primary secondary basic general "
+    "commercial management and of in".split()
+)
 _COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus)\b", re.I)
 _FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
 _WORD = re.compile(r"[a-zæøåé]+(?:-[a-zæøå]+)?", re.I)
-
-
-def _fold(word: str) -> str:
-    w = word.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
-
-
-def _loose(folded: str) -> str:
-    """Spelling-tolerant key: "toemrer", "tomrer" (ø written o) -> "tomrer"."""
-    return folded.replace("ae", "a").replace("oe", "o").replace("aa", "a")
-
-
-_DANISH_LOOSE = {_loose(k): v for k, v in DANISH.items()}
-
-
-def _danish_words(text: str) -> list[str]:
-    return [en for tok in _WORD.findall(text) for w in tok.split("-") for en in _danish_word(w)]
-
-
-@lru_cache(maxsize=100_000)
-def _danish_word(word: str) -> tuple[str, ...]:
-    f = _loose(_fold(word))
-    if f in _DANISH_LOOSE:
-        return (_DANISH_LOOSE[f],)
-    for suffix, en in _DANISH_SUFFIXES:
-        suffix = _loose(suffix)
-        if f.endswith(suffix) and len(f) > len(suffix) + 1:
-            head = f[: -len(suffix)]
-            pre = [pen for p, pen in _DANISH_PREFIXES if head.startswith(_loose(p))]
-            return (*pre, en)
-    return ()
 
 
 @dataclass(frozen=True)
@@ -402,13 +254,17 @@ def parse_programme(raw: str) -> Programme:
     text = _COMPOUND.sub(r"\1", text)
     # Danish words from the title before the markers go: "datamatiker", "civiløkonom" and
     # "merkonom" are a level and an occupation at once
-    words = _field_words(raw) + _danish_words(text)
+    words = _field_words(raw) + danish_words(text)
     for level, rx in _MARKERS if _ANY_MARKER.search(text) else ():
         for m in rx.finditer(text):
             if m.group(0).strip(" ,()"):
                 found.append((level, m.group(0).strip()))
         text = rx.sub(" ", text)
     text = _NOISE.sub(" ", text)
+    text = _SPECIALTY.sub(",", text)
+    text = _PROGRAMME_WORD.sub(
+        lambda m: m.group(0) if m.group(1).lower() in _KEEP else m.group(1), text
+    )
     field = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" ,;:-/")
     field = re.sub(r"^(?:in|of|as|for)\s+", "", field, flags=re.I)
     field = re.sub(r"\s+,", ",", field)

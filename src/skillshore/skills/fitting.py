@@ -1,0 +1,174 @@
+"""Estimation of the title matcher's weights (seed slide "Measurement: Worker Skill").
+
+The lexical weights (:data:`~skillshore.skills.matcher.WEIGHTS`) and the semantic
+re-ranking parameters (:data:`~skillshore.skills.matcher.SEMANTIC`) are fitted by maximum
+likelihood of a conditional logit (McFadden 1974) over the O*NET occupations on hand-labelled
+titles. Split from :mod:`skillshore.skills.matcher` (issue 13): the matcher ranks, this
+module estimates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from skillshore.errors import DataValidationError
+from skillshore.skills.onet import OnetBundle, load_bundle
+from skillshore.skills.semantic import Encoder
+
+__all__ = ["fit_semantic", "fit_temperature", "fit_weights"]
+
+
+def fit_weights(
+    labelled: pl.DataFrame,
+    bundle: OnetBundle | None = None,
+    l2: float = 1e-3,
+    features: tuple[str, ...] | None = None,
+) -> dict[str, float]:
+    """Fit the weights of the lexical score on hand-labelled titles.
+
+    Conditional logit (McFadden 1974) over the occupations: the probability that title ``q``
+    belongs to occupation ``o`` is ``exp(s_qo) / sum_o' exp(s_qo')`` with
+    ``s_qo = sum_k w_k f_k(q, o)``; the weights maximise the mean log-likelihood of the
+    labelled occupations minus ``l2 x |w|^2`` (L-BFGS). Labels outside the matcher's
+    occupations (unrated ones) are dropped.
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title, onet_soc`` (O*NET-SOC 2019), e.g. ``tests/data/skills_eval_titles.csv``.
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+    l2 : float
+        Ridge penalty on the weights.
+    features : tuple of str, optional
+        Subset of :data:`~skillshore.skills.matcher.FEATURES` to use (default: all).
+
+    Returns
+    -------
+    dict
+        ``{feature: weight}``, usable as ``TitleMatcher(weights=...)``.
+    """
+    from scipy.optimize import minimize
+
+    from skillshore.errors import ConvergenceError
+    from skillshore.skills.matcher import FEATURES, _matcher
+
+    features = FEATURES if features is None else tuple(features)
+
+    for col in ("title", "onet_soc"):
+        if col not in labelled.columns:
+            raise DataValidationError(f"labelled titles: missing column '{col}'")
+    m = _matcher(bundle or load_bundle(), True)
+    pos = {s: i for i, s in enumerate(m.soc)}
+    rows = [(t, pos[s]) for t, s in labelled.select("title", "onet_soc").iter_rows() if s in pos]
+    if len(rows) < len(features):
+        raise DataValidationError(
+            f"labelled titles: {len(rows)} usable rows, need at least {len(features)}"
+        )
+    f = m.features([t for t, _ in rows])
+    X = np.stack([f[k] for k in features], axis=2)
+    y = np.array([i for _, i in rows])
+    q = len(y)
+    X_true = X[np.arange(q), y]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = X @ w
+        top = s.max(axis=1, keepdims=True)
+        e = np.exp(s - top)
+        z = e.sum(axis=1, keepdims=True)
+        ll = (s[np.arange(q), y] - top[:, 0] - np.log(z[:, 0])).sum()
+        grad = X_true.sum(axis=0) - np.einsum("qn,qnk->k", e / z, X)
+        return -ll / q + l2 * w @ w, -grad / q + 2 * l2 * w
+
+    res = minimize(loss, np.full(len(features), 2.0), jac=True, method="L-BFGS-B")
+    if not res.success:
+        raise ConvergenceError(f"fit_weights: L-BFGS did not converge ({res.message})")
+    return {k: round(float(v), 4) for k, v in zip(features, res.x, strict=True)}
+
+
+def fit_semantic(
+    labelled: pl.DataFrame,
+    bundle: OnetBundle | None = None,
+    encoder: Encoder | None = None,
+    shortlist: int = 30,
+) -> dict[str, float]:
+    """Fit :data:`SEMANTIC` (``scale``, ``cosine``) on hand-labelled titles, the lexical
+    :data:`WEIGHTS` held fixed: maximum likelihood of the conditional logit whose linear
+    score is ``scale x (lexical + cosine x cos)`` on the lexical shortlist (Nelder-Mead).
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title, onet_soc`` (labels outside the rated occupations are dropped).
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+    encoder : callable, optional
+        Sentence encoder (default all-MiniLM-L6-v2 from the ``semantic`` extra).
+    shortlist : int
+        Lexical candidates re-ranked per title.
+
+    Returns
+    -------
+    dict
+        ``{"scale": ..., "cosine": ...}``.
+    """
+    from scipy.optimize import minimize
+
+    from skillshore.skills.matcher import SEMANTIC, TitleMatcher
+
+    m = TitleMatcher(bundle, True, encoder=encoder)
+    pos = {s: i for i, s in enumerate(m.soc)}
+    rows = [(t, pos[s]) for t, s in labelled.select("title", "onet_soc").iter_rows() if s in pos]
+    if not rows:
+        raise DataValidationError("labelled titles: no row with a rated O*NET-SOC code")
+    titles, y = [t for t, _ in rows], np.array([i for _, i in rows])
+    lin = m._linear(titles)
+    cos = m._semantic_linear(titles, lin, shortlist) / SEMANTIC["scale"] - lin
+    cos /= SEMANTIC["cosine"]  # the shortlist's cosines, 0 elsewhere
+
+    def nll(p: np.ndarray) -> float:
+        s = p[0] * (lin + p[1] * cos)
+        s -= s.max(axis=1, keepdims=True)
+        return float(-(s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1))).mean())
+
+    res = minimize(nll, np.array([1.0, 5.0]), method="Nelder-Mead")
+    return {"scale": round(float(res.x[0]), 3), "cosine": round(float(res.x[1]), 3)}
+
+
+def fit_temperature(labelled: pl.DataFrame, bundle: OnetBundle | None = None) -> float:
+    """Inverse temperature ``t`` of the lexical confidence such that the mean confidence of
+    the best candidates, ``mean max softmax(t x s)``, equals their top-1 accuracy on
+    hand-labelled titles (moment matching, bisection on [0.2, 5]; the mean confidence is
+    increasing in ``t``).
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title, onet_soc`` (labels outside the rated occupations count as misses).
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+
+    Returns
+    -------
+    float
+        ``t``, rounded to 3 decimals (:data:`~skillshore.skills.matcher.TEMPERATURE`).
+    """
+    from scipy.optimize import brentq
+
+    from skillshore.skills.matcher import _matcher
+
+    for col in ("title", "onet_soc"):
+        if col not in labelled.columns:
+            raise DataValidationError(f"labelled titles: missing column '{col}'")
+    if labelled.height == 0:
+        raise DataValidationError("labelled titles: no rows")
+    m = _matcher(bundle or load_bundle(), True)
+    s = m._linear(labelled["title"].to_list())
+    top1 = float((m.soc[s.argmax(axis=1)] == np.asarray(labelled["onet_soc"].to_list())).mean())
+    s = s - s.max(axis=1, keepdims=True)
+
+    def gap(t: float) -> float:
+        return float((1 / np.exp(t * s).sum(axis=1)).mean()) - top1
+
+    return round(float(brentq(gap, 0.2, 5.0, xtol=1e-5)), 3)
