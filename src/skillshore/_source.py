@@ -14,7 +14,15 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-__all__ = ["PACKAGE_ROOT", "module_file", "imports_of", "closure", "source_digest", "all_modules"]
+__all__ = [
+    "PACKAGE_ROOT",
+    "module_file",
+    "imports_of",
+    "closure",
+    "package_data",
+    "source_digest",
+    "all_modules",
+]
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -100,11 +108,36 @@ def file_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def package_data(names: tuple[str, ...] | list[str]) -> list[Path]:
+    """The data files shipped with the subpackages of ``names`` (sorted).
+
+    Every file that is not Python source under the folder of each subpackage the modules
+    belong to (``skillshore.skills.matcher`` -> ``skillshore/skills/**``: its glossary,
+    title and O*NET tables), so that editing shipped data reruns the stages that read it.
+    """
+    dirs = {
+        PACKAGE_ROOT / m.split(".")[1]
+        for m in names
+        if m.count(".") >= 1 and (PACKAGE_ROOT / m.split(".")[1]).is_dir()
+    }
+    return sorted(
+        p
+        for d in dirs
+        for p in d.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    )
+
+
 def source_digest(names: tuple[str, ...] | list[str]) -> str:
-    """SHA-256 over the sources of ``names`` and the modules they import (:func:`closure`)."""
+    """SHA-256 over the sources of ``names`` and the modules they import (:func:`closure`),
+    and the data files shipped with their subpackages (:func:`package_data`)."""
     h = hashlib.sha256()
-    for m in closure(names):
+    mods = closure(names)
+    for m in mods:
         path = module_file(m)
         assert path is not None
         h.update(m.encode() + b"\0" + file_bytes(path) + b"\0")
+    for path in package_data(mods):
+        rel = path.relative_to(PACKAGE_ROOT).as_posix()
+        h.update(rel.encode() + b"\0" + file_bytes(path) + b"\0")
     return h.hexdigest()

@@ -109,6 +109,7 @@ def test_table_content_reruns_everything_that_reads_data(tmp_path):
     [
         ("facts/stage.py", AFTER_FACTS),
         ("skills/matcher.py", {"skills"} | AFTER_FACTS),  # a module the skills stage imports
+        ("skills/data/danish/glossary.csv", {"skills"} | AFTER_FACTS),  # data it ships
         ("structural/config.py", {"structural", "counterfactuals", "truth"}),
         (
             "matching/equilibrium.py",
