@@ -11,3 +11,11 @@ def test_fresh_title_set_is_unchanged():
     want = (DATA / "skills_fresh_titles.sha256").read_text().split()[0]
     got = hashlib.sha256((DATA / "skills_fresh_titles.csv").read_bytes()).hexdigest()
     assert got == want
+
+
+def test_second_fresh_title_set_is_unchanged():
+    """The second blind set (written after the first became a development set; evaluated
+    once) and its SOC 2010 original, from which scripts/fresh2_to_soc2019.py derives it."""
+    for line in (DATA / "skills_fresh2_titles.sha256").read_text().splitlines():
+        want, name = line.split()
+        assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == want, name
