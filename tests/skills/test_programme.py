@@ -13,6 +13,17 @@ from skillshore.skills.programme import LEVELS, parse_programme
     [
         # candidatus and magister degrees, with the field abbreviations
         ("Finance, cand.merc.", "master", "Finance"),
+        # third round: Danish level words and abbreviations
+        ("Kemi, kandidat", "master", "Kemi"),
+        ("civ.ing. i kemi", "master", "kemi"),
+        ("Lang videregående uddannelse, fysik", "master", "fysik"),
+        ("lic.scient. i fysik", "doctoral", "fysik"),
+        ("Mellemlang videregående uddannelse, sygepleje", "professional_bachelor", "sygepleje"),
+        ("Kort videregående uddannelse, logistik", "academy", "logistik"),
+        ("Diplom i ledelse", "diploma", "ledelse"),
+        ("Regnskab (AU)", "academy", "Regnskab"),
+        ("Laborant, AK", "academy", "Laborant"),
+        ("Tømrerlærling", "vocational", "Tømrer"),
         ("Political science, cand.scient.pol.", "master", "Political science"),
         ("Civil engineering, cand.polyt.", "master", "Civil engineering"),
         ("History, mag.art.", "master", "History"),
@@ -91,6 +102,10 @@ def test_level_markers(raw, level, field):
     ("raw", "word"),
     [
         ("cand.merc.", "business"),
+        ("cand.stat.", "statistician"),
+        ("civ.ing.", "engineer"),
+        ("Cand.scient.(bio)", "biologist"),
+        ("lic.techn.", "engineer"),
         ("cand.polyt.", "engineer"),
         ("cand.jur.", "law"),
         ("cand.oecon.", "economist"),

@@ -72,6 +72,23 @@ FIELDS: dict[str, str] = {
     "tech": "engineer technology",
     "vet": "veterinarian veterinary",
     "musicae": "musician music",
+    "stat": "statistician statistics",
+    "ing": "engineer engineering",
+    "techn": "engineer technology",
+    "scient.bio": "biologist biology",
+    "scient.mat": "mathematician mathematics",
+    "scient.fys": "physicist physics",
+    "scient.kemi": "chemist chemistry",
+    "scient.geo": "geoscientist geology geography",
+    "scient.stat": "statistician statistics",
+    "scient.data": "computer scientist",
+    "merc.int": "international business marketing",
+    "merc.fil": "business philosophy",
+    "merc.mat": "business mathematics",
+    "merc.it": "information technology business",
+    "ling": "linguist language",
+    "soc.san": "health social scientist",
+    "arch.": "architect",
 }
 """Field words of a Danish degree abbreviation; the longest known prefix of a dotted
 abbreviation is used ("cand.scient.pol." -> "scient.pol")."""
@@ -107,6 +124,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (level, re.compile(rx, re.IGNORECASE))
     for level, rx in (
         ("doctoral", r"\bph\.?\s?d\b\.?|\bdr\.\s?" + _ABBR + r"|\bdoctora(?:l|te)\b(?:\s+degree)?"),
+        ("doctoral", r"\blic\.\s?" + _ABBR + r"|\blicentiat\w*"),
         ("master", r"\bcand\.\s?" + _ABBR + r"|\bmag\.\s?" + _ABBR),
         (
             "master",
@@ -118,6 +136,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bmaster(?=\s+(?:of|in)\b)" + _OF + r"|\bmaster\s+(?:degree|programme|program)\b",
         ),
         ("master", r"\bcivil(?:ingeni[øo]e?r|[øo]e?konom)\b"),
+        ("master", r"\bciv\.\s?(?:ing|øk|oek)\b\.?|\bkandidat(?:uddannelse\w*)?\b"),
+        ("master", r"\blang(?:e)?\s+videreg[åa]+ende" + _CYCLE),
         (
             "professional_bachelor",
             r"\bprof\.\s?bach\b\.?|\bprofessional bachelor'?s?\b(?:\s+degree)?",
@@ -132,12 +152,15 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "diploma",
             r"\bdiploma(?:\s+(?:programme|program|degree|education))?\b|\bdiplomuddannelse\b",
         ),
-        ("diploma", r"(?-i:\bHD\b)"),
+        ("diploma", r"(?-i:\bHD\b)|\bdiplom\b"),
         (
             "academy",
             r"\bAP\b(?:\s+degree)?|\bacademy profession(?:al)?(?:\s+degree)?|\bakademiuddannelse\b",
         ),
         ("academy", r"\berhvervsakademi\w*|\bmerkonom\b|\bdatamatiker\b"),
+        ("academy", r"(?-i:\bAU\b|\bAK\b)|\bakademi\b"),
+        ("professional_bachelor", r"\bmellemlang(?:e)?\s+videreg[åa]+ende" + _CYCLE),
+        ("academy", r"\bkort(?:e)?\s+videreg[åa]+ende" + _CYCLE),
         ("academy", r"\b\w{3,}(?<!civil)(?:ø|oe|o)konom\b"),  # finansøkonom, serviceøkonom
         ("master", r"\blong[- ]cycle" + _CYCLE + r"|(?-i:\bLVU\b)"),
         ("professional_bachelor", r"\bmedium[- ]cycle" + _CYCLE + r"|(?-i:\bMVU\b)"),
@@ -175,8 +198,8 @@ _KEEP = frozenset(
     "teacher driver vocational further continuing preschool primary secondary basic general "
     "commercial management and of in".split()
 )
-_COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus)\b", re.I)
-_FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
+_COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus|lærling(?:e|en)?|laerling)\b", re.I)
+_FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach|lic|civ)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
 _WORD = re.compile(r"[a-zæøåé]+(?:-[a-zæøå]+)?", re.I)
 
 
@@ -218,7 +241,8 @@ class Programme:
 
 def _field_words(raw: str) -> list[str]:
     out = []
-    for m in _FIELD_ABBR.finditer(raw.lower()):
+    # "Cand.scient.(bio)", "civ.ing. (kemi)": a bracketed field part is part of the abbreviation
+    for m in _FIELD_ABBR.finditer(re.sub(r"\.\s?\(([a-zæøå.]+)\)", r".\1.", raw.lower())):
         parts = [p for p in m.group(1).strip(".").split(".") if p]
         for k in range(len(parts), 0, -1):
             key = ".".join(parts[:k])
@@ -251,6 +275,8 @@ def parse_programme(raw: str) -> Programme:
     for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
         if m.group(2).lower().startswith("kursus"):
             found.append(("course", m.group(2)))
+        elif m.group(2).lower().startswith(("lærling", "laerling")):  # "bagerlærling"
+            found.append(("vocational", m.group(2)))
     text = _COMPOUND.sub(r"\1", text)
     # Danish words from the title before the markers go: "datamatiker", "civiløkonom" and
     # "merkonom" are a level and an occupation at once
@@ -266,7 +292,7 @@ def parse_programme(raw: str) -> Programme:
         lambda m: m.group(0) if m.group(1).lower() in _KEEP else m.group(1), text
     )
     field = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" ,;:-/")
-    field = re.sub(r"^(?:in|of|as|for)\s+", "", field, flags=re.I)
+    field = re.sub(r"^(?:in|of|as|for|i|som)\s+", "", field, flags=re.I)
     field = re.sub(r"\s+,", ",", field)
     level = min((lv for lv, _ in found), key=_LEVEL_ORDER.index) if found else None
     return Programme(
