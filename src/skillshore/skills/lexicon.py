@@ -54,6 +54,17 @@ _ACRONYMS: dict[str, str] = {
     "PLC": "programmable logic controller",
     "HVAC": "heating ventilation air conditioning",
     "HR": "human resources",
+    # certificates and programmes named by an acronym (issue 16, third round)
+    "GWO": "wind turbine service technician safety",
+    "ADR": "hazardous materials truck driver tank",
+    "STCW": "sailor deckhand ship",
+    "ATPL": "airline pilot",
+    "CPL": "commercial pilot",
+    "KBU": "physician resident medical",
+    "PAU": "childcare teacher assistant",
+    "HACCP": "food safety preparation",
+    "CAD": "drafter computer-aided design",
+    "UX": "user experience web designer",
 }
 
 WORDS: dict[str, str] = {
@@ -178,6 +189,21 @@ PHRASES: dict[str, str] = {
     "youth worker": "social human service youth",
     "social education": "social human service",
     "driving instructor": "driving instructor self-enrichment",
+    # short-course topics: the job the task is done in (issue 16, third round)
+    "food hygiene": "food preparation kitchen cook",
+    "hygiene certificate": "food preparation kitchen cook",
+    "driver qualification": "truck bus driver",
+    "dangerous goods": "hazardous materials truck driver",
+    "basic safety training": "safety technician",
+    "slinging": "rigger crane",
+    "work at height": "rigger scaffold",
+    "aerial work platform": "operator lift",
+    "patient handling": "nursing assistant",
+    "medicine handling": "nursing assistant",
+    "order picking": "order filler stock",
+    "pipe welding": "welder pipefitter",
+    "cash register": "cashier",
+    "checkout": "cashier",
 }
 """Multi-word lay titles (lower case, matched as substrings) -> words added to the query."""
 
