@@ -86,14 +86,11 @@ def test_query_expansion_and_degree_level():
 
 
 def _accuracy(m, truth: pl.DataFrame) -> tuple[float, float]:
-    t = truth.select("code", pl.col("onet_soc").alias("true"))
-    top1 = m.best.join(t, on="code").select((pl.col("onet_soc") == pl.col("true")).mean()).item()
-    top5 = (
-        m.top.join(t, on="code")
-        .group_by("code")
-        .agg((pl.col("onet_soc") == pl.col("true")).any().alias("hit"))["hit"]
-        .mean()
-    )
+    # a label may list several codes separated by "|" (the second fresh set): any counts
+    t = truth.select("code", pl.col("onet_soc").str.split("|").alias("true"))
+    hit = pl.col("onet_soc").is_in(pl.col("true"))
+    top1 = m.best.join(t, on="code").select(hit.mean()).item()
+    top5 = m.top.join(t, on="code").group_by("code").agg(hit.any().alias("hit"))["hit"].mean()
     return float(top1), float(top5)
 
 
@@ -264,19 +261,27 @@ def test_danish_style_dev_set():
     assert top1 >= 0.58 and top5 >= 0.83, (top1, top5)
 
 
-def test_fresh_set_floors_by_half():
-    """The fresh set (issue 16), a development set since it was reported once, split by a
-    fixed hash of the title (docs/skills.md): half A was developed on, half B held back and
-    scored at the end. Floors a few points under the measured strict top-1 / top-5 (A 64.6 /
-    86.4, B 55.9 / 80.3); before the second round A 55.3 / 72.4, B 51.3 / 72.7. The standard
-    error of a top-1 share near 0.6 on 257-304 titles is about 3 points."""
+@pytest.mark.parametrize(
+    ("name", "floors"),
+    [
+        ("skills_fresh_titles.csv", {"A": (0.62, 0.84), "B": (0.55, 0.79)}),
+        ("skills_fresh2_titles.csv", {"A": (0.61, 0.86), "B": (0.49, 0.71)}),
+    ],
+)
+def test_fresh_set_floors_by_half(name, floors):
+    """The two fresh sets (issue 16), development sets since each was reported once, split
+    by a fixed hash of the title (docs/skills.md): half A was developed on, half B held back
+    and scored at the end of each round. Floors a few points under the measured strict
+    top-1 / top-5 of the third round (fresh: A 66.5 / 87.9, B 58.9 / 82.9; second fresh:
+    A 64.9 / 89.5, B 53.0 / 75.2). The standard error of a top-1 share near 0.6 on 257-304
+    titles is about 3 points."""
     import hashlib
 
-    fresh = _labelled(DATA / "skills_fresh_titles.csv")
+    fresh = _labelled(DATA / name)
     half = [hashlib.sha256(t.encode("utf-8")).digest()[0] % 2 for t in fresh["title"]]
     fresh = fresh.with_columns(half=pl.Series(["A" if h == 0 else "B" for h in half]))
     m = match_titles(fresh.select("code", "title"))
-    for name, floor1, floor5 in (("A", 0.60, 0.82), ("B", 0.51, 0.76)):
-        part = fresh.filter(pl.col("half") == name)
+    for part_name, (floor1, floor5) in floors.items():
+        part = fresh.filter(pl.col("half") == part_name)
         top1, top5 = _accuracy(m, part)
-        assert top1 >= floor1 and top5 >= floor5, (name, top1, top5)
+        assert top1 >= floor1 and top5 >= floor5, (part_name, top1, top5)

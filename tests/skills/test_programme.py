@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from skillshore.skills.lexicon import expand_title
 from skillshore.skills.programme import LEVELS, parse_programme
 
 
@@ -136,10 +137,31 @@ def test_level_markers(raw, level, field):
         ("tømreren", "carpenter"),
         ("AMU: svejsning", "welding"),
         ("dyrepasser", "animal caretaker"),
+        # third round: trade, AMU-topic and field words of the larger glossary
+        ("Elevatormontør", "elevator"),
+        ("kørelærer", "driving instructor"),
+        ("AMU: fastgørelse af gods", "securing"),
+        ("Diplom i vejledning", "counseling"),
+        ("Bygningsteknik, AK", "technology"),
+        ("Studentereksamen (stx)", "office clerk"),
+        ("maskinarb.", "worker"),
     ],
 )
 def test_field_words(raw, word):
     assert word in parse_programme(raw).field_words
+
+
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("GWO basic safety training", "wind turbine"),
+        ("Dangerous goods (ADR), AMU", "hazardous materials"),
+        ("AMU: food hygiene", "food preparation"),
+        ("KBU, internal medicine", "physician"),
+    ],
+)
+def test_course_topics_and_certificates_add_occupation_words(raw, word):
+    assert word in expand_title(raw)
 
 
 def test_levels_are_ordered():

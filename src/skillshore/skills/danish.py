@@ -8,7 +8,7 @@ catalog title):
 
 * :data:`DANISH`: whole occupational words (tømrer -> carpenter, sygeplejerske -> registered
   nurse);
-* :data:`GLOSSARY`: a bilingual glossary of about 600 education and trade words: occupation
+* :data:`GLOSSARY`: a bilingual glossary of about 1,160 education and trade words: occupation
   heads (-tekniker, -fører, -leder, -plejer), materials, objects and sectors (sølv, båd,
   havn, lager, vej), actions of short courses (svejsning, montering, anhugning) and fields
   of study (statskundskab, datalogi).
