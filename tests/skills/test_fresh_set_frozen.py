@@ -19,3 +19,11 @@ def test_second_fresh_title_set_is_unchanged():
     for line in (DATA / "skills_fresh2_titles.sha256").read_text().splitlines():
         want, name = line.split()
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == want, name
+
+
+def test_third_fresh_title_set_is_unchanged():
+    """The third blind set (O*NET-SOC 2019 labels), written during the third round and
+    evaluated once after it."""
+    want = (DATA / "skills_fresh3_titles.sha256").read_text().split()[0]
+    got = hashlib.sha256((DATA / "skills_fresh3_titles.csv").read_bytes()).hexdigest()
+    assert got == want
