@@ -377,3 +377,12 @@ def test_population_rates_are_the_seeds(tiny):
         both = population_targets(high + market_equilibria(out, year, "low"))
         assert both["unemployment_rate"] == pytest.approx(u, rel=0.02)
         assert population_targets(high)["offshoring_rate_realised"] == pytest.approx(o, rel=0.02)
+
+
+def test_true_skills_equal_the_study_measurement():
+    """The generator's own O*NET reader (no import of the skills package, issue 13) gives
+    exactly the study's default skill indices: the truth is what a perfect match measures."""
+    from skillshore.skills import occupation_skills
+    from skillshore.synth.onet import true_occupation_skills
+
+    assert true_occupation_skills().equals(occupation_skills())

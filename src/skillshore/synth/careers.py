@@ -30,10 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 from skillshore.synth.params import N_CELLS, SynthSettings
+from skillshore.tables.schemas import SCHEMAS
 
-__all__ = ["CodeBook", "Workforce", "WAGE_COEF", "tilt_to_mean"]
+__all__ = ["CodeBook", "Workforce", "WAGE_COEF", "finish_workers", "tilt_to_mean", "worker_rows"]
 
 WAGE_COEF = {
     "educ_years": 0.04,
@@ -205,3 +207,64 @@ def tilt_to_mean(p: np.ndarray, x: np.ndarray, target: np.ndarray, n_iter: int =
             break
     w = p * np.exp(theta[:, None] * xc[None, :])
     return w / w.sum(axis=1, keepdims=True)
+
+
+def worker_rows(t, pid, fglob, grp, cell, local, ym, wf: Workforce, book: CodeBook, firms, p, rng):
+    """Worker-year rows of year ``t`` (the ``workers`` schema before the codes are named):
+    skills after training, experience, and the wage equation of the module docstring."""
+    code = wf.code[pid]
+    trained = (wf.train[pid] >= 0) & (wf.train_year[pid] <= t)
+    skills = book.skills[code]
+    if len(book.train_skills):
+        tsk = book.train_skills[np.maximum(wf.train[pid], 0)]
+        skills = np.where(trained[:, None], np.maximum(skills, tsk), skills)
+    ey = book.educ_years[code]
+    age = t - wf.birth[pid]
+    exper = np.maximum(0.0, age - ey - 6.0)
+    li = local[fglob]
+    w_eq = np.where(grp == 0, ym.wages["high"][li, cell], ym.wages["low"][li, cell])
+    lw = (
+        np.log(np.maximum(w_eq, p["w0"]))
+        + WAGE_COEF["educ_years"] * (ey - 12)
+        + WAGE_COEF["experience"] * exper
+        + WAGE_COEF["experience2"] * exper**2
+        + (skills - 0.5)
+        @ np.array([WAGE_COEF[k] for k in ("cognitive", "manual", "interpersonal")])
+        + rng.normal(0.0, 0.15, len(pid))
+    )
+    return pl.DataFrame(
+        {
+            "person_id": pid + 1,
+            "year": np.full(len(pid), t, np.int32),
+            "firm_id": firms.firm_id[fglob],
+            "isco": book.isco[wf.job_code[pid]],
+            "educ_idx": code,
+            "train_idx": np.where(trained, wf.train[pid], -1),
+            "educ_years": ey.astype(np.float64),
+            "experience": exper.astype(np.float64),
+            "hourly_wage": np.exp(lw),
+            "hours": np.clip(rng.normal(1600.0, 150.0, len(pid)), 400.0, 2200.0),
+            "age": age.astype(np.int32),
+            "region": firms.region[fglob],
+        }
+    )
+
+
+def finish_workers(
+    df: pl.DataFrame, educ_codes: np.ndarray, train_codes: np.ndarray
+) -> pl.DataFrame:
+    """All years' rows with education and training codes named, in the ``workers`` schema."""
+    tc = pl.Series(np.append(train_codes, None).astype(object), dtype=pl.Utf8)
+    idx = df["train_idx"].to_numpy()
+    idx = np.where(idx < 0, len(train_codes), idx)
+    return (
+        df.with_columns(
+            educ_code=pl.Series(educ_codes.astype(object), dtype=pl.Utf8)[
+                df["educ_idx"].to_numpy()
+            ],
+            train_code=tc[idx],
+        )
+        .select(list(SCHEMAS["workers"].polars_schema))
+        .cast(SCHEMAS["workers"].polars_schema)
+        .sort(["person_id", "year"])
+    )

@@ -24,12 +24,19 @@ import polars as pl
 from skillshore._io import OUTPUT_MODE, atomic_path, write_json, write_text
 from skillshore._results import TableMixin
 from skillshore.errors import SkillshoreError
-from skillshore.skills import occupation_skills
-from skillshore.synth.careers import WAGE_COEF, CodeBook, Workforce, tilt_to_mean
+from skillshore.synth.careers import (
+    WAGE_COEF,
+    CodeBook,
+    Workforce,
+    finish_workers,
+    tilt_to_mean,
+    worker_rows,
+)
 from skillshore.synth.catalog import build_catalog
 from skillshore.synth.customs import build_customs
-from skillshore.synth.firms import draw_firms, expected_va_per_worker
+from skillshore.synth.firms import draw_firms, expected_va_per_worker, firm_accounts
 from skillshore.synth.markets import DERIV_STEP, solve_year
+from skillshore.synth.onet import true_occupation_skills
 from skillshore.synth.params import (
     N_CELLS,
     SCALES,
@@ -287,7 +294,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         years,
         all_years[0],
     )
-    occ = occupation_skills()
+    occ = true_occupation_skills()
     cat_truth, x_raw = _catalog(occ, int(cfg["codes"]), rng["catalog"])
     educ = cat_truth.filter(pl.col("kind") == "education")
     train = cat_truth.filter(pl.col("kind") == "training")
@@ -418,7 +425,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         local = np.full(firms.n, -1)
         local[act] = np.arange(len(act))
         work_parts.append(
-            _worker_rows(t, pid, fglob, grp_arr, cell, local, ym, wf, book, firms, p, rng["wage"])
+            worker_rows(t, pid, fglob, grp_arr, cell, local, ym, wf, book, firms, p, rng["wage"])
         )
         emp = np.bincount(local[fglob], minlength=len(act))
         ratio = ym.offshored / dom["shock"]
@@ -469,7 +476,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             ),
         ).astype(np.int64)
         base_parts.append((t, act, n, ratio0[act]))
-    firms_df, fy = _accounts(base_parts + fy_parts, firms, trade, e, ti, s, rng["acct"])
+    firms_df, fy = firm_accounts(base_parts + fy_parts, firms, trade, e, ti, s, rng["acct"])
     customs = build_customs(
         rng["customs"],
         trade,
@@ -478,7 +485,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         firms.capacity,
         s.china_share_lowwage,
     )
-    workers = _finish_workers(pl.concat(work_parts), educ_codes, train_codes)
+    workers = finish_workers(pl.concat(work_parts), educ_codes, train_codes)
     catalog = cat_truth.select("code", "kind", "title").cast(SCHEMAS["catalog"].polars_schema)
     model_panel = pl.concat(model_parts)
     truth = _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0)
@@ -495,103 +502,6 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         "matches": pl.concat(match_parts).sort(["year", "firm_id", "group", "cell"]),
     }
     return tables, truth, extra
-
-
-def _worker_rows(t, pid, fglob, grp, cell, local, ym, wf: Workforce, book: CodeBook, firms, p, rng):
-    code = wf.code[pid]
-    trained = (wf.train[pid] >= 0) & (wf.train_year[pid] <= t)
-    skills = book.skills[code]
-    if len(book.train_skills):
-        tsk = book.train_skills[np.maximum(wf.train[pid], 0)]
-        skills = np.where(trained[:, None], np.maximum(skills, tsk), skills)
-    ey = book.educ_years[code]
-    age = t - wf.birth[pid]
-    exper = np.maximum(0.0, age - ey - 6.0)
-    li = local[fglob]
-    w_eq = np.where(grp == 0, ym.wages["high"][li, cell], ym.wages["low"][li, cell])
-    lw = (
-        np.log(np.maximum(w_eq, p["w0"]))
-        + WAGE_COEF["educ_years"] * (ey - 12)
-        + WAGE_COEF["experience"] * exper
-        + WAGE_COEF["experience2"] * exper**2
-        + (skills - 0.5)
-        @ np.array([WAGE_COEF[k] for k in ("cognitive", "manual", "interpersonal")])
-        + rng.normal(0.0, 0.15, len(pid))
-    )
-    return pl.DataFrame(
-        {
-            "person_id": pid + 1,
-            "year": np.full(len(pid), t, np.int32),
-            "firm_id": firms.firm_id[fglob],
-            "isco": book.isco[wf.job_code[pid]],
-            "educ_idx": code,
-            "train_idx": np.where(trained, wf.train[pid], -1),
-            "educ_years": ey.astype(np.float64),
-            "experience": exper.astype(np.float64),
-            "hourly_wage": np.exp(lw),
-            "hours": np.clip(rng.normal(1600.0, 150.0, len(pid)), 400.0, 2200.0),
-            "age": age.astype(np.int32),
-            "region": firms.region[fglob],
-        }
-    )
-
-
-def _finish_workers(
-    df: pl.DataFrame, educ_codes: np.ndarray, train_codes: np.ndarray
-) -> pl.DataFrame:
-    tc = pl.Series(np.append(train_codes, None).astype(object), dtype=pl.Utf8)
-    idx = df["train_idx"].to_numpy()
-    idx = np.where(idx < 0, len(train_codes), idx)
-    return (
-        df.with_columns(
-            educ_code=pl.Series(educ_codes.astype(object), dtype=pl.Utf8)[
-                df["educ_idx"].to_numpy()
-            ],
-            train_code=tc[idx],
-        )
-        .select(list(SCHEMAS["workers"].polars_schema))
-        .cast(SCHEMAS["workers"].polars_schema)
-        .sort(["person_id", "year"])
-    )
-
-
-def _accounts(parts, firms, trade, e, ti, s: SynthSettings, rng):
-    """Firm-year accounts and offshoring purchases (module docstring of firms, customs)."""
-    t_arr = np.concatenate([np.full(len(a), t) for t, a, _, _ in parts])
-    idx = np.concatenate([a for _, a, _, _ in parts])
-    L = np.concatenate([n for _, _, n, _ in parts]).astype(np.int64)
-    ratio = np.concatenate([r for _, _, _, r in parts])
-    order = np.lexsort((t_arr, idx))
-    t_arr, idx, L, ratio = t_arr[order], idx[order], L[order], ratio[order]
-    n = len(idx)
-    vapw = np.exp(
-        firms.log_a[idx] + 5.6 + 0.3 * (firms.log_kint[idx] - 5.0) + 0.015 * (t_arr - 1996)
-    )
-    va = L * vapw * np.exp(rng.normal(0, 0.08, n))
-    sales = va * np.exp(0.95 + rng.normal(0, 0.1, n))
-    capital = L * np.exp(firms.log_kint[idx] + rng.normal(0, 0.05, n))
-    conf = e[idx, np.array([ti[t] for t in t_arr])]
-    purchases = va * ratio * np.exp(s.delta * conf - s.delta**2 / 2)
-    fy = pl.DataFrame(
-        {
-            "firm_id": firms.firm_id[idx],
-            "fidx": idx,
-            "year": t_arr.astype(np.int32),
-            "industry": np.array(trade.industries)[firms.industry[idx]],
-            "sales": sales,
-            "value_added": va,
-            "capital": capital,
-            "employment": L,
-            "region": firms.region[idx],
-            "purchases": purchases,
-        }
-    )
-    firms_df = (
-        fy.rename({"purchases": "purchases_abroad"})
-        .select(list(SCHEMAS["firms"].polars_schema))
-        .cast(SCHEMAS["firms"].polars_schema)
-    )
-    return firms_df, fy
 
 
 def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
