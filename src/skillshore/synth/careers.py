@@ -9,7 +9,8 @@ Each study year, for every active firm j and occupation group g:
    p_j(x) (1 - gamma e~ (x - E_pj x) / sd(x)), e~ = e clipped to [-2.5, 2.5]
    (mean-preserving over firms: the expected cell counts stay the model's).
 2. **Continuing workers.** Last year's workers of the firm in cell c stay with probability
-   ``stay_prob`` (not past age 66), up to the target of their cell.
+   ``stay_prob`` (in high-offshorable occupations shifted by cell and year,
+   ``stay_tilt_high``; not past age 66), up to the target of their cell.
 3. **New matches.** The remaining slots of (g, c) are filled first by workers separated
    this year from any firm (each available with probability ``rehire_prob``, not past
    age 62; careers across firms), then by new persons whose education code is drawn
@@ -128,10 +129,12 @@ class Workforce:
         year: int,
         firm_global: np.ndarray,
         counts: dict[str, np.ndarray],
+        stay_shift: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Advance to ``year``: ``counts[g]`` (F, N_CELLS) are the target cell counts of the
-        active firms ``firm_global`` (global indices). Returns the new roster
-        (person index, global firm index, group, cell)."""
+        active firms ``firm_global`` (global indices); ``stay_shift`` (2 N_CELLS,), optional:
+        added to ``stay_prob`` by group x cell. Returns the new roster (person index, global firm
+        index, group, cell)."""
         rng, s = self.rng, self.settings
         F = len(firm_global)
         T = np.stack([counts["high"], counts["low"]], axis=1).reshape(-1)  # (F*2*N_CELLS,)
@@ -142,7 +145,8 @@ class Workforce:
         key = (loc * 2 + grp) * N_CELLS + cell
         u = rng.random(len(pid))
         age = year - self.birth[pid]
-        surv = (loc >= 0) & (u < s.stay_prob) & (age <= 66)
+        stay = s.stay_prob if stay_shift is None else s.stay_prob + stay_shift[grp * N_CELLS + cell]
+        surv = (loc >= 0) & (u < stay) & (age <= 66)
         # rank survivors within their (firm, group, cell) by u; keep up to the target
         sidx = np.flatnonzero(surv)
         order = sidx[np.lexsort((u[sidx], key[sidx]))]

@@ -334,6 +334,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
     beta = np.where(low_type, s.beta_low, s.beta_high)
     u_seg = np.clip(rng["segregation"].normal(size=(firms.n, 2)), -2.5, 2.5)
     wf = Workforce(codes=book, settings=s, rng=rng["work"])
+    z_cell = (np.arange(N_CELLS) - (N_CELLS - 1) / 2) / ((N_CELLS - 1) / 2)
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     work_parts, fy_parts, model_parts, match_parts, market_rows = [], [], [], [], []
     first_markets = None
@@ -421,7 +422,9 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                     }
                 )
             )
-        pid, fglob, grp_arr, cell = wf.step(t, act, counts)
+        # Fact 3: the more skilled high-offshorable incumbents turn over more, later on
+        stay_shift = np.concatenate([-s.stay_tilt_high * wt * z_cell, np.zeros(N_CELLS)])
+        pid, fglob, grp_arr, cell = wf.step(t, act, counts, stay_shift)
         local = np.full(firms.n, -1)
         local[act] = np.arange(len(act))
         work_parts.append(
@@ -524,6 +527,8 @@ def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
             "derivative_step_c_F": DERIV_STEP,
             "wage_coefficients": WAGE_COEF,
             "training_rule": "skill = max(education skill, training skill), elementwise",
+            "stay_rule": "an incumbent of high-offshorable skill cell c stays with probability "
+            "stay_prob - stay_tilt_high w_t z_c, z_c in [-1, 1] (Fact 3), up to the cell's target",
             "high_offshorable_isco_majors": list(HIGH_GROUP_MAJORS),
             "c_F": "c_F,kt = (C - C*)_t - kappa lambda_t (g_kt - mean_k g_kt), g_kt = I*_kt / I*_k,t0 - 1; the demeaned growth is bounded smoothly, cap x tanh(dev / cap)",
             "planted_effect": "E(cognitive | firm, high-offshorable) = model mean + beta_j D / 100 "

@@ -110,6 +110,14 @@ class SynthSettings:
         within-firm average rises and the new matches' contribution grows (seed, Fact 3).
         Absorbed by the IV's sector x year fixed effects. Off by default: at 0.06 the
         structural estimation with the generator's types diverges in 2006 (demo seed 0).
+    stay_tilt_high : float
+        Who turns over, not how many of each skill: in high-offshorable occupations an
+        incumbent of skill cell c stays with probability ``stay_prob - stay_tilt_high`` x
+        w_t x z_c, z_c = (c - (C - 1)/2) / ((C - 1)/2) in [-1, 1], w_t = (t - t0)/(t1 - t0).
+        Over the years the more skilled incumbents leave more often and their slots are
+        refilled by new matches of the same cell (the firm's cell counts stay the planted
+        ones), so new matches are increasingly more skilled than continuing workers
+        (seed, Fact 3: the contribution of new matches rises).
     """
 
     kappa: float = 1.0
@@ -129,6 +137,7 @@ class SynthSettings:
     seg_sd_high: tuple[float, float] = (0.0, 0.0)
     seg_sd_low: tuple[float, float] = (0.0, 0.0)
     upgrade_high: float = 0.0
+    stay_tilt_high: float = 0.6
 
     def to_dict(self) -> dict:
         return asdict(self)
