@@ -386,3 +386,19 @@ def test_true_skills_equal_the_study_measurement():
     from skillshore.synth.onet import true_occupation_skills
 
     assert true_occupation_skills().equals(occupation_skills())
+
+
+def test_capacity_volumes_give_the_seeds_c_F_zero_signs(tmp_path):
+    """SynthSettings(firm_volume="capacity"): in the population truth, free offshoring
+    lowers E(wage) and the between-firm 90-10 gap of E(wage | firm), as in the seed's
+    counterfactual table (E(wage) 147.42 -> 130.81, E(wage|y) 10-90 1.33 -> 1.01)."""
+    from skillshore.synth.params import SynthSettings
+
+    r = generate(
+        tmp_path / "cap", scale="tiny", seed=1, settings=SynthSettings(firm_volume="capacity")
+    )
+    cf = r.truth["counterfactual_c_F_0"]
+    base, zero = cf["base"], cf["c_F=0"]
+    assert zero["mean_wage"] < base["mean_wage"]
+    assert zero["between_firm_wage_gap_90_10"] < base["between_firm_wage_gap_90_10"]
+    assert r.truth["dgp"]["firm_volume"] == "capacity"

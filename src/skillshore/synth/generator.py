@@ -348,7 +348,17 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         }
         c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
         ym = solve_year(
-            t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+            t,
+            p,
+            act,
+            firms.industry[act],
+            y,
+            cap,
+            c_F,
+            x_raw,
+            s.lambda_x_share,
+            t == y1,
+            s.firm_volume,
         )
         # the seed's rates in the population of markets, not only on the reference market
         # (two Newton steps; docs/synth.md, "Matching")
@@ -356,7 +366,17 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             p = population_correction(p, *_population_rates(ym.rows), s)
             c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
             ym = solve_year(
-                t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+                t,
+                p,
+                act,
+                firms.industry[act],
+                y,
+                cap,
+                c_F,
+                x_raw,
+                s.lambda_x_share,
+                t == y1,
+                s.firm_volume,
             )
         params[t] = p
         p["population_unemployment_rate"], p["population_offshoring_rate"] = _population_rates(
