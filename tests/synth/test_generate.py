@@ -402,3 +402,22 @@ def test_capacity_volumes_give_the_seeds_c_F_zero_signs(tmp_path):
     assert zero["mean_wage"] < base["mean_wage"]
     assert zero["between_firm_wage_gap_90_10"] < base["between_firm_wage_gap_90_10"]
     assert r.truth["dgp"]["firm_volume"] == "capacity"
+
+
+def test_recorded_firm_type_splits_on_the_firms_table(tmp_path):
+    """SynthSettings(firm_type="recorded"): the planted effect's low type is a cut of the
+    first study year's value added per worker as the firms table records it (the number the
+    estimator splits on), so every low-type firm lies below every high-type firm there."""
+    from skillshore.synth.params import SynthSettings
+
+    out = tmp_path / "rec"
+    generate(out, scale="tiny", seed=2, settings=SynthSettings(firm_type="recorded"))
+    fy = pl.read_parquet(out / "truth" / "firm_years.parquet").filter(pl.col("year") == 1996)
+    fy = fy.select("firm_id", "low_type")
+    acc = pl.read_parquet(out / "firms.parquet").filter(pl.col("year") == 1996)
+    acc = acc.select("firm_id", "value_added", "employment")
+    d = fy.join(acc, on="firm_id").with_columns(vapw=pl.col("value_added") / pl.col("employment"))
+    low = d.filter(pl.col("low_type"))["vapw"]
+    high = d.filter(~pl.col("low_type"))["vapw"]
+    assert low.len() > 0 and high.len() > 0
+    assert low.max() < high.min()

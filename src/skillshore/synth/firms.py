@@ -112,8 +112,12 @@ def expected_va_per_worker(firms: FirmPopulation, year: int) -> np.ndarray:
     return np.exp(firms.log_a + 5.6 + 0.3 * (firms.log_kint - 5.0) + 0.015 * (year - 1996))
 
 
-def firm_accounts(parts, firms, trade, e, ti, s: SynthSettings, rng):
-    """Firm-year accounts and offshoring purchases (module docstring of firms, customs)."""
+def firm_accounts(parts, firms, trade, e, ti, s: SynthSettings, rng, first=None):
+    """Firm-year accounts and offshoring purchases (module docstring of firms, customs).
+
+    ``first`` = (year, noise): the log value-added noise of that year's rows, one per firm
+    (drawn beforehand: the planted effect's firm type is that year's recorded value added
+    per worker); the other rows draw theirs here."""
     t_arr = np.concatenate([np.full(len(a), t) for t, a, _, _ in parts])
     idx = np.concatenate([a for _, a, _, _ in parts])
     L = np.concatenate([n for _, _, n, _ in parts]).astype(np.int64)
@@ -124,7 +128,10 @@ def firm_accounts(parts, firms, trade, e, ti, s: SynthSettings, rng):
     vapw = np.exp(
         firms.log_a[idx] + 5.6 + 0.3 * (firms.log_kint[idx] - 5.0) + 0.015 * (t_arr - 1996)
     )
-    va = L * vapw * np.exp(rng.normal(0, 0.08, n))
+    noise = rng.normal(0, 0.08, n)
+    if first is not None:
+        noise = np.where(t_arr == first[0], first[1][idx], noise)
+    va = L * vapw * np.exp(noise)
     sales = va * np.exp(0.95 + rng.normal(0, 0.1, n))
     capital = L * np.exp(firms.log_kint[idx] + rng.normal(0, 0.05, n))
     conf = e[idx, np.array([ti[t] for t in t_arr])]

@@ -280,8 +280,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 "acct",
                 "customs",
                 "segregation",
+                "firm_type",
             ),
-            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(10)),
+            # an 11th stream leaves the first ten unchanged (SeedSequence children by index)
+            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(11)),
             strict=True,
         )
     )
@@ -324,12 +326,19 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         e[:, t] = r * e[:, t - 1] + np.sqrt(1 - r * r) * rng["confounder"].normal(size=firms.n)
 
     params = {t: calibrated_parameters(t, s) for t in study}
-    # planted effect (docs/synth.md): firm type = expected value added per worker in the
-    # first study year below / at-or-above the median over the firms expected in the
-    # baseline sample (active in every study year, capacity of at least 11 workers: the
-    # seed's 10-employee rule with room for the draws)
+    # planted effect (docs/synth.md): firm type = value added per worker in the first study
+    # year *as the accounts record it* (expected x the accounts' noise of that year, drawn
+    # here and handed to firm_accounts; the seed splits firms by the measured number) below
+    # / at-or-above the median over the firms expected in the baseline sample (active in
+    # every study year, capacity of at least 11 workers: the seed's 10-employee rule with
+    # room for the draws)
     always = np.logical_and.reduce([firms.active(t) for t in study])
-    va0 = expected_va_per_worker(firms, y0)
+    va_noise0 = rng["firm_type"].normal(0.0, 0.08, firms.n)
+    if s.firm_type not in ("expected", "recorded"):
+        raise SkillshoreError(f"firm_type must be 'expected' or 'recorded', got {s.firm_type!r}")
+    va0 = expected_va_per_worker(firms, y0) * (
+        np.exp(va_noise0) if s.firm_type == "recorded" else 1.0
+    )
     low_type = va0 < np.median(va0[always & (firms.capacity >= 11)])
     beta = np.where(low_type, s.beta_low, s.beta_high)
     u_seg = np.clip(rng["segregation"].normal(size=(firms.n, 2)), -2.5, 2.5)
@@ -499,7 +508,16 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             ),
         ).astype(np.int64)
         base_parts.append((t, act, n, ratio0[act]))
-    firms_df, fy = firm_accounts(base_parts + fy_parts, firms, trade, e, ti, s, rng["acct"])
+    firms_df, fy = firm_accounts(
+        base_parts + fy_parts,
+        firms,
+        trade,
+        e,
+        ti,
+        s,
+        rng["acct"],
+        (y0, va_noise0) if s.firm_type == "recorded" else None,
+    )
     customs = build_customs(
         rng["customs"],
         trade,
@@ -553,7 +571,9 @@ def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
             "c_F": "c_F,kt = (C - C*)_t - kappa lambda_t (g_kt - mean_k g_kt), g_kt = I*_kt / I*_k,t0 - 1; the demeaned growth is bounded smoothly, cap x tanh(dev / cap)",
             "planted_effect": "E(cognitive | firm, high-offshorable) = model mean + beta_j D / 100 "
             "+ seg_sd_t u_j (exponential tilt of the equilibrium's cell distribution); beta_j = "
-            "beta_low or beta_high by expected VA per worker in the first study year",
+            "beta_low or beta_high by VA per worker in the first study year, expected or as "
+            "recorded in the firms table (firm_type), below / at-or-above the median of the "
+            "expected baseline firms",
         },
         "sample": effects.pop("sample"),
         "effect_cognitive_x100_per_offshoring": {

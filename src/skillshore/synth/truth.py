@@ -11,7 +11,7 @@ baseline sample (firms active in every study year with at least 10 workers in ea
 
 * Y = 100 x E(cognitive | firm) over the firm's domestic high-offshorable matches: the
   equilibrium's mean of the cells' true cognitive index, plus the **planted effect**
-  beta_j D (beta_j = ``beta_low`` / ``beta_high`` by the firm's expected value added per
+  beta_j D (beta_j = ``beta_low`` / ``beta_high`` by the firm's recorded value added per
   worker in the first study year), plus the persistent firm tilt of Fact 2;
 * D = expected narrow offshoring per worker (DKK 1,000) = expected value added per worker
   x offshored / domestic workers;
