@@ -47,12 +47,7 @@ SYNTH_READERS = ("skillshore.synth.compare", "skillshore.registers.synth_layout"
 SCHEMA = "skillshore.tables.schemas"  # the raw tables' contract: pure data, anyone may read it
 WIRING = ("pipeline", "montecarlo", "cli", "_devtools", "preflight", "__init__")
 
-ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        # the generator reads the skills package (O*NET occupations for its catalog)
-        ("skillshore.synth.generator", "skillshore.skills"),
-    }
-)
+ALLOWED: frozenset[tuple[str, str]] = frozenset()
 
 
 def _unit(module: str) -> str:

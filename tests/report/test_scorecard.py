@@ -156,3 +156,22 @@ def test_facts_inputs_take_first_and_last_year():
     got = facts_inputs(fact2=SimpleNamespace(data=f2))
     assert got == {"between_share_first": 0.3, "between_share_last": 0.2}
     assert scorecard(got).to_dict()["fact2_between_share_falls"]["reproduced"] is True
+
+
+def test_facts_inputs_read_the_trend_and_skip_missing_years():
+    """Fact 3 has no value in the first year (no continuing workers yet): NaN and null
+    years are skipped, and the ends are the least-squares line's (numpy.polyfit)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import polars as pl
+
+    from skillshore.report.scorecard import facts_inputs
+
+    years = list(range(1996, 2002))
+    vals = [float("nan"), 0.01, -0.02, 0.03, 0.0, 0.05]
+    f3 = pl.DataFrame({"skill": ["cognitive"] * 6, "year": years, "contribution_new": vals})
+    got = facts_inputs(fact3=SimpleNamespace(data=f3))
+    b, a = np.polyfit(years[1:], vals[1:], 1)
+    assert got["new_match_contribution_first"] == pytest.approx(a + b * 1997, abs=1e-12)
+    assert got["new_match_contribution_last"] == pytest.approx(a + b * 2001, abs=1e-12)

@@ -377,3 +377,47 @@ def test_population_rates_are_the_seeds(tiny):
         both = population_targets(high + market_equilibria(out, year, "low"))
         assert both["unemployment_rate"] == pytest.approx(u, rel=0.02)
         assert population_targets(high)["offshoring_rate_realised"] == pytest.approx(o, rel=0.02)
+
+
+def test_true_skills_equal_the_study_measurement():
+    """The generator's own O*NET reader (no import of the skills package, issue 13) gives
+    exactly the study's default skill indices: the truth is what a perfect match measures."""
+    from skillshore.skills import occupation_skills
+    from skillshore.synth.onet import true_occupation_skills
+
+    assert true_occupation_skills().equals(occupation_skills())
+
+
+def test_capacity_volumes_give_the_seeds_c_F_zero_signs(tmp_path):
+    """SynthSettings(firm_volume="capacity"): in the population truth, free offshoring
+    lowers E(wage) and the between-firm 90-10 gap of E(wage | firm), as in the seed's
+    counterfactual table (E(wage) 147.42 -> 130.81, E(wage|y) 10-90 1.33 -> 1.01)."""
+    from skillshore.synth.params import SynthSettings
+
+    r = generate(
+        tmp_path / "cap", scale="tiny", seed=1, settings=SynthSettings(firm_volume="capacity")
+    )
+    cf = r.truth["counterfactual_c_F_0"]
+    base, zero = cf["base"], cf["c_F=0"]
+    assert zero["mean_wage"] < base["mean_wage"]
+    assert zero["between_firm_wage_gap_90_10"] < base["between_firm_wage_gap_90_10"]
+    assert r.truth["dgp"]["firm_volume"] == "capacity"
+
+
+def test_recorded_firm_type_splits_on_the_firms_table(tmp_path):
+    """SynthSettings(firm_type="recorded"): the planted effect's low type is a cut of the
+    first study year's value added per worker as the firms table records it (the number the
+    estimator splits on), so every low-type firm lies below every high-type firm there."""
+    from skillshore.synth.params import SynthSettings
+
+    out = tmp_path / "rec"
+    generate(out, scale="tiny", seed=2, settings=SynthSettings(firm_type="recorded"))
+    fy = pl.read_parquet(out / "truth" / "firm_years.parquet").filter(pl.col("year") == 1996)
+    fy = fy.select("firm_id", "low_type")
+    acc = pl.read_parquet(out / "firms.parquet").filter(pl.col("year") == 1996)
+    acc = acc.select("firm_id", "value_added", "employment")
+    d = fy.join(acc, on="firm_id").with_columns(vapw=pl.col("value_added") / pl.col("employment"))
+    low = d.filter(pl.col("low_type"))["vapw"]
+    high = d.filter(~pl.col("low_type"))["vapw"]
+    assert low.len() > 0 and high.len() > 0
+    assert low.max() < high.min()

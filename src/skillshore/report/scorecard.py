@@ -15,7 +15,8 @@ Rules (``z`` = 1.96, a two-sided 5% test):
 * ``significant_positive``: coefficient b with standard error s, reproduced if b - z s > 0;
 * ``not_significant``: |b / s| < z;
 * ``greater``: a > b (run value a - b);
-* ``increase`` / ``decrease``: last - first > 0 / < 0 (run value last - first);
+* ``increase`` / ``decrease``: last - first > 0 / < 0 (run value last - first; for the
+  stylized facts, first and last are the ends of the fitted linear trend);
 * ``positive`` / ``negative``: the number itself > 0 / < 0.
 """
 
@@ -366,23 +367,35 @@ def iv_inputs(tables: Mapping[str, object]) -> dict[str, float]:
 
 
 def _first_last(frame, value: str, **where: str) -> tuple[float, float]:
-    """Value in the first and last year of the rows matching ``where`` (polars frame)."""
+    """The linear time trend of ``value`` over the rows matching ``where`` (polars frame),
+    evaluated at the first and the last year with a value (null and NaN years skipped).
+
+    The seed states Facts 1-3 as trends over 1996-2006 shown in figures ("increases /
+    decreases over time", slides "Stylized Facts"): the least-squares line through every
+    year reads such a figure; the two end years alone would turn on two noisy points.
+    With two years the line goes through both, so this is then the first and last value.
+    """
     import polars as pl
 
     sub = frame
     for col, val in where.items():
         if col in sub.columns:
             sub = sub.filter(pl.col(col) == val)
-    sub = sub.drop_nulls(value).sort("year")
+    sub = sub.drop_nulls(value).filter(pl.col(value).is_not_nan()).sort("year")
     if sub.height < 2:
         return math.nan, math.nan
-    return float(sub[value][0]), float(sub[value][-1])
+    t = sub["year"].cast(pl.Float64).to_numpy()
+    v = sub[value].cast(pl.Float64).to_numpy()
+    tc = t - t.mean()
+    slope = float(tc @ (v - v.mean()) / (tc @ tc))
+    return float(v.mean() + slope * tc[0]), float(v.mean() + slope * tc[-1])
 
 
 def facts_inputs(
     fact1=None, fact2=None, fact3=None, skill: str = "cognitive", group: str = "high"
 ) -> dict[str, float]:
-    """First- and last-year numbers of the stylized facts (skillshore.facts results).
+    """First- and last-year numbers of the stylized facts (skillshore.facts results), read
+    off each fact's linear trend over the years (:func:`_first_last`).
 
     Fact 1: within-cell variance of ``skill`` (all workers); Fact 2: the between-firm
     share (KSS) of ``skill`` in occupation ``group``; Fact 3: the new matches'

@@ -9,7 +9,8 @@ Each study year, for every active firm j and occupation group g:
    p_j(x) (1 - gamma e~ (x - E_pj x) / sd(x)), e~ = e clipped to [-2.5, 2.5]
    (mean-preserving over firms: the expected cell counts stay the model's).
 2. **Continuing workers.** Last year's workers of the firm in cell c stay with probability
-   ``stay_prob`` (not past age 66), up to the target of their cell.
+   ``stay_prob`` (in high-offshorable occupations shifted by cell and year,
+   ``stay_tilt_high``; not past age 66), up to the target of their cell.
 3. **New matches.** The remaining slots of (g, c) are filled first by workers separated
    this year from any firm (each available with probability ``rehire_prob``, not past
    age 62; careers across firms), then by new persons whose education code is drawn
@@ -30,10 +31,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 from skillshore.synth.params import N_CELLS, SynthSettings
+from skillshore.tables.schemas import SCHEMAS
 
-__all__ = ["CodeBook", "Workforce", "WAGE_COEF", "tilt_to_mean"]
+__all__ = ["CodeBook", "Workforce", "WAGE_COEF", "finish_workers", "tilt_to_mean", "worker_rows"]
 
 WAGE_COEF = {
     "educ_years": 0.04,
@@ -126,10 +129,12 @@ class Workforce:
         year: int,
         firm_global: np.ndarray,
         counts: dict[str, np.ndarray],
+        stay_shift: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Advance to ``year``: ``counts[g]`` (F, N_CELLS) are the target cell counts of the
-        active firms ``firm_global`` (global indices). Returns the new roster
-        (person index, global firm index, group, cell)."""
+        active firms ``firm_global`` (global indices); ``stay_shift`` (2 N_CELLS,), optional:
+        added to ``stay_prob`` by group x cell. Returns the new roster (person index, global firm
+        index, group, cell)."""
         rng, s = self.rng, self.settings
         F = len(firm_global)
         T = np.stack([counts["high"], counts["low"]], axis=1).reshape(-1)  # (F*2*N_CELLS,)
@@ -140,7 +145,8 @@ class Workforce:
         key = (loc * 2 + grp) * N_CELLS + cell
         u = rng.random(len(pid))
         age = year - self.birth[pid]
-        surv = (loc >= 0) & (u < s.stay_prob) & (age <= 66)
+        stay = s.stay_prob if stay_shift is None else s.stay_prob + stay_shift[grp * N_CELLS + cell]
+        surv = (loc >= 0) & (u < stay) & (age <= 66)
         # rank survivors within their (firm, group, cell) by u; keep up to the target
         sidx = np.flatnonzero(surv)
         order = sidx[np.lexsort((u[sidx], key[sidx]))]
@@ -205,3 +211,64 @@ def tilt_to_mean(p: np.ndarray, x: np.ndarray, target: np.ndarray, n_iter: int =
             break
     w = p * np.exp(theta[:, None] * xc[None, :])
     return w / w.sum(axis=1, keepdims=True)
+
+
+def worker_rows(t, pid, fglob, grp, cell, local, ym, wf: Workforce, book: CodeBook, firms, p, rng):
+    """Worker-year rows of year ``t`` (the ``workers`` schema before the codes are named):
+    skills after training, experience, and the wage equation of the module docstring."""
+    code = wf.code[pid]
+    trained = (wf.train[pid] >= 0) & (wf.train_year[pid] <= t)
+    skills = book.skills[code]
+    if len(book.train_skills):
+        tsk = book.train_skills[np.maximum(wf.train[pid], 0)]
+        skills = np.where(trained[:, None], np.maximum(skills, tsk), skills)
+    ey = book.educ_years[code]
+    age = t - wf.birth[pid]
+    exper = np.maximum(0.0, age - ey - 6.0)
+    li = local[fglob]
+    w_eq = np.where(grp == 0, ym.wages["high"][li, cell], ym.wages["low"][li, cell])
+    lw = (
+        np.log(np.maximum(w_eq, p["w0"]))
+        + WAGE_COEF["educ_years"] * (ey - 12)
+        + WAGE_COEF["experience"] * exper
+        + WAGE_COEF["experience2"] * exper**2
+        + (skills - 0.5)
+        @ np.array([WAGE_COEF[k] for k in ("cognitive", "manual", "interpersonal")])
+        + rng.normal(0.0, 0.15, len(pid))
+    )
+    return pl.DataFrame(
+        {
+            "person_id": pid + 1,
+            "year": np.full(len(pid), t, np.int32),
+            "firm_id": firms.firm_id[fglob],
+            "isco": book.isco[wf.job_code[pid]],
+            "educ_idx": code,
+            "train_idx": np.where(trained, wf.train[pid], -1),
+            "educ_years": ey.astype(np.float64),
+            "experience": exper.astype(np.float64),
+            "hourly_wage": np.exp(lw),
+            "hours": np.clip(rng.normal(1600.0, 150.0, len(pid)), 400.0, 2200.0),
+            "age": age.astype(np.int32),
+            "region": firms.region[fglob],
+        }
+    )
+
+
+def finish_workers(
+    df: pl.DataFrame, educ_codes: np.ndarray, train_codes: np.ndarray
+) -> pl.DataFrame:
+    """All years' rows with education and training codes named, in the ``workers`` schema."""
+    tc = pl.Series(np.append(train_codes, None).astype(object), dtype=pl.Utf8)
+    idx = df["train_idx"].to_numpy()
+    idx = np.where(idx < 0, len(train_codes), idx)
+    return (
+        df.with_columns(
+            educ_code=pl.Series(educ_codes.astype(object), dtype=pl.Utf8)[
+                df["educ_idx"].to_numpy()
+            ],
+            train_code=tc[idx],
+        )
+        .select(list(SCHEMAS["workers"].polars_schema))
+        .cast(SCHEMAS["workers"].polars_schema)
+        .sort(["person_id", "year"])
+    )

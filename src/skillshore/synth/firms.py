@@ -19,9 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 from scipy.special import ndtri
 
-__all__ = ["REGIONS", "FirmPopulation", "draw_firms", "expected_va_per_worker"]
+from skillshore.synth.params import SynthSettings
+from skillshore.tables.schemas import SCHEMAS
+
+__all__ = ["REGIONS", "FirmPopulation", "draw_firms", "expected_va_per_worker", "firm_accounts"]
 
 REGIONS: dict[str, float] = {
     "Copenhagen": 0.14,
@@ -106,3 +110,49 @@ def draw_firms(
 def expected_va_per_worker(firms: FirmPopulation, year: int) -> np.ndarray:
     """Deterministic part of value added per worker (DKK 1,000), per firm."""
     return np.exp(firms.log_a + 5.6 + 0.3 * (firms.log_kint - 5.0) + 0.015 * (year - 1996))
+
+
+def firm_accounts(parts, firms, trade, e, ti, s: SynthSettings, rng, first=None):
+    """Firm-year accounts and offshoring purchases (module docstring of firms, customs).
+
+    ``first`` = (year, noise): the log value-added noise of that year's rows, one per firm
+    (drawn beforehand: the planted effect's firm type is that year's recorded value added
+    per worker); the other rows draw theirs here."""
+    t_arr = np.concatenate([np.full(len(a), t) for t, a, _, _ in parts])
+    idx = np.concatenate([a for _, a, _, _ in parts])
+    L = np.concatenate([n for _, _, n, _ in parts]).astype(np.int64)
+    ratio = np.concatenate([r for _, _, _, r in parts])
+    order = np.lexsort((t_arr, idx))
+    t_arr, idx, L, ratio = t_arr[order], idx[order], L[order], ratio[order]
+    n = len(idx)
+    vapw = np.exp(
+        firms.log_a[idx] + 5.6 + 0.3 * (firms.log_kint[idx] - 5.0) + 0.015 * (t_arr - 1996)
+    )
+    noise = rng.normal(0, 0.08, n)
+    if first is not None:
+        noise = np.where(t_arr == first[0], first[1][idx], noise)
+    va = L * vapw * np.exp(noise)
+    sales = va * np.exp(0.95 + rng.normal(0, 0.1, n))
+    capital = L * np.exp(firms.log_kint[idx] + rng.normal(0, 0.05, n))
+    conf = e[idx, np.array([ti[t] for t in t_arr])]
+    purchases = va * ratio * np.exp(s.delta * conf - s.delta**2 / 2)
+    fy = pl.DataFrame(
+        {
+            "firm_id": firms.firm_id[idx],
+            "fidx": idx,
+            "year": t_arr.astype(np.int32),
+            "industry": np.array(trade.industries)[firms.industry[idx]],
+            "sales": sales,
+            "value_added": va,
+            "capital": capital,
+            "employment": L,
+            "region": firms.region[idx],
+            "purchases": purchases,
+        }
+    )
+    firms_df = (
+        fy.rename({"purchases": "purchases_abroad"})
+        .select(list(SCHEMAS["firms"].polars_schema))
+        .cast(SCHEMAS["firms"].polars_schema)
+    )
+    return firms_df, fy

@@ -24,12 +24,19 @@ import polars as pl
 from skillshore._io import OUTPUT_MODE, atomic_path, write_json, write_text
 from skillshore._results import TableMixin
 from skillshore.errors import SkillshoreError
-from skillshore.skills import occupation_skills
-from skillshore.synth.careers import WAGE_COEF, CodeBook, Workforce, tilt_to_mean
+from skillshore.synth.careers import (
+    WAGE_COEF,
+    CodeBook,
+    Workforce,
+    finish_workers,
+    tilt_to_mean,
+    worker_rows,
+)
 from skillshore.synth.catalog import build_catalog
 from skillshore.synth.customs import build_customs
-from skillshore.synth.firms import draw_firms, expected_va_per_worker
+from skillshore.synth.firms import draw_firms, expected_va_per_worker, firm_accounts
 from skillshore.synth.markets import DERIV_STEP, solve_year
+from skillshore.synth.onet import true_occupation_skills
 from skillshore.synth.params import (
     N_CELLS,
     SCALES,
@@ -273,8 +280,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 "acct",
                 "customs",
                 "segregation",
+                "firm_type",
             ),
-            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(10)),
+            # an 11th stream leaves the first ten unchanged (SeedSequence children by index)
+            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(11)),
             strict=True,
         )
     )
@@ -287,7 +296,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         years,
         all_years[0],
     )
-    occ = occupation_skills()
+    occ = true_occupation_skills()
     cat_truth, x_raw = _catalog(occ, int(cfg["codes"]), rng["catalog"])
     educ = cat_truth.filter(pl.col("kind") == "education")
     train = cat_truth.filter(pl.col("kind") == "training")
@@ -317,16 +326,24 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         e[:, t] = r * e[:, t - 1] + np.sqrt(1 - r * r) * rng["confounder"].normal(size=firms.n)
 
     params = {t: calibrated_parameters(t, s) for t in study}
-    # planted effect (docs/synth.md): firm type = expected value added per worker in the
-    # first study year below / at-or-above the median over the firms expected in the
-    # baseline sample (active in every study year, capacity of at least 11 workers: the
-    # seed's 10-employee rule with room for the draws)
+    # planted effect (docs/synth.md): firm type = value added per worker in the first study
+    # year *as the accounts record it* (expected x the accounts' noise of that year, drawn
+    # here and handed to firm_accounts; the seed splits firms by the measured number) below
+    # / at-or-above the median over the firms expected in the baseline sample (active in
+    # every study year, capacity of at least 11 workers: the seed's 10-employee rule with
+    # room for the draws)
     always = np.logical_and.reduce([firms.active(t) for t in study])
-    va0 = expected_va_per_worker(firms, y0)
+    va_noise0 = rng["firm_type"].normal(0.0, 0.08, firms.n)
+    if s.firm_type not in ("expected", "recorded"):
+        raise SkillshoreError(f"firm_type must be 'expected' or 'recorded', got {s.firm_type!r}")
+    va0 = expected_va_per_worker(firms, y0) * (
+        np.exp(va_noise0) if s.firm_type == "recorded" else 1.0
+    )
     low_type = va0 < np.median(va0[always & (firms.capacity >= 11)])
     beta = np.where(low_type, s.beta_low, s.beta_high)
     u_seg = np.clip(rng["segregation"].normal(size=(firms.n, 2)), -2.5, 2.5)
     wf = Workforce(codes=book, settings=s, rng=rng["work"])
+    z_cell = (np.arange(N_CELLS) - (N_CELLS - 1) / 2) / ((N_CELLS - 1) / 2)
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     work_parts, fy_parts, model_parts, match_parts, market_rows = [], [], [], [], []
     first_markets = None
@@ -340,7 +357,17 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         }
         c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
         ym = solve_year(
-            t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+            t,
+            p,
+            act,
+            firms.industry[act],
+            y,
+            cap,
+            c_F,
+            x_raw,
+            s.lambda_x_share,
+            t == y1,
+            s.firm_volume,
         )
         # the seed's rates in the population of markets, not only on the reference market
         # (two Newton steps; docs/synth.md, "Matching")
@@ -348,7 +375,17 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             p = population_correction(p, *_population_rates(ym.rows), s)
             c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
             ym = solve_year(
-                t, p, act, firms.industry[act], y, cap, c_F, x_raw, s.lambda_x_share, t == y1
+                t,
+                p,
+                act,
+                firms.industry[act],
+                y,
+                cap,
+                c_F,
+                x_raw,
+                s.lambda_x_share,
+                t == y1,
+                s.firm_volume,
             )
         params[t] = p
         p["population_unemployment_rate"], p["population_offshoring_rate"] = _population_rates(
@@ -414,11 +451,13 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                     }
                 )
             )
-        pid, fglob, grp_arr, cell = wf.step(t, act, counts)
+        # Fact 3: the more skilled high-offshorable incumbents turn over more, later on
+        stay_shift = np.concatenate([-s.stay_tilt_high * wt * z_cell, np.zeros(N_CELLS)])
+        pid, fglob, grp_arr, cell = wf.step(t, act, counts, stay_shift)
         local = np.full(firms.n, -1)
         local[act] = np.arange(len(act))
         work_parts.append(
-            _worker_rows(t, pid, fglob, grp_arr, cell, local, ym, wf, book, firms, p, rng["wage"])
+            worker_rows(t, pid, fglob, grp_arr, cell, local, ym, wf, book, firms, p, rng["wage"])
         )
         emp = np.bincount(local[fglob], minlength=len(act))
         ratio = ym.offshored / dom["shock"]
@@ -469,7 +508,16 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             ),
         ).astype(np.int64)
         base_parts.append((t, act, n, ratio0[act]))
-    firms_df, fy = _accounts(base_parts + fy_parts, firms, trade, e, ti, s, rng["acct"])
+    firms_df, fy = firm_accounts(
+        base_parts + fy_parts,
+        firms,
+        trade,
+        e,
+        ti,
+        s,
+        rng["acct"],
+        (y0, va_noise0) if s.firm_type == "recorded" else None,
+    )
     customs = build_customs(
         rng["customs"],
         trade,
@@ -478,7 +526,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         firms.capacity,
         s.china_share_lowwage,
     )
-    workers = _finish_workers(pl.concat(work_parts), educ_codes, train_codes)
+    workers = finish_workers(pl.concat(work_parts), educ_codes, train_codes)
     catalog = cat_truth.select("code", "kind", "title").cast(SCHEMAS["catalog"].polars_schema)
     model_panel = pl.concat(model_parts)
     truth = _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0)
@@ -495,103 +543,6 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         "matches": pl.concat(match_parts).sort(["year", "firm_id", "group", "cell"]),
     }
     return tables, truth, extra
-
-
-def _worker_rows(t, pid, fglob, grp, cell, local, ym, wf: Workforce, book: CodeBook, firms, p, rng):
-    code = wf.code[pid]
-    trained = (wf.train[pid] >= 0) & (wf.train_year[pid] <= t)
-    skills = book.skills[code]
-    if len(book.train_skills):
-        tsk = book.train_skills[np.maximum(wf.train[pid], 0)]
-        skills = np.where(trained[:, None], np.maximum(skills, tsk), skills)
-    ey = book.educ_years[code]
-    age = t - wf.birth[pid]
-    exper = np.maximum(0.0, age - ey - 6.0)
-    li = local[fglob]
-    w_eq = np.where(grp == 0, ym.wages["high"][li, cell], ym.wages["low"][li, cell])
-    lw = (
-        np.log(np.maximum(w_eq, p["w0"]))
-        + WAGE_COEF["educ_years"] * (ey - 12)
-        + WAGE_COEF["experience"] * exper
-        + WAGE_COEF["experience2"] * exper**2
-        + (skills - 0.5)
-        @ np.array([WAGE_COEF[k] for k in ("cognitive", "manual", "interpersonal")])
-        + rng.normal(0.0, 0.15, len(pid))
-    )
-    return pl.DataFrame(
-        {
-            "person_id": pid + 1,
-            "year": np.full(len(pid), t, np.int32),
-            "firm_id": firms.firm_id[fglob],
-            "isco": book.isco[wf.job_code[pid]],
-            "educ_idx": code,
-            "train_idx": np.where(trained, wf.train[pid], -1),
-            "educ_years": ey.astype(np.float64),
-            "experience": exper.astype(np.float64),
-            "hourly_wage": np.exp(lw),
-            "hours": np.clip(rng.normal(1600.0, 150.0, len(pid)), 400.0, 2200.0),
-            "age": age.astype(np.int32),
-            "region": firms.region[fglob],
-        }
-    )
-
-
-def _finish_workers(
-    df: pl.DataFrame, educ_codes: np.ndarray, train_codes: np.ndarray
-) -> pl.DataFrame:
-    tc = pl.Series(np.append(train_codes, None).astype(object), dtype=pl.Utf8)
-    idx = df["train_idx"].to_numpy()
-    idx = np.where(idx < 0, len(train_codes), idx)
-    return (
-        df.with_columns(
-            educ_code=pl.Series(educ_codes.astype(object), dtype=pl.Utf8)[
-                df["educ_idx"].to_numpy()
-            ],
-            train_code=tc[idx],
-        )
-        .select(list(SCHEMAS["workers"].polars_schema))
-        .cast(SCHEMAS["workers"].polars_schema)
-        .sort(["person_id", "year"])
-    )
-
-
-def _accounts(parts, firms, trade, e, ti, s: SynthSettings, rng):
-    """Firm-year accounts and offshoring purchases (module docstring of firms, customs)."""
-    t_arr = np.concatenate([np.full(len(a), t) for t, a, _, _ in parts])
-    idx = np.concatenate([a for _, a, _, _ in parts])
-    L = np.concatenate([n for _, _, n, _ in parts]).astype(np.int64)
-    ratio = np.concatenate([r for _, _, _, r in parts])
-    order = np.lexsort((t_arr, idx))
-    t_arr, idx, L, ratio = t_arr[order], idx[order], L[order], ratio[order]
-    n = len(idx)
-    vapw = np.exp(
-        firms.log_a[idx] + 5.6 + 0.3 * (firms.log_kint[idx] - 5.0) + 0.015 * (t_arr - 1996)
-    )
-    va = L * vapw * np.exp(rng.normal(0, 0.08, n))
-    sales = va * np.exp(0.95 + rng.normal(0, 0.1, n))
-    capital = L * np.exp(firms.log_kint[idx] + rng.normal(0, 0.05, n))
-    conf = e[idx, np.array([ti[t] for t in t_arr])]
-    purchases = va * ratio * np.exp(s.delta * conf - s.delta**2 / 2)
-    fy = pl.DataFrame(
-        {
-            "firm_id": firms.firm_id[idx],
-            "fidx": idx,
-            "year": t_arr.astype(np.int32),
-            "industry": np.array(trade.industries)[firms.industry[idx]],
-            "sales": sales,
-            "value_added": va,
-            "capital": capital,
-            "employment": L,
-            "region": firms.region[idx],
-            "purchases": purchases,
-        }
-    )
-    firms_df = (
-        fy.rename({"purchases": "purchases_abroad"})
-        .select(list(SCHEMAS["firms"].polars_schema))
-        .cast(SCHEMAS["firms"].polars_schema)
-    )
-    return firms_df, fy
 
 
 def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
@@ -614,11 +565,15 @@ def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
             "derivative_step_c_F": DERIV_STEP,
             "wage_coefficients": WAGE_COEF,
             "training_rule": "skill = max(education skill, training skill), elementwise",
+            "stay_rule": "an incumbent of high-offshorable skill cell c stays with probability "
+            "stay_prob - stay_tilt_high w_t z_c, z_c in [-1, 1] (Fact 3), up to the cell's target",
             "high_offshorable_isco_majors": list(HIGH_GROUP_MAJORS),
             "c_F": "c_F,kt = (C - C*)_t - kappa lambda_t (g_kt - mean_k g_kt), g_kt = I*_kt / I*_k,t0 - 1; the demeaned growth is bounded smoothly, cap x tanh(dev / cap)",
             "planted_effect": "E(cognitive | firm, high-offshorable) = model mean + beta_j D / 100 "
             "+ seg_sd_t u_j (exponential tilt of the equilibrium's cell distribution); beta_j = "
-            "beta_low or beta_high by expected VA per worker in the first study year",
+            "beta_low or beta_high by VA per worker in the first study year, expected or as "
+            "recorded in the firms table (firm_type), below / at-or-above the median of the "
+            "expected baseline firms",
         },
         "sample": effects.pop("sample"),
         "effect_cognitive_x100_per_offshoring": {

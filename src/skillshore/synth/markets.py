@@ -68,6 +68,7 @@ def solve_year(
     x_raw: dict[str, np.ndarray],
     lambda_x_share: float,
     counterfactual: bool = False,
+    firm_volume: str = "equal",
 ) -> YearMarkets:
     """Solve every market of one year (module docstring).
 
@@ -75,6 +76,7 @@ def solve_year(
     firms); ``c_F[k]`` is industry k's offshoring cost with the shock. With
     ``counterfactual``, the high-offshorable markets are also solved at c_F = 0 (C* = C,
     the seed's counterfactual column) and ``YearMarkets.counterfactual`` holds both.
+    ``firm_volume``: :class:`~skillshore.synth.params.SynthSettings`.
     """
     F = len(firm_idx)
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
@@ -99,7 +101,7 @@ def solve_year(
             foreign = g == "high"
             gbar = cap / cap.sum() * ((1 + p["offshoring_rate"]) if foreign else 1.0)
             M = cap.sum() / (1 - p["unemployment_rate"])
-            model = market_model(p, grid, yk, gbar, c_F[k], lambda_x_share, foreign)
+            model = market_model(p, grid, yk, gbar, c_F[k], lambda_x_share, foreign, firm_volume)
             eq = solve(model, tol=_TOL)
             pi = eq.pi
             dom = pi.sum(axis=0)

@@ -90,7 +90,7 @@ class SynthSettings:
     beta_low, beta_high : float
         **Planted causal effect** of offshoring on a firm's average cognitive skill x 100
         in high-offshorable occupations, per DKK 1,000 of narrow offshoring per worker, for
-        firms below / at-or-above the median of expected value added per worker in the
+        firms below / at-or-above the median of value added per worker (``firm_type``) in the
         first study year (seed, IV "By Firm Productivity", columns (2) and (3): 0.2736 and
         -0.1732, s.e. 0.0623 and 0.1305). ``beta_high`` = 0.09 (1.9 s.e. above the seed's
         point) brings the all-firm effect near the seed's 0.1491 (column (1)): offshoring
@@ -101,15 +101,45 @@ class SynthSettings:
         units), in the first and last study year (linear in between), in high- and
         low-offshorable occupations: the between-firm share of within-cell skill variance
         falls over time, more in high-offshorable occupations (seed, Fact 2). The firm's
-        standard-normal draw is clipped to [-2.5, 2.5]. Off by default: a firm tilt
-        independent of y looks like sorting to the structural estimator (demo, 1996, true
-        types: lambda 61 instead of 109 at sd 0.035; docs/synth.md).
+        standard-normal draw is clipped to [-2.5, 2.5]. Default (0.03, 0) in high-offshorable
+        occupations only (demo seed 0: the share falls from 3.3% to -0.8%; the seed says
+        "especially in high-offshorable occupations"). A firm tilt independent of y looks
+        like sorting to the structural estimator on true types (1996, at sd 0.035: lambda 61
+        instead of 109); on measured types at 0.03 the 1996 lambda is 98.7 (truth 108.78);
+        docs/synth.md.
     upgrade_high : float
         Common rise of the mean cognitive index of high-offshorable hires over the study
         period, quadratic in time (``upgrade_high`` x ((t - t0) / (t1 - t0))^2): the
         within-firm average rises and the new matches' contribution grows (seed, Fact 3).
         Absorbed by the IV's sector x year fixed effects. Off by default: at 0.06 the
         structural estimation with the generator's types diverges in 2006 (demo seed 0).
+    stay_tilt_high : float
+        Who turns over, not how many of each skill: in high-offshorable occupations an
+        incumbent of skill cell c stays with probability ``stay_prob - stay_tilt_high`` x
+        w_t x z_c, z_c = (c - (C - 1)/2) / ((C - 1)/2) in [-1, 1], w_t = (t - t0)/(t1 - t0).
+        Over the years the more skilled incumbents leave more often and their slots are
+        refilled by new matches of the same cell (the firm's cell counts stay the planted
+        ones), so new matches are increasingly more skilled than continuing workers
+        (seed, Fact 3: the contribution of new matches rises).
+    firm_type : {"expected", "recorded"}
+        The planted effect's firm type (``beta_low`` / ``beta_high``) by value added per
+        worker in the first study year: its expectation (default) or the number the
+        ``firms`` table records (expectation x that year's accounts noise, the number the
+        estimator splits on, as the seed does). "recorded" removes the misclassification
+        that attenuates the estimated low/high contrast (docs/synth.md, "Measured"); not the
+        default yet because it moves the tiny economy's mean net / model wage ratio of
+        tests/structural (1.044 against a tolerance of 0.02).
+    firm_volume : {"equal", "capacity"}
+        Base-measure volume of a firm type in its market: ``"equal"`` (default) the
+        preset's total y volume over the market's number of firms; ``"capacity"`` the
+        total times the firm's share of the market's capacity, so every firm meets workers
+        at the preset's density and a firm twice as large acts as two firms of its type.
+        With equal volumes, size differences move the firms' potentials and wages, and in
+        the population truth c_F = 0 *raises* the between-firm 90-10 gap of E(wage | firm)
+        (demo seed 0, 2006: 39.72 -> 39.90); with ``"capacity"`` it falls as in the seed
+        (8.53 -> 1.83; seed 1.33 -> 1.01) and E(wage) goes 146.9 -> 132.3 (seed 147.42 ->
+        130.81). Not the default yet: the structural estimator assumes equal volumes per
+        firm (tests/structural recovery at population masses; docs/synth.md).
     """
 
     kappa: float = 1.0
@@ -126,9 +156,12 @@ class SynthSettings:
     param_overrides: dict = field(default_factory=dict)
     beta_low: float = 0.2736
     beta_high: float = 0.09
-    seg_sd_high: tuple[float, float] = (0.0, 0.0)
+    seg_sd_high: tuple[float, float] = (0.03, 0.0)
     seg_sd_low: tuple[float, float] = (0.0, 0.0)
     upgrade_high: float = 0.0
+    stay_tilt_high: float = 0.6
+    firm_volume: str = "equal"
+    firm_type: str = "expected"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -224,12 +257,17 @@ def market_model(
     c_F: float | None,
     lambda_x_share: float = 0.5,
     foreign: bool = True,
+    firm_volume: str = "equal",
 ) -> MatchingModel:
     """The global-economy model of one market: uniform worker masses at the quantile
     positions ``x`` in [0, 1] (total 1), firms at positions ``y`` with masses ``gbar``, the
     foreign pool uniform with total mass |fbar*| (seed eqs. 4-10). Positions are mapped onto
     the preset's supports ``[x_lo, x_hi]``, ``[y_lo, y_hi]``; cell volumes are the preset's
-    total volumes over the number of cells (:func:`preset_values`)."""
+    total volumes over the number of cells (:func:`preset_values`); with ``firm_volume =
+    "capacity"`` a firm's volume is instead the preset's total times its share of the
+    market's mass (:class:`SynthSettings`)."""
+    if firm_volume not in ("equal", "capacity"):
+        raise SkillshoreError(f"firm_volume must be 'equal' or 'capacity', got {firm_volume!r}")
     nx, ny = len(x), len(y)
     lam = p["lambda"]
     kw = dict(
@@ -246,7 +284,11 @@ def market_model(
         nu_x=p["nu_x"],
         nu_y=p["nu_y"],
         dx=p["x_vol"] / nx,
-        dy=p["y_vol"] / ny,
+        dy=(
+            p["y_vol"] / ny
+            if firm_volume == "equal"
+            else p["y_vol"] * np.asarray(gbar, dtype=np.float64) / np.sum(gbar)
+        ),
     )
     if foreign:
         kw.update(

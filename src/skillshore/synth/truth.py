@@ -11,7 +11,7 @@ baseline sample (firms active in every study year with at least 10 workers in ea
 
 * Y = 100 x E(cognitive | firm) over the firm's domestic high-offshorable matches: the
   equilibrium's mean of the cells' true cognitive index, plus the **planted effect**
-  beta_j D (beta_j = ``beta_low`` / ``beta_high`` by the firm's expected value added per
+  beta_j D (beta_j = ``beta_low`` / ``beta_high`` by the firm's recorded value added per
   worker in the first study year), plus the persistent firm tilt of Fact 2;
 * D = expected narrow offshoring per worker (DKK 1,000) = expected value added per worker
   x offshored / domestic workers;
@@ -255,6 +255,7 @@ def market_equilibria(out_dir, year: int, group: str = "high", tol: float = 1e-1
     )
     p = truth["parameters_by_year"][str(year)]
     share = float(truth["dgp"]["lambda_x_share"])
+    volume = str(truth["dgp"].get("firm_volume", "equal"))
     act = np.flatnonzero(firms.active(year))
     la = firms.log_a[act]
     y = (np.argsort(np.argsort(la, kind="stable"), kind="stable") + 0.5) / len(la)
@@ -271,7 +272,7 @@ def market_equilibria(out_dir, year: int, group: str = "high", tol: float = 1e-1
         foreign = group == "high"
         gbar = cap[sel] / cap[sel].sum() * ((1 + p["offshoring_rate"]) if foreign else 1.0)
         c_F = row["c_F"] if foreign else None
-        eq = solve(market_model(p, grid, y[sel], gbar, c_F, share, foreign), tol=tol)
+        eq = solve(market_model(p, grid, y[sel], gbar, c_F, share, foreign, volume), tol=tol)
         got = (eq.offshoring_rate if foreign else 0.0, eq.unemployment_rate)
         want = (row["offshoring_rate"], row["unemployment_rate"])
         if not np.allclose(got, want, rtol=1e-6, atol=1e-12) or not np.isclose(
