@@ -77,7 +77,8 @@ def render_structural(
         "Estimation results (95% bootstrap intervals)",
     )
     _estimate_warnings(rb, st, truth)
-    for note in (*st.notes, *(truth.notes if truth is not None else ())):
+    notes = (*st.notes, *st.estimates.notes(), *(truth.notes if truth is not None else ()))
+    for note in notes:
         rb.text(note, note=True)
     if truth is not None and truth.structural is not None:
         rb.table(
