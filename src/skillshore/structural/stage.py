@@ -52,6 +52,7 @@ class CounterfactualResult:
     counterfactuals: CounterfactualTable | None = None
     decomposition: Decomposition | None = None
     decomposition_note: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def structural_files(cfg: StudyConfig) -> list[Path]:
@@ -317,23 +318,52 @@ def structural_stage(
 
 def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> CounterfactualResult:
     """The seed's counterfactuals (``[counterfactuals]``) on the last estimated year and the
-    first -> last year decomposition (globalization vs structural change)."""
+    first -> last year decomposition (globalization vs structural change), both on the
+    estimated markets (solved one by one, pooled with the data's masses:
+    :func:`~skillshore.structural.economy.market_economy`) with bootstrap intervals
+    (:func:`~skillshore.structural.cf_bootstrap.with_intervals`); what cannot be computed
+    is returned as a note for the report."""
     from skillshore.structural import counterfactuals, decompose_change, scenarios_from_config
+    from skillshore.structural.cf_bootstrap import with_intervals
+    from skillshore.structural.economy import market_economy
 
     if structural.estimates is None:
         return CounterfactualResult()
     ests = structural.estimates.estimates
-    last = ests[max(ests)]
-    cf = counterfactuals(last.model(), scenarios_from_config(cfg))
+    years = sorted(ests)
+    last = ests[years[-1]]
+    notes: list[str] = []
+    try:
+        econ = market_economy(last)
+    except SkillshoreError as err:
+        return CounterfactualResult(decomposition_note=str(err), notes=(f"{years[-1]}: {err}",))
+    cf = with_intervals(counterfactuals(econ, scenarios_from_config(cfg)), last)
+    notes.append(_draws_note("counterfactuals", cf, years[-1:]))
     if len(ests) < 2:
-        return CounterfactualResult(cf)
+        return CounterfactualResult(cf, notes=tuple(n for n in notes if n))
     try:
         dec = decompose_change(
-            ests[min(ests)].model(), last.model(), labels=tuple(str(y) for y in sorted(ests))
+            market_economy(ests[years[0]]), econ, labels=(str(years[0]), str(years[-1]))
         )
     except (SkillshoreError, ValueError) as err:  # shown in the report with its reason
-        return CounterfactualResult(cf, decomposition_note=str(err))
-    return CounterfactualResult(cf, dec)
+        return CounterfactualResult(cf, decomposition_note=str(err), notes=tuple(notes))
+    dec = with_intervals(dec, last, ests[years[0]])
+    notes.append(_draws_note("decomposition", dec, (years[0], years[-1])))
+    return CounterfactualResult(cf, dec, notes=tuple(n for n in notes if n))
+
+
+def _draws_note(what: str, res: Any, years: Any) -> str:
+    """Say how many bootstrap replicates the intervals of ``res`` rest on, and why not all."""
+    if not res.n_boot:
+        return f"{what}: no bootstrap replications, no intervals"
+    used = 0 if res.draws is None else len(res.draws)
+    if used == res.n_boot:
+        return ""
+    return (
+        f"{what}: intervals from {used} of {res.n_boot} bootstrap replicates of "
+        f"{' and '.join(map(str, years))}; the others give no economy (wage slope lambda_x "
+        "<= 0: lambda not bounded away from 0) or no equilibrium"
+    )
 
 
 def estimate_numbers(
