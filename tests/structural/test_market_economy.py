@@ -138,3 +138,28 @@ def test_intervals_from_draws(population):
     dec = with_intervals(decompose_change(econ, econ), e, e)
     assert len(dec.draws) == B - 1
     np.testing.assert_allclose(dec.conf_int().to_numpy(), 0.0, atol=1e-8)
+
+
+def test_synthetic_population_counterfactuals(synthetic_tiny):
+    """The tiny synthetic economy of 2006: the estimate on the population masses (which
+    returns truth.json's parameters, test_synthetic_recovery) gives, market by market,
+    the population's counterfactuals (:func:`truth_economy`, the generator's own markets
+    rebuilt) on every statistic and scenario: same values to 1e-5 relative, same signs."""
+    from skillshore.structural import synthetic_calibration, synthetic_truth
+    from skillshore.structural.cf_truth import compare_counterfactuals
+    from skillshore.structural.economy import truth_economy
+    from tests.structural.test_synthetic_recovery import _population_sample as pop
+
+    s = pop(synthetic_tiny, 2006)
+    tv = synthetic_truth(synthetic_tiny, 2006)
+    est = estimate_markets(
+        s, synthetic_calibration(synthetic_tiny, 2006), foreign_normalisation=tv["nu_gap"]
+    )
+    table = counterfactuals(market_economy(est), SCEN)
+    a = table.change()
+    b = counterfactuals(truth_economy(synthetic_tiny, 2006), SCEN).change()
+    np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-5, atol=1e-8)
+    assert (np.sign(a) == np.sign(b)).all().all()
+    cmp = compare_counterfactuals(synthetic_tiny, table, 2006)
+    assert cmp.n_same_sign == a.size
+    np.testing.assert_allclose(cmp.stats["estimate"], cmp.stats["truth"], rtol=1e-5, atol=1e-8)

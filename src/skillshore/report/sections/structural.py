@@ -134,6 +134,17 @@ def render_structural(
         )
     for note in cf.notes:
         rb.text(note, note=True)
+    cf_truth = getattr(truth, "counterfactuals", None)  # a CounterfactualTruth (synthetic only)
+    if cf_truth is not None:
+        rb.table(
+            "counterfactual_truth",
+            cf_truth,
+            f"Synthetic economy only. Truth: the same scenarios on the generator's own markets "
+            f"of {cf_truth.year} (truth.json), pooled with their sizes; estimate: the table "
+            f"above. Same sign in {cf_truth.n_same_sign} of {len(cf_truth.stats)}; 'covers': "
+            "the estimate's interval contains the truth (1/0).",
+            "Truth vs estimate: counterfactual changes",
+        )
     if cf.decomposition is not None:
         rb.table(
             "decomposition",
