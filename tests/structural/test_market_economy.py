@@ -163,3 +163,18 @@ def test_synthetic_population_counterfactuals(synthetic_tiny):
     cmp = compare_counterfactuals(synthetic_tiny, table, 2006)
     assert cmp.n_same_sign == a.size
     np.testing.assert_allclose(cmp.stats["estimate"], cmp.stats["truth"], rtol=1e-5, atol=1e-8)
+
+
+def test_counterfactual_numbers_are_plain(population):
+    """results.json's block: one row per statistic x scenario / part, numbers or None."""
+    import json
+
+    from skillshore.structural.stage import CounterfactualResult, counterfactual_numbers
+
+    _, est, _ = population
+    econ = market_economy(est)
+    cf = CounterfactualResult(counterfactuals(econ, SCEN), decompose_change(econ, econ))
+    out = json.loads(json.dumps(counterfactual_numbers(cf)))
+    assert len(out["changes"]) == 7 * len(SCEN)
+    assert len(out["decomposition"]) == 7 * 3
+    assert all(r["lower"] is None for r in out["changes"])  # no bootstrap, no interval

@@ -387,3 +387,32 @@ def estimate_numbers(
             rec["covers"] = None if lo is None or hi is None else bool(lo <= tv <= hi)
         out.append(rec)
     return out
+
+
+def counterfactual_numbers(cf: CounterfactualResult) -> dict[str, Any]:
+    """results.json's counterfactual block, as numbers: per statistic and scenario the change
+    from the baseline with its interval; per statistic the decomposition's change and parts
+    with intervals; the notes (what rests on fewer replicates, what could not be computed)."""
+
+    def rows(point: pd.DataFrame, ci: pd.DataFrame, col: str) -> list[dict[str, Any]]:
+        out = []
+        for (stat, c), (lo, hi) in ci.iterrows():
+            rec = {"statistic": stat, col: c, "value": float(point.loc[stat, c])}
+            rec.update(
+                lower=float(lo) if np.isfinite(lo) else None,
+                upper=float(hi) if np.isfinite(hi) else None,
+            )
+            out.append(rec)
+        return out
+
+    res: dict[str, Any] = {"notes": list(cf.notes)}
+    t = cf.counterfactuals
+    if t is not None:
+        res["changes"] = rows(t.change(), t.conf_int(), "scenario")
+    d = cf.decomposition
+    if d is not None:
+        res["decomposition"] = rows(d.parts, d.conf_int(), "part")
+        res["decomposition_years"] = list(d.labels)
+    elif cf.decomposition_note:
+        res["decomposition_note"] = cf.decomposition_note
+    return res
