@@ -84,7 +84,7 @@ def with_intervals(
             if a is None or e is None:
                 continue
             try:
-                d = decompose_change(a, e, labels=result.labels, tol=tol)
+                d = decompose_change(a, e, labels=result.labels, tol=tol, init=result)
             except SkillshoreError:
                 continue
             rows.append(d.parts.to_numpy())
@@ -94,7 +94,7 @@ def with_intervals(
         if econ is None:
             continue
         try:
-            t = counterfactuals(econ, list(result.scenarios), tol=tol)
+            t = counterfactuals(econ, list(result.scenarios), tol=tol, init=result)
         except SkillshoreError:
             continue
         rows.append(t.change().to_numpy())

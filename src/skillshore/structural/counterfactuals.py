@@ -253,18 +253,22 @@ def counterfactuals(
     tol: float = 1e-10,
     baseline_label: str = "Baseline",
     gap: str = "decile_means",
+    init: CounterfactualTable | None = None,
 ) -> CounterfactualTable:
     """Solve the baseline and each scenario (warm-started) and tabulate the statistics
     (``gap``: definition of the 10-90 gaps, see :func:`wage_inequality`). ``model`` is
     one economy or a :class:`~skillshore.structural.economy.MarketEconomy`, whose markets
-    are solved one by one and pooled with the data's weights (their masses)."""
+    are solved one by one and pooled with the data's weights (their masses). ``init``:
+    a table of the same scenarios on economies of the same shapes (e.g. the point
+    estimate's, for a bootstrap draw) whose equilibria start each scenario's solve."""
     scenarios = scenarios or seed_scenarios(phi_up, nu_up)
     if scenarios[0].name != "baseline":
         scenarios = [Scenario("baseline", "Baseline"), *scenarios]
     eqs: dict[str, Equilibrium] = {}
     base = None
     for sc in scenarios:
-        eq = _solve(apply_scenario(model, sc), tol, base)
+        start = base if init is None else init.equilibria.get(sc.name, base)
+        eq = _solve(apply_scenario(model, sc), tol, start)
         if base is None:
             base = eq
         eqs[sc.name] = eq
@@ -414,6 +418,7 @@ class Decomposition(TableMixin):
     draws: np.ndarray | None = field(default=None, repr=False)
     n_boot: int = 0
     level: float = 0.95
+    equilibria: dict = field(default_factory=dict, repr=False)
 
     @property
     def parts(self) -> pd.DataFrame:
@@ -447,6 +452,7 @@ def decompose_change(
     tol: float = 1e-10,
     groups: dict[str, tuple[str, ...]] | None = None,
     gap: str = "decile_means",
+    init: Decomposition | None = None,
 ) -> Decomposition:
     """Shapley values of globalization and structural change in the change start -> end.
 
@@ -465,6 +471,9 @@ def decompose_change(
         primitive that differs between the two economies must belong to a group.
     gap : str
         Definition of the 10-90 gaps (:func:`wage_inequality`).
+    init : Decomposition, optional
+        A decomposition of economies of the same shapes (e.g. the point estimate's, for
+        a bootstrap draw) whose equilibria start the solves.
 
     Each group's contribution is its marginal effect averaged over the orders of
     switching groups from ``start`` to ``end``; the contributions add up to the total
@@ -473,18 +482,20 @@ def decompose_change(
     groups = dict(groups or GROUPS)
     names = list(groups)
     val: dict[frozenset, pd.Series] = {}
+    eqs: dict[frozenset, object] = {}
     prev = None
     for r in range(len(names) + 1):
         for sub in itertools.combinations(names, r):
             if isinstance(start, MarketEconomy) != isinstance(end, MarketEconomy):
                 raise TypeError("decompose_change: two MatchingModels or two MarketEconomies")
             if isinstance(start, MarketEconomy):
-                eq = _solve(_hybrid_markets(start, end, set(sub), groups), tol)
+                hint = None if init is None else init.equilibria.get(frozenset(sub))
+                eq = _solve(_hybrid_markets(start, end, set(sub), groups), tol, hint)
             else:
                 model = _hybrid(start, end, set(sub), groups)
                 same = prev is not None and _same_support(prev.model, model)
                 eq = solve(model, tol=tol, init=prev if same else None)
-            prev = eq
+            prev = eqs[frozenset(sub)] = eq
             val[frozenset(sub)] = pd.Series(wage_inequality(eq, gap=gap))
     n = len(names)
     contrib = {}
@@ -505,4 +516,4 @@ def decompose_change(
             **contrib,
         }
     )
-    return Decomposition(df, labels, tuple(names))
+    return Decomposition(df, labels, tuple(names), equilibria=eqs)
