@@ -30,6 +30,9 @@ import pandas as pd
 from skillshore._results import TableMixin
 from skillshore.matching import Equilibrium, MatchingModel, solve
 from skillshore.matching.presets import SEED_NU_UP, SEED_PHI_UP
+from skillshore.structural.economy import MarketEconomy, SegmentedEquilibrium
+
+Economy = MatchingModel | MarketEconomy
 
 __all__ = [
     "STATISTICS",
@@ -176,8 +179,11 @@ def seed_scenarios(phi_up: float = SEED_PHI_UP, nu_up: float = SEED_NU_UP) -> li
     ]
 
 
-def apply_scenario(model: MatchingModel, scenario: Scenario) -> MatchingModel:
-    """The economy with the scenario's changes (C* follows C when c_F is not set)."""
+def apply_scenario(model: Economy, scenario: Scenario) -> Economy:
+    """The economy with the scenario's changes (C* follows C when c_F is not set); a
+    :class:`~skillshore.structural.economy.MarketEconomy` changes every market alike."""
+    if isinstance(model, MarketEconomy):
+        return model.map(lambda m: apply_scenario(m, scenario))
     ch: dict = {}
     for par, op, val in scenario.changes:
         if par == "c_F":
@@ -203,6 +209,9 @@ class CounterfactualTable(TableMixin):
     equilibria: dict[str, Equilibrium] = field(repr=False)
     baseline_label: str = "Baseline"
     title: str = "Counterfactuals: wage inequality"
+    draws: np.ndarray | None = field(default=None, repr=False)
+    n_boot: int = 0
+    level: float = 0.95
 
     def to_frame(self) -> pd.DataFrame:
         df = self.stats.copy()
@@ -216,9 +225,27 @@ class CounterfactualTable(TableMixin):
         """Each scenario minus the baseline."""
         return self.stats.sub(self.stats["baseline"], axis=0).drop(columns="baseline")
 
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Percentile intervals of each change (``draws``: the changes on bootstrap
+        draws of the parameters, :func:`~skillshore.structural.cf_bootstrap.with_intervals`);
+        rows (statistic, scenario), columns lower, upper; NaN without draws."""
+        ch = self.change()
+        return _draw_intervals(ch, self.draws, self.level if level is None else level)
+
+    def change_table(self) -> pd.DataFrame:
+        """Changes from the baseline as "change (lower, upper)" strings."""
+        labels = {s.name: s.label for s in self.scenarios}
+        return _formatted(self.change(), self.conf_int(), labels)
+
+
+def _solve(model: Economy, tol: float, init=None) -> Equilibrium | SegmentedEquilibrium:
+    if isinstance(model, MarketEconomy):
+        return model.solve(tol=tol, init=init)
+    return solve(model, tol=tol, init=init)
+
 
 def counterfactuals(
-    model: MatchingModel,
+    model: Economy,
     scenarios: list[Scenario] | None = None,
     *,
     phi_up: float = SEED_PHI_UP,
@@ -226,16 +253,22 @@ def counterfactuals(
     tol: float = 1e-10,
     baseline_label: str = "Baseline",
     gap: str = "decile_means",
+    init: CounterfactualTable | None = None,
 ) -> CounterfactualTable:
     """Solve the baseline and each scenario (warm-started) and tabulate the statistics
-    (``gap``: definition of the 10-90 gaps, see :func:`wage_inequality`)."""
+    (``gap``: definition of the 10-90 gaps, see :func:`wage_inequality`). ``model`` is
+    one economy or a :class:`~skillshore.structural.economy.MarketEconomy`, whose markets
+    are solved one by one and pooled with the data's weights (their masses). ``init``:
+    a table of the same scenarios on economies of the same shapes (e.g. the point
+    estimate's, for a bootstrap draw) whose equilibria start each scenario's solve."""
     scenarios = scenarios or seed_scenarios(phi_up, nu_up)
     if scenarios[0].name != "baseline":
         scenarios = [Scenario("baseline", "Baseline"), *scenarios]
     eqs: dict[str, Equilibrium] = {}
     base = None
     for sc in scenarios:
-        eq = solve(apply_scenario(model, sc), tol=tol, init=base)
+        start = base if init is None else init.equilibria.get(sc.name, base)
+        eq = _solve(apply_scenario(model, sc), tol, start)
         if base is None:
             base = eq
         eqs[sc.name] = eq
@@ -275,11 +308,14 @@ def _to_support(
 
 def _foreign_pool_on(src: MatchingModel, home: MatchingModel) -> np.ndarray:
     """src's foreign pool on home's worker support: its ratio to the domestic masses
-    carried by :func:`_to_support`, rescaled to src's total |fbar*|."""
+    carried by :func:`_to_support`, rescaled so that |fbar*|/|fbar| is src's (the pool
+    relative to the domestic workforce, so a market of one year carries the other's
+    pool per worker)."""
     ratio = _to_support(src.fbar_star / src.fbar, src, home, "x")
     val = np.asarray(ratio * home.fbar, dtype=np.float64)
     total = val.sum()
-    return val * (src.fbar_star.sum() / total) if total > 0 else val
+    target = src.fbar_star.sum() / src.fbar.sum() * home.fbar.sum()
+    return val * (target / total) if total > 0 else val
 
 
 def _same_support(a: MatchingModel, b: MatchingModel) -> bool:
@@ -325,6 +361,47 @@ def _hybrid(
     return a.replace(**ch)
 
 
+def _draw_intervals(point: pd.DataFrame, draws: np.ndarray | None, level: float) -> pd.DataFrame:
+    idx = pd.MultiIndex.from_product([point.index, point.columns], names=["statistic", "column"])
+    if draws is None or len(draws) == 0:
+        return pd.DataFrame(np.nan, index=idx, columns=["lower", "upper"])
+    a = (1 - level) / 2
+    lo, hi = np.nanquantile(draws, [a, 1 - a], axis=0)
+    return pd.DataFrame({"lower": lo.ravel(), "upper": hi.ravel()}, index=idx)
+
+
+def _formatted(point: pd.DataFrame, ci: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    from skillshore._results import fmt_num
+
+    out = {}
+    for col in point.columns:
+        cells = {}
+        for stat in point.index:
+            lo, hi = ci.loc[(stat, col)]
+            cell = fmt_num(point.loc[stat, col], 4)
+            if np.isfinite(lo):
+                cell += f" ({fmt_num(lo, 4)}, {fmt_num(hi, 4)})"
+            cells[STATISTICS[stat]] = cell
+        out[labels.get(col, col)] = cells
+    return pd.DataFrame(out)
+
+
+def _hybrid_markets(
+    a: MarketEconomy, b: MarketEconomy, take: set[str], groups: dict[str, tuple[str, ...]]
+) -> MarketEconomy:
+    """:func:`_hybrid` market by market: the markets (supports and masses) of the economy
+    whose "types" are in use; each market takes the other economy's parameters from its
+    market of the same label, or from its reference market (c_F at z = 0) when it lacks it."""
+    b_types = any("types" in groups[g] for g in take)
+    home, other = (b, a) if b_types else (a, b)
+    models = []
+    for lab, h in zip(home.labels, home.models, strict=True):
+        o = other.market(lab)
+        o = other.reference() if o is None else o
+        models.append(_hybrid(o, h, take, groups) if b_types else _hybrid(h, o, take, groups))
+    return MarketEconomy(tuple(models), home.labels, home.c_F0)
+
+
 @dataclass(frozen=True, eq=False)
 class Decomposition(TableMixin):
     """Shapley decomposition of the change between two economies by groups of primitives.
@@ -338,6 +415,25 @@ class Decomposition(TableMixin):
     labels: tuple[str, str]
     groups: tuple[str, ...] = ("globalization", "structural")
     title: str = "Decomposition of the change: globalization vs structural change"
+    draws: np.ndarray | None = field(default=None, repr=False)
+    n_boot: int = 0
+    level: float = 0.95
+    equilibria: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def parts(self) -> pd.DataFrame:
+        """The change and its group contributions (the columns the intervals refer to)."""
+        return self.stats[["change", *self.groups]]
+
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Percentile intervals of the change and of each group's part over bootstrap
+        draws (:func:`~skillshore.structural.cf_bootstrap.with_intervals`); rows
+        (statistic, column); NaN without draws."""
+        return _draw_intervals(self.parts, self.draws, self.level if level is None else level)
+
+    def interval_table(self) -> pd.DataFrame:
+        """The change and the parts as "value (lower, upper)" strings."""
+        return _formatted(self.parts, self.conf_int(), {})
 
     def to_frame(self) -> pd.DataFrame:
         df = self.stats.copy()
@@ -350,28 +446,34 @@ class Decomposition(TableMixin):
 
 
 def decompose_change(
-    start: MatchingModel,
-    end: MatchingModel,
+    start: Economy,
+    end: Economy,
     labels: tuple[str, str] = ("1996", "2006"),
     tol: float = 1e-10,
     groups: dict[str, tuple[str, ...]] | None = None,
     gap: str = "decile_means",
+    init: Decomposition | None = None,
 ) -> Decomposition:
     """Shapley values of globalization and structural change in the change start -> end.
 
     Parameters
     ----------
-    start, end : MatchingModel
+    start, end : MatchingModel or MarketEconomy
         The two economies (e.g. the seed's 1996 and 2006). Their type supports may
         differ: the "types" pseudo-primitive (supports, masses, base measures) belongs
         to the structural group, and the other year's per-type arrays are carried onto
-        the support in use (:func:`_hybrid`).
+        the support in use (:func:`_hybrid`). Two market economies are combined market
+        by market on the markets of the economy whose types are in use, each on its own
+        support (:func:`_hybrid_markets`), and pooled with their masses.
     groups : dict, optional
         {group: primitives}; default :data:`GROUPS` (globalization: c_F, nu_x*, nu_y*,
         w0*, fbar*; structural: Phi, lambda, nu_x, nu_y, C, w0, r0, types). Every
         primitive that differs between the two economies must belong to a group.
     gap : str
         Definition of the 10-90 gaps (:func:`wage_inequality`).
+    init : Decomposition, optional
+        A decomposition of economies of the same shapes (e.g. the point estimate's, for
+        a bootstrap draw) whose equilibria start the solves.
 
     Each group's contribution is its marginal effect averaged over the orders of
     switching groups from ``start`` to ``end``; the contributions add up to the total
@@ -380,13 +482,20 @@ def decompose_change(
     groups = dict(groups or GROUPS)
     names = list(groups)
     val: dict[frozenset, pd.Series] = {}
+    eqs: dict[frozenset, object] = {}
     prev = None
     for r in range(len(names) + 1):
         for sub in itertools.combinations(names, r):
-            model = _hybrid(start, end, set(sub), groups)
-            same = prev is not None and _same_support(prev.model, model)
-            eq = solve(model, tol=tol, init=prev if same else None)
-            prev = eq
+            if isinstance(start, MarketEconomy) != isinstance(end, MarketEconomy):
+                raise TypeError("decompose_change: two MatchingModels or two MarketEconomies")
+            if isinstance(start, MarketEconomy):
+                hint = None if init is None else init.equilibria.get(frozenset(sub))
+                eq = _solve(_hybrid_markets(start, end, set(sub), groups), tol, hint)
+            else:
+                model = _hybrid(start, end, set(sub), groups)
+                same = prev is not None and _same_support(prev.model, model)
+                eq = solve(model, tol=tol, init=prev if same else None)
+            prev = eqs[frozenset(sub)] = eq
             val[frozenset(sub)] = pd.Series(wage_inequality(eq, gap=gap))
     n = len(names)
     contrib = {}
@@ -407,4 +516,4 @@ def decompose_change(
             **contrib,
         }
     )
-    return Decomposition(df, labels, tuple(names))
+    return Decomposition(df, labels, tuple(names), equilibria=eqs)

@@ -97,7 +97,7 @@ def _scenarios(cf: CounterfactualTable, names):
 def plot_between_firm_wages(cf: CounterfactualTable, scenarios: list[str] | None = None):
     """Change in E(wage | y) from the baseline, by firm percentile (baseline ranking)."""
     base = cf.equilibria["baseline"]
-    order, pct = _rank(base.wage_by_firm(), base.pi.sum(axis=0))
+    order, pct = _rank(base.wage_by_firm(), base.matches_by_firm())
     fig, (ax,) = _figure()
     series = [
         (sc.label, (cf.equilibria[sc.name].wage_by_firm() - base.wage_by_firm())[order])
@@ -113,7 +113,7 @@ def plot_between_firm_wages(cf: CounterfactualTable, scenarios: list[str] | None
 def plot_firm_matching(cf: CounterfactualTable, scenarios: list[str] | None = None, k: int = 0):
     """Change in offshoring probability and in the mean skill of domestic hires, by firm."""
     base = cf.equilibria["baseline"]
-    order, pct = _rank(base.wage_by_firm(), base.pi.sum(axis=0))
+    order, pct = _rank(base.wage_by_firm(), base.matches_by_firm())
     fig, (a1, a2) = _figure(2)
     for i, sc in enumerate(_scenarios(cf, scenarios or ["c_F_zero"])):
         eq = cf.equilibria[sc.name]

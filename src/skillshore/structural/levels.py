@@ -97,11 +97,18 @@ def structural_levels(
     mean_xBy: float,
     mean_z_star: float | None = None,
     mean_xBy_star: float | None = None,
+    free_sign: bool = False,
 ) -> tuple[dict[str, float], np.ndarray, list[str]]:
     """The seed's parameters from the reduced fit (module docstring).
 
     ``mean_z`` = E_mu[log(pi/f0)] and ``mean_xBy`` = E_mu[x'By] over the model's
     domestic matches; ``*_star`` the same over offshored matches (None: no offshoring).
+    ``free_sign`` (bootstrap replicates): a wage slope lambda_x <= 0 is mapped like any
+    other instead of raising, so a replicate whose within-firm slope crosses zero (weak
+    sorting: little variation in log(pi/f0)) stays in the bootstrap distribution rather
+    than being dropped, which would cut the lower tail of lambda and of everything
+    scaling with it (docs/estimation.md, "Bootstrap honesty"). The point estimate still
+    needs lambda_x > 0.
     Returns (scalars by name, Phi, what was normalised).
     """
     sx = float(lambda_x_share)
@@ -113,7 +120,7 @@ def structural_levels(
         p.update({"lambda": 1.0, "lambda_x": sx, "lambda_y": 1 - sx})
         return p, np.array(B, dtype=np.float64, copy=True), normalised
     lx, a0 = wf.slope, wf.intercept
-    if lx <= 0:
+    if lx <= 0 and not (free_sign and lx != 0):
         raise ModelInputError(
             f"the wage equation gives lambda_x = {lx:.4g} <= 0: wages do not rise with log(pi/f0)"
         )

@@ -192,6 +192,30 @@ class StructuralEstimate(TableMixin):
                 out.append(f"{name}: the estimate {est:.4g} lies outside its interval")
         return [(f"{self.year}: " if self.year is not None else "") + m for m in out]
 
+    @property
+    def n_nonpositive_slope(self) -> int:
+        """Bootstrap replicates whose within-firm wage slope lambda_x is <= 0: kept in the
+        draws (mapped like the others, so the intervals of lambda and of the levels that
+        scale with it reach the edge of the parameter space), not counted as failures."""
+        if self.bootstrap is None or "lambda_x" not in self.names:
+            return 0
+        d = self.bootstrap.draws[:, self.names.index("lambda_x")]
+        return int(np.sum(np.isfinite(d) & (d <= 0)))
+
+    def identification_notes(self) -> list[str]:
+        """What the intervals say about identification (e.g. lambda not bounded away from 0)."""
+        k = self.n_nonpositive_slope
+        if not k:
+            return []
+        B = self.bootstrap.n_boot if self.bootstrap is not None else 0
+        yr = f"{self.year}: " if self.year is not None else ""
+        return [
+            f"{yr}the wage slope lambda_x is <= 0 in {k} of {B} bootstrap replications (weak "
+            "sorting leaves little within-firm variation in log(pi/f0)): the intervals of "
+            "lambda and of the parameters that scale with it (Phi, C*, c_F, the nu's) reach "
+            "outside the parameter space; lambda is not bounded away from 0 at this sample size"
+        ]
+
     def warn(self) -> None:
         """Issue :class:`BootstrapWarning` for each of :meth:`honesty_warnings`."""
         for msg in self.honesty_warnings():
@@ -231,6 +255,8 @@ class StructuralEstimate(TableMixin):
             head += "\nnormalised: " + "; ".join(self.info["normalised"])
         for msg in self.honesty_warnings():
             head += "\nwarning: " + msg
+        for msg in self.identification_notes():
+            head += "\nnote: " + msg
         return head + "\n" + self.seed_table().to_string()
 
     # ------------------------------------------------------- the economy
@@ -288,3 +314,7 @@ class EstimationTable(TableMixin):
 
     def warnings(self) -> list[str]:
         return [m for e in self.estimates.values() for m in e.honesty_warnings()]
+
+    def notes(self) -> list[str]:
+        """Each year's :meth:`StructuralEstimate.identification_notes`."""
+        return [m for e in self.estimates.values() for m in e.identification_notes()]

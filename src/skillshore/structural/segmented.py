@@ -45,7 +45,12 @@ MarketEstimate = StructuralEstimate
 
 
 def _levels(
-    P: MarketProblem, fit: MarketFitResult, s: MarketSample, cal: YearCalibration, norm: ForeignNorm
+    P: MarketProblem,
+    fit: MarketFitResult,
+    s: MarketSample,
+    cal: YearCalibration,
+    norm: ForeignNorm,
+    free_sign: bool = False,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Wage equation within firms, then :func:`~skillshore.structural.levels.structural_levels`."""
     B_int, kd, kf, beta = P.split(fit.theta)
@@ -90,6 +95,7 @@ def _levels(
         norm=norm,
         mean_z=float((mu * z).sum() / mu.sum()),
         mean_xBy=float((mu * xBy).sum() / mu.sum()),
+        free_sign=free_sign,
         **kw,
     )
     info["normalised"] = normalised
@@ -111,18 +117,26 @@ class _Settings:
 
 
 def _point(
-    s: MarketSample, cal, st: _Settings, init=None, support=None, jacobian=None, final=False
+    s: MarketSample,
+    cal,
+    st: _Settings,
+    init=None,
+    support=None,
+    jacobian=None,
+    final=False,
+    replicate=False,
 ):
     P = MarketProblem(
         s, cal, st.lambda_x_share, st.base_measure, support, st.worker_shares, st.correct_types
     )
     fit = fit_markets(P, init, st.gtol, st.max_iter, jacobian, final)
-    vec, info = _levels(P, fit, s, cal, st.foreign_normalisation)
+    vec, info = _levels(P, fit, s, cal, st.foreign_normalisation, free_sign=replicate)
     return vec, info, fit, P
 
 
 def _replicate(s: MarketSample, rng, cal, st: _Settings, init, support, jacobian) -> np.ndarray:
-    return _point(s, cal, st, init, support, jacobian)[0]
+    """One bootstrap replicate's parameter vector (lambda_x's sign not imposed)."""
+    return _point(s, cal, st, init, support, jacobian, replicate=True)[0]
 
 
 def _resample(s: MarketSample, rng: np.random.Generator) -> MarketSample:

@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 N_CELLS = 12  # quantile cells of measured skill (docs/estimation.md, "The pipeline")
+#: Bootstrap replicates the counterfactual and decomposition intervals use at most: each
+#: solves every market under every scenario again (paper scale, 32 markets: about 2 s a
+#: replicate on a loaded 2-core machine); wire to a config key to change.
+CF_MAX_DRAWS = 29
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class CounterfactualResult:
     counterfactuals: CounterfactualTable | None = None
     decomposition: Decomposition | None = None
     decomposition_note: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def structural_files(cfg: StudyConfig) -> list[Path]:
@@ -333,23 +338,58 @@ def structural_stage(
 
 def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> CounterfactualResult:
     """The seed's counterfactuals (``[counterfactuals]``) on the last estimated year and the
-    first -> last year decomposition (globalization vs structural change)."""
+    first -> last year decomposition (globalization vs structural change), both on the
+    estimated markets (solved one by one, pooled with the data's masses:
+    :func:`~skillshore.structural.economy.market_economy`) with bootstrap intervals
+    (:func:`~skillshore.structural.cf_bootstrap.with_intervals`); what cannot be computed
+    is returned as a note for the report."""
     from skillshore.structural import counterfactuals, decompose_change, scenarios_from_config
+    from skillshore.structural.cf_bootstrap import with_intervals
+    from skillshore.structural.economy import market_economy
 
     if structural.estimates is None:
         return CounterfactualResult()
     ests = structural.estimates.estimates
-    last = ests[max(ests)]
-    cf = counterfactuals(last.model(), scenarios_from_config(cfg))
+    years = sorted(ests)
+    last = ests[years[-1]]
+    notes: list[str] = []
+    try:
+        econ = market_economy(last)
+    except SkillshoreError as err:
+        return CounterfactualResult(decomposition_note=str(err), notes=(f"{years[-1]}: {err}",))
+    cf = counterfactuals(econ, scenarios_from_config(cfg))
+    cf = with_intervals(cf, last, max_draws=CF_MAX_DRAWS)
+    notes.append(_draws_note("counterfactuals", cf, years[-1:], last))
     if len(ests) < 2:
-        return CounterfactualResult(cf)
+        return CounterfactualResult(cf, notes=tuple(n for n in notes if n))
     try:
         dec = decompose_change(
-            ests[min(ests)].model(), last.model(), labels=tuple(str(y) for y in sorted(ests))
+            market_economy(ests[years[0]]), econ, labels=(str(years[0]), str(years[-1]))
         )
     except (SkillshoreError, ValueError) as err:  # shown in the report with its reason
-        return CounterfactualResult(cf, decomposition_note=str(err))
-    return CounterfactualResult(cf, dec)
+        return CounterfactualResult(cf, decomposition_note=str(err), notes=tuple(notes))
+    dec = with_intervals(dec, last, ests[years[0]], max_draws=CF_MAX_DRAWS)
+    notes.append(_draws_note("decomposition", dec, (years[0], years[-1]), last))
+    return CounterfactualResult(cf, dec, notes=tuple(n for n in notes if n))
+
+
+def _draws_note(what: str, res: Any, years: Any, est: Any) -> str:
+    """Say how many bootstrap replicates the intervals of ``res`` rest on, and why not all."""
+    if not res.n_boot:
+        return f"{what}: no bootstrap replications, no intervals"
+    used = 0 if res.draws is None else len(res.draws)
+    B = est.bootstrap.n_boot
+    first = f"the first {res.n_boot} of {B}" if res.n_boot < B else f"all {B}"
+    why = (
+        ""
+        if used == res.n_boot
+        else f"; {res.n_boot - used} of them give no economy (wage slope lambda_x <= 0: "
+        "lambda not bounded away from 0) or no equilibrium and are left out"
+    )
+    return (
+        f"{what}: intervals from {used} bootstrap replicates ({first} replicates of "
+        f"{' and '.join(map(str, years))}, parameters on the point estimate's markets){why}"
+    )
 
 
 def estimate_numbers(
@@ -373,3 +413,32 @@ def estimate_numbers(
             rec["covers"] = None if lo is None or hi is None else bool(lo <= tv <= hi)
         out.append(rec)
     return out
+
+
+def counterfactual_numbers(cf: CounterfactualResult) -> dict[str, Any]:
+    """results.json's counterfactual block, as numbers: per statistic and scenario the change
+    from the baseline with its interval; per statistic the decomposition's change and parts
+    with intervals; the notes (what rests on fewer replicates, what could not be computed)."""
+
+    def rows(point: pd.DataFrame, ci: pd.DataFrame, col: str) -> list[dict[str, Any]]:
+        out = []
+        for (stat, c), (lo, hi) in ci.iterrows():
+            rec = {"statistic": stat, col: c, "value": float(point.loc[stat, c])}
+            rec.update(
+                lower=float(lo) if np.isfinite(lo) else None,
+                upper=float(hi) if np.isfinite(hi) else None,
+            )
+            out.append(rec)
+        return out
+
+    res: dict[str, Any] = {"notes": list(cf.notes)}
+    t = cf.counterfactuals
+    if t is not None:
+        res["changes"] = rows(t.change(), t.conf_int(), "scenario")
+    d = cf.decomposition
+    if d is not None:
+        res["decomposition"] = rows(d.parts, d.conf_int(), "part")
+        res["decomposition_years"] = list(d.labels)
+    elif cf.decomposition_note:
+        res["decomposition_note"] = cf.decomposition_note
+    return res

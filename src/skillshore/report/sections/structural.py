@@ -22,9 +22,12 @@ _EST = (
 _CF = (
     "Counterfactual equilibria of the estimated model (last estimated year) against its "
     "baseline: c_F = 0 (free offshoring), and each of Phi, nu_x, nu_y, nu_x*, nu_y* raised by "
-    "the shock size set in [counterfactuals] of the config. Wages in model units (DKK per "
-    "hour in the seed paper), rates as shares; 10-90 gaps are the 90th minus 10th percentile "
-    "of E(wage | y) across firms and E(wage | x) across workers. "
+    "the shock size set in [counterfactuals] of the config. Every market (industry) is "
+    "solved on its own with its estimated firms, workforce and offshoring cost, and the "
+    "markets are pooled with the data's masses. Wages in model units (DKK per hour in the "
+    "seed paper), rates as shares; 10-90 gaps are the employment-weighted mean of the top "
+    "decile minus that of the bottom decile of E(wage | y) across firms and E(wage | x) "
+    "across worker types. "
 )
 
 
@@ -77,7 +80,8 @@ def render_structural(
         "Estimation results (95% bootstrap intervals)",
     )
     _estimate_warnings(rb, st, truth)
-    for note in (*st.notes, *(truth.notes if truth is not None else ())):
+    notes = (*st.notes, *st.estimates.notes(), *(truth.notes if truth is not None else ()))
+    for note in notes:
         rb.text(note, note=True)
     if truth is not None and truth.structural is not None:
         rb.table(
@@ -117,14 +121,46 @@ def render_structural(
             "of the baseline E(wage | x)).",
             "Changes in unemployment",
         )
+    _BOOT = (
+        "Intervals: 95% percentile intervals over the bootstrap replicates' parameters, put "
+        "on the point estimate's markets and masses (docs/estimation.md, section 5). "
+    )
+    if cf.counterfactuals is not None:
+        rb.table(
+            "counterfactual_changes",
+            cf.counterfactuals.change_table(),
+            _CF + "Each scenario minus the baseline. " + _BOOT,
+            "Counterfactuals: changes from the baseline with intervals",
+        )
+    for note in cf.notes:
+        rb.text(note, note=True)
+    cf_truth = getattr(truth, "counterfactuals", None)  # a CounterfactualTruth (synthetic only)
+    if cf_truth is not None:
+        rb.table(
+            "counterfactual_truth",
+            cf_truth,
+            f"Synthetic economy only. Truth: the same scenarios on the generator's own markets "
+            f"of {cf_truth.year} (truth.json), pooled with their sizes; estimate: the table "
+            f"above. Same sign in {cf_truth.n_same_sign} of {len(cf_truth.stats)}; 'covers': "
+            "the estimate's interval contains the truth (1/0).",
+            "Truth vs estimate: counterfactual changes",
+        )
     if cf.decomposition is not None:
         rb.table(
             "decomposition",
             cf.decomposition,
-            "Change from the first to the last estimated year split into globalization (the "
-            "offshoring cost c_F) and structural change (the other parameters), each moved "
-            "alone from the first year's equilibrium.",
+            "Change from the first to the last estimated year split by Shapley values into "
+            "globalization (c_F, nu_x*, nu_y*, w0*, the foreign pool) and structural change "
+            "(Phi, lambda, nu_x, nu_y, C, w0, r0 and the markets' type supports and masses); "
+            "each year's markets on their own supports; the parts add up to the change.",
             "Globalization vs structural change",
+        )
+        rb.table(
+            "decomposition_intervals",
+            cf.decomposition.interval_table(),
+            "The change and its parts with intervals; replicate b of the first year paired "
+            "with replicate b of the last (independent samples). " + _BOOT,
+            "Globalization vs structural change: intervals",
         )
     else:
         rb.omitted(
