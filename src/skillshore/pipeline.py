@@ -24,6 +24,7 @@ from skillshore.offshoring.stage import offshoring_stage
 from skillshore.report import sections, write_json
 from skillshore.skills.stage import skills_files, skills_stage
 from skillshore.structural.stage import (
+    counterfactual_numbers,
     counterfactual_stage,
     estimate_numbers,
     structural_files,
@@ -58,7 +59,8 @@ STAGES: tuple[Stage, ...] = (
 """The study's stages in run order."""
 
 TRUTH = Stage(
-    "truth", truth_stage, reads=("structural",), after=("skills", "iv", "structural"),
+    "truth", truth_stage, reads=("structural",),
+    after=("skills", "iv", "structural", "counterfactuals"),
     files=truth_files, message="synthetic economy: truth vs estimate",
 )  # fmt: skip
 """Run after :data:`STAGES` when the data are a synthetic economy (``truth.json``)."""
@@ -221,6 +223,7 @@ def _run(cfg: StudyConfig, run: Any, say: Callable[[str], None], timings: dict[s
             "scorecard": r["scorecard"].to_dict() if r["scorecard"] is not None else None,
             "estimates": sections.headline_numbers(r["iv"], r["structural"], r["counterfactuals"]),
             "iv_tables": sections.iv_numbers(r["iv"]),
+            "counterfactuals": counterfactual_numbers(r["counterfactuals"]),
             "sample": sections.sample_accounting(r).to_dict(),
             "config": cfg.to_dict(),
             "versions": versions(),

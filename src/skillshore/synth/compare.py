@@ -22,7 +22,7 @@ from skillshore.errors import SkillshoreError
 from skillshore.offshoring.stage import OffshoringResult
 from skillshore.skills import SKILLS
 from skillshore.skills.stage import SkillsResult
-from skillshore.structural.stage import StructuralResult
+from skillshore.structural.stage import CounterfactualResult, StructuralResult
 
 __all__ = ["TruthComparisons", "truth_dir", "truth_files", "truth_stage"]
 
@@ -35,6 +35,7 @@ class TruthComparisons:
     wage: FrameTable | None = None
     iv: FrameTable | None = None
     structural: object | None = None  # structural.synthetic.TruthComparison
+    counterfactuals: object | None = None  # structural.cf_truth.CounterfactualTruth
     notes: tuple[str, ...] = ()
 
 
@@ -123,9 +124,11 @@ def truth_stage(
     skills: SkillsResult,
     iv: OffshoringResult,
     structural: StructuralResult,
+    counterfactuals: CounterfactualResult | None = None,
 ) -> TruthComparisons:
     """Every truth-vs-estimate comparison of a synthetic economy (``[structural]
-    lambda_x_share`` for the structural estimator rerun on the true types)."""
+    lambda_x_share`` for the structural estimator rerun on the true types; the estimated
+    counterfactuals against the same scenarios solved on the generator's own markets)."""
     d = truth_dir(cfg)
     if d is None:
         return TruthComparisons()
@@ -141,7 +144,18 @@ def truth_stage(
             )
         except SkillshoreError as err:
             notes.append(f"truth vs estimate not available ({err})")
+    cft = None
+    table = counterfactuals.counterfactuals if counterfactuals is not None else None
+    if table is not None and structural.estimates is not None:
+        from skillshore.structural.cf_truth import compare_counterfactuals
+
+        last = max(structural.estimates.estimates)
+        try:
+            cft = compare_counterfactuals(d, table, last)
+        except SkillshoreError as err:
+            notes.append(f"counterfactuals vs the population truth not available ({err})")
     return TruthComparisons(
+        counterfactuals=cft,
         skills=_skills_truth(skills, d),
         wage=_wage_truth(skills, truth),
         iv=_iv_truth(iv, truth),
