@@ -45,6 +45,7 @@ import pandas as pd
 import polars as pl
 
 from skillshore._constants import RAW_MATERIAL_HS2
+from skillshore._reduce import group_sum
 from skillshore._results import TableMixin
 from skillshore.errors import DataValidationError
 from skillshore.offshoring.shiftshare import bartik
@@ -168,11 +169,12 @@ def narrow_offshoring(
     c = customs.filter(_not_raw(raw_material_hs2) & _years_filter(years))
     keys = ["firm_id", "year", "hs6"] if export_match == "same_year" else ["firm_id", "hs6"]
     exported = c.filter(pl.col("flow") == "export").select(keys).unique()
-    imports = (
-        c.filter((pl.col("flow") == "import") & pl.col("country").is_in(list(countries)))
-        .join(exported, on=keys, how="semi")
-        .group_by(["firm_id", "year"])
-        .agg(pl.col("value").sum().alias("imports_narrow"))
+    imports = group_sum(
+        c.filter((pl.col("flow") == "import") & pl.col("country").is_in(list(countries))).join(
+            exported, on=keys, how="semi"
+        ),
+        ["firm_id", "year"],
+        {"value": "imports_narrow"},
     )
     out = (
         firms.filter(_years_filter(years))
@@ -203,18 +205,20 @@ def firm_trade(
     """Per firm-year: ``exports`` (non-raw, all destinations, DKK 1,000), ``importer``, ``exporter`` (Int8)."""
     _need(customs, ("firm_id", "year", "hs6", "flow", "value"), "customs")
     c = customs.filter(_years_filter(years))
-    agg = c.group_by(["firm_id", "year"]).agg(
-        pl.col("value")
-        .filter((pl.col("flow") == "export") & _not_raw(raw_material_hs2))
-        .sum()
-        .alias("exports"),
+    flags = c.group_by(["firm_id", "year"]).agg(
         (pl.col("flow") == "import").any().cast(pl.Int8).alias("importer"),
         (pl.col("flow") == "export").any().cast(pl.Int8).alias("exporter"),
+    )
+    exports = group_sum(
+        c.filter((pl.col("flow") == "export") & _not_raw(raw_material_hs2)),
+        ["firm_id", "year"],
+        {"value": "exports"},
     )
     return (
         firms.filter(_years_filter(years))
         .select("firm_id", "year")
-        .join(agg, on=["firm_id", "year"], how="left")
+        .join(exports, on=["firm_id", "year"], how="left")
+        .join(flags, on=["firm_id", "year"], how="left")
         .with_columns(
             pl.col("exports").fill_null(0.0),
             pl.col("importer").fill_null(0),
@@ -253,12 +257,9 @@ def industry_ratio(
         )
         .with_columns(pl.col(column).fill_null(0.0))
     )
-    agg = [pl.col(column).sum().alias("_num")]
-    if denom is not None:
-        agg.append(pl.col(denom).cast(pl.Float64).sum().alias(denom))
+    sums = {column: "_num", **({denom: denom} if denom is not None else {})}
     return (
-        d.group_by(["industry", "year"])
-        .agg(agg)
+        group_sum(d, ["industry", "year"], sums)
         .with_columns(_ratio("_num", denom).alias(column))
         .select("industry", "year", column)
         .sort(["industry", "year"])
@@ -285,23 +286,18 @@ def exposure_shares(
     if digits not in (2, 4, 6):
         raise DataValidationError(f"digits must be 2, 4 or 6, got {digits!r}.")
     b0, b1 = _check_years(base_years)
-    d = (
-        customs.filter(
-            pl.col("year").is_between(b0, b1)
-            & (pl.col("flow") == flow)
-            & _not_raw(raw_material_hs2)
-        )
-        .join(
-            industries.select("firm_id", pl.col("industry").str.slice(0, digits)),
-            on="firm_id",
-            how="inner",
-        )
-        .group_by(["industry", "hs6"])
-        .agg(pl.col("value").sum())
-        .filter(pl.col("value") > 0)
+    d = customs.filter(
+        pl.col("year").is_between(b0, b1) & (pl.col("flow") == flow) & _not_raw(raw_material_hs2)
+    ).join(
+        industries.select("firm_id", pl.col("industry").str.slice(0, digits)),
+        on="firm_id",
+        how="inner",
     )
+    d = group_sum(d, ["industry", "hs6"], ["value"]).filter(pl.col("value") > 0)
+    total = group_sum(d, ["industry"], {"value": "_total"})
     return (
-        d.with_columns((pl.col("value") / pl.col("value").sum().over("industry")).alias("share"))
+        d.join(total, on="industry", how="left")
+        .with_columns((pl.col("value") / pl.col("_total")).alias("share"))
         .select("industry", "hs6", "share")
         .sort(["industry", "hs6"])
     )
@@ -321,15 +317,14 @@ def world_export_supply(
     """
     _need(world_trade, ("exporter", "importer", "hs6", "year", "value"), "world_trade")
     countries = source_countries(countries, low_wage)
-    return (
+    return group_sum(
         world_trade.filter(
             pl.col("exporter").is_in(list(countries))
             & (pl.col("importer") != home)
             & _years_filter(years)
-        )
-        .group_by(["hs6", "year"])
-        .agg(pl.col("value").sum().alias("wes"))
-        .sort(["hs6", "year"])
+        ),
+        ["hs6", "year"],
+        {"value": "wes"},
     )
 
 
@@ -338,13 +333,12 @@ def world_import_demand(
 ) -> pl.DataFrame:
     """``WID_ht``: imports of ``h`` by every country but ``home``, from exporters other than ``home`` (``hs6, year, wid``)."""
     _need(world_trade, ("exporter", "importer", "hs6", "year", "value"), "world_trade")
-    return (
+    return group_sum(
         world_trade.filter(
             (pl.col("importer") != home) & (pl.col("exporter") != home) & _years_filter(years)
-        )
-        .group_by(["hs6", "year"])
-        .agg(pl.col("value").sum().alias("wid"))
-        .sort(["hs6", "year"])
+        ),
+        ["hs6", "year"],
+        {"value": "wid"},
     )
 
 
@@ -428,14 +422,12 @@ class FirmPanel(TableMixin):
 
 def _labour_intensive(firms: pl.DataFrame, sample: BaselineSample, digits: int) -> pl.DataFrame:
     y0 = sample.years[0]
-    d = (
-        firms.filter(pl.col("year") == y0)
-        .join(
-            sample.firms.select("firm_id", pl.col("industry").str.slice(0, digits).alias("_k")),
-            on="firm_id",
-        )
-        .group_by("_k")
-        .agg((pl.col("capital").sum() / pl.col("employment").sum()).alias("_kl"))
+    d = firms.filter(pl.col("year") == y0).join(
+        sample.firms.select("firm_id", pl.col("industry").str.slice(0, digits).alias("_k")),
+        on="firm_id",
+    )
+    d = group_sum(d, ["_k"], ["capital", "employment"]).with_columns(
+        (pl.col("capital") / pl.col("employment")).alias("_kl")
     )
     med = d["_kl"].median()
     d = d.with_columns((pl.col("_kl") < med).cast(pl.Int8).alias("labour_intensive"))
