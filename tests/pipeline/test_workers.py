@@ -62,7 +62,9 @@ def test_plain_script_and_two_worker_processes_agree(tmp_path):
     for year, est in a.estimates.estimates.items():
         fa, fb = est.params_frame(), b.estimates.estimates[year].params_frame()
         # bit for bit: group sums in a fixed order (skillshore._reduce.group_sum; polars'
-        # group_by sums vary from call to call), the shifter's mean over sorted rows
+        # group_by sums vary from call to call), the shifter's mean over sorted rows, and
+        # pyfixest's fixed effects in the formula's order (skillshore._compat), never the
+        # hash seed's (docs/architecture.md, "Bit-identical results")
         pd.testing.assert_frame_equal(fa, fb, check_exact=True)
     # the bootstrap ran (2006 has intervals), so the comparison covers the workers' draws
     assert a.estimates.estimates[2006].bootstrap is not None
