@@ -38,7 +38,7 @@ ORDER = (
 )
 INFRA = (
     "_cache", "_parallel", "_io", "_source", "_results", "_compat", "_constants", "_versions",
-    "_interrupt", "_outdir", "_progress", "errors",
+    "_interrupt", "_outdir", "_progress", "_reduce", "errors",
     "config",
 )  # fmt: skip
 #: modules outside ``synth`` that may read the generator: truth vs estimate, and the

@@ -37,6 +37,20 @@ def _firms() -> pl.DataFrame:
     )
 
 
+_CUSTOMS_SCHEMA = {
+    "firm_id": pl.Int64,
+    "year": pl.Int32,
+    "country": pl.Utf8,
+    "hs6": pl.Utf8,
+    "flow": pl.Utf8,
+    "value": pl.Float64,
+}
+
+
+def _customs_frame(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=_CUSTOMS_SCHEMA, orient="row")
+
+
 def _customs() -> pl.DataFrame:
     rows = [
         (1, 2000, "CHN", "700510", "import", 10.0),
@@ -57,18 +71,7 @@ def _customs() -> pl.DataFrame:
         (3, 2001, "IND", "870421", "import", 10.0),
         (3, 2001, "USA", "870421", "export", 5.0),
     ]
-    return pl.DataFrame(
-        rows,
-        schema={
-            "firm_id": pl.Int64,
-            "year": pl.Int32,
-            "country": pl.Utf8,
-            "hs6": pl.Utf8,
-            "flow": pl.Utf8,
-            "value": pl.Float64,
-        },
-        orient="row",
-    )
+    return _customs_frame(rows)
 
 
 def _by_key(df: pl.DataFrame, col: str) -> dict:
@@ -156,18 +159,7 @@ def _base_customs() -> pl.DataFrame:
         (1, 1999, "USA", "700510", "export", 1.0),
         (1, 2000, "CHN", "870421", "import", 50.0),  # not a base year
     ]
-    return pl.DataFrame(
-        rows,
-        schema={
-            "firm_id": pl.Int64,
-            "year": pl.Int32,
-            "country": pl.Utf8,
-            "hs6": pl.Utf8,
-            "flow": pl.Utf8,
-            "value": pl.Float64,
-        },
-        orient="row",
-    )
+    return _customs_frame(rows)
 
 
 def _world() -> pl.DataFrame:

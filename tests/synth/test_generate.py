@@ -83,14 +83,15 @@ def _files(root) -> dict[str, bytes]:
 
 def test_deterministic_by_seed(tiny, tmp_path):
     """Every file, truth.json included, is byte-identical for the same seed, whatever the
-    number of numba and polars threads (the fixture ran in-process with the default
-    threads; this run is a subprocess on one thread each)."""
+    number of numba, polars and BLAS/OpenMP threads (the fixture ran in-process with the
+    default threads; this run is a subprocess on one thread each)."""
     import os
     import subprocess
     import sys
 
     out = tiny[0]
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1", "POLARS_MAX_THREADS": "1"}
+    one = ("NUMBA_NUM_THREADS", "POLARS_MAX_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+    env = {**os.environ, **dict.fromkeys(one, "1")}
     cmd = [sys.executable, "-m", "skillshore.cli", "synth", "--scale", "tiny", "--seed", "1"]
     subprocess.run([*cmd, "--out", str(tmp_path / "b")], check=True, env=env, capture_output=True)
     a, b = _files(out), _files(tmp_path / "b")

@@ -2,8 +2,8 @@
 Exercises", appendix "Validity of Instruments" and "Robustness Checks").
 
 * measures (:mod:`~skillshore.offshoring.measures`): narrow offshoring from customs
-  records, the Bartik inputs (initial import shares, China's export supply) and the
-  firm-year IV panel;
+  records and the Bartik inputs (initial import shares, China's export supply); the
+  firm-year IV panel built from them (:mod:`~skillshore.offshoring.dataset`);
 * regressions (:mod:`~skillshore.offshoring.linear`, :mod:`~skillshore.offshoring.iv`):
   OLS and 2SLS with absorbed fixed effects (pyfixest), ``vcov`` = iid / hetero / CRV1
   and an explicit small-sample choice ``ssc``; Kleibergen-Paap and effective F,
@@ -20,6 +20,7 @@ Conventions: ``docs/shiftshare_iv.md``.
 """
 
 from skillshore.offshoring.akm import AKMResult, akm, akm_regression
+from skillshore.offshoring.dataset import FIRM_PANEL_COLUMNS, FirmPanel, build_firm_panel
 from skillshore.offshoring.iv import (
     ConfidenceSet,
     FirstStage,
@@ -29,9 +30,6 @@ from skillshore.offshoring.iv import (
 )
 from skillshore.offshoring.linear import LinearResult, OLSResult, ols
 from skillshore.offshoring.measures import (
-    FIRM_PANEL_COLUMNS,
-    FirmPanel,
-    build_firm_panel,
     exposure_shares,
     narrow_offshoring,
     shift_share,

@@ -37,6 +37,7 @@ from skillshore.offshoring import _linalg as la
 from skillshore.offshoring._fit import FeDof
 from skillshore.offshoring.linear import (
     SSC,
+    FitOptions,
     LinearResult,
     Vcov,
     f_ppf,
@@ -409,13 +410,7 @@ def iv_regression(
         inst_,
         names_of(fe),
         names_of(controls),
-        vcov=vcov,
-        cluster=cluster,
-        weights=weights,
-        ssc=ssc,
-        fe_dof=fe_dof,
-        drop_singletons=drop_singletons,
-        demeaner=demeaner,
-        title=title,
-        drop_collinear=drop_collinear,
+        FitOptions(
+            vcov, cluster, weights, ssc, fe_dof, drop_singletons, demeaner, title, drop_collinear
+        ),
     )

@@ -246,6 +246,22 @@ def names_of(v: str | Sequence[str] | None) -> tuple[str, ...]:
     return (v,) if isinstance(v, str) else tuple(v)
 
 
+@dataclass(frozen=True)
+class FitOptions:
+    """The estimation options :func:`ols` and
+    :func:`~skillshore.offshoring.iv.iv_regression` share (documented there)."""
+
+    vcov: Any = None
+    cluster: str | None = None
+    weights: str | None = None
+    ssc: str = "fixest"
+    fe_dof: FeDof | None = None
+    drop_singletons: bool = True
+    demeaner: Any = None
+    title: str = ""
+    drop_collinear: bool = False
+
+
 def fit_linear(
     cls: type,
     data: Any,
@@ -254,24 +270,16 @@ def fit_linear(
     instruments: tuple[str, ...],
     fe: tuple[str, ...],
     controls: tuple[str, ...],
-    *,
-    vcov: Any,
-    cluster: str | None,
-    weights: str | None,
-    ssc: str,
-    fe_dof: FeDof | None,
-    drop_singletons: bool,
-    demeaner: Any,
-    title: str,
-    drop_collinear: bool,
+    opts: FitOptions,
     keep: tuple[str, ...] = (),
 ) -> Any:
     """Validate, fit with pyfixest and wrap in ``cls`` (shared by :func:`ols` and 2SLS).
 
     ``keep``: regressors that must not be dropped as collinear (OLS's ``x``).
     """
-    kind, clus = parse_vcov(vcov, cluster)
-    fe_dof_ = check_ssc(ssc, fe_dof)
+    weights, ssc = opts.weights, opts.ssc
+    kind, clus = parse_vcov(opts.vcov, opts.cluster)
+    fe_dof_ = check_ssc(ssc, opts.fe_dof)
     roles = [y, *endog, *instruments, *controls]
     if len(set(roles)) != len(roles):
         raise ModelInputError(
@@ -286,12 +294,12 @@ def fit_linear(
     if weights and (frame[weights].dropna() <= 0).any():
         raise ModelInputError(f"weights {weights!r} must be positive.")
     dropped: tuple[str, ...] = ()
-    args = (weights, fe_dof_, demeaner, drop_singletons)
+    args = (weights, fe_dof_, opts.demeaner, opts.drop_singletons)
     try:
         arrays = demeaned_iv(frame, y, endog, instruments, fe, controls, clus, *args)
     except CollinearError as err:
         droppable = set(controls) - set(keep)
-        if not drop_collinear or not set(err.names) <= droppable:
+        if not opts.drop_collinear or not set(err.names) <= droppable:
             raise
         dropped = err.names
         controls = tuple(c for c in controls if c not in dropped)
@@ -306,7 +314,7 @@ def fit_linear(
         weights=weights,
         fe_dof=fe_dof_,
         arrays=arrays,
-        title=title,
+        title=opts.title,
         dropped=dropped,
         vcov_type=kind,
         ssc=ssc,
@@ -363,14 +371,8 @@ def ols(
         (),
         names_of(fe),
         (*x_, *names_of(controls)),
-        vcov=vcov,
-        cluster=cluster,
-        weights=weights,
-        ssc=ssc,
-        fe_dof=fe_dof,
-        drop_singletons=drop_singletons,
-        demeaner=demeaner,
-        title=title,
-        drop_collinear=drop_collinear,
+        FitOptions(
+            vcov, cluster, weights, ssc, fe_dof, drop_singletons, demeaner, title, drop_collinear
+        ),
         keep=x_,
     )

@@ -15,7 +15,7 @@ from skillshore._results import FrameTable
 from skillshore.config import OffshoringSection, StudyConfig
 from skillshore.errors import ConfigError, SkillshoreError
 from skillshore.facts.stage import FactsResult
-from skillshore.offshoring.measures import FirmPanel
+from skillshore.offshoring.dataset import FirmPanel
 from skillshore.offshoring.rotemberg import RotembergWeights
 from skillshore.offshoring.shiftshare import ShiftShareDesign, ShockDiagnostics
 from skillshore.offshoring.tables import IVTable

@@ -101,7 +101,8 @@ def market_shifter(validate: RawTables, cfg: StudyConfig, year: int) -> pl.DataF
     inst = shift_share(shares, wes, "wes")
     a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
     b = inst.filter(pl.col("year") == y0).select("industry", pl.col("instrument").alias("i0"))
-    g = a.join(b, on="industry").with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
+    g = a.join(b, on="industry").sort("industry")  # a join's row order varies: fix the mean's
+    g = g.with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
     return g.select("industry", z=pl.col("g") - pl.col("g").mean()).sort("industry")
 
 

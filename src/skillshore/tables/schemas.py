@@ -13,7 +13,7 @@ rules :func:`skillshore.tables.validate.validate_table` enforces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -303,34 +303,12 @@ NONEMPLOYED = TableSchema(
         "Person-years without an employer in November (IDA-like), with their education: "
         "the skill distribution of the unemployed, f0(x), of the structural stage (issue 14)."
     ),
-    key=("person_id", "year"),
-    foreign_keys={
-        ("educ_code",): ("catalog", ("code",)),
-        ("train_code",): ("catalog", ("code",)),
-    },
+    key=WORKERS.key,
+    # the worker table's person, year and education columns and their keys, defined once
+    foreign_keys={k: v for k, v in WORKERS.foreign_keys.items() if k != ("firm_id", "year")},
     columns=(
-        Column("person_id", pl.Int64, "id", "Person identifier (pseudonymised)."),
-        Column("year", pl.Int32, "calendar year", "Observation year.", year_like=True),
-        Column(
-            "educ_code",
-            pl.Utf8,
-            "catalog code",
-            "Highest obtained education (hfaudd); key into `catalog`.",
-        ),
-        Column(
-            "train_code",
-            pl.Utf8,
-            "catalog code",
-            "Highest completed training (erhaudd); key into `catalog`; null if none.",
-            nullable=True,
-        ),
-        Column(
-            "educ_years",
-            pl.Float64,
-            "years",
-            "Years of schooling implied by the highest education.",
-            non_negative=True,
-        ),
+        *(WORKERS.column(c) for c in ("person_id", "year", "educ_code", "train_code")),
+        WORKERS.column("educ_years"),
         Column(
             "isced",
             pl.Utf8,
@@ -340,12 +318,9 @@ NONEMPLOYED = TableSchema(
             nullable=True,
             required=False,
         ),
-        Column(
-            "age",
-            pl.Int32,
-            "years",
-            "Age at the end of the year; optional.",
-            non_negative=True,
+        replace(
+            WORKERS.column("age"),
+            description="Age at the end of the year; optional.",
             nullable=True,
             required=False,
         ),
