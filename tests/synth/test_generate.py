@@ -421,3 +421,13 @@ def test_recorded_firm_type_splits_on_the_firms_table(tmp_path):
     high = d.filter(~pl.col("low_type"))["vapw"]
     assert low.len() > 0 and high.len() > 0
     assert low.max() < high.min()
+
+
+def test_study_selects_the_base_measure_of_the_firm_volumes(tiny):
+    """The default economy gives each firm the volume of its capacity share, and its
+    study.toml has the structural stage use the matching base measure (docs/synth.md)."""
+    from skillshore.structural.synthetic import synthetic_base_measure
+
+    out, cfg, f, truth, t = tiny
+    assert truth["dgp"]["firm_volume"] == "capacity"
+    assert cfg.structural.base_measure == "capacity" == synthetic_base_measure(out)
