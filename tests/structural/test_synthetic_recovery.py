@@ -171,7 +171,13 @@ def test_firm_resampling_keeps_the_identifying_assumption(synthetic_tiny):
 def test_bootstrap_identical_on_one_and_two_workers(synthetic_tiny):
     s = synthetic_market_sample(synthetic_tiny, 2006)
     cal = synthetic_calibration(synthetic_tiny, 2006)
-    kw = dict(foreign_normalisation=0.5, bootstrap=6, seed=7, max_fail_share=0.5)
+    kw = dict(
+        foreign_normalisation=0.5,
+        base_measure=synthetic_base_measure(synthetic_tiny),
+        bootstrap=6,
+        seed=7,
+        max_fail_share=0.5,
+    )
     one = estimate_markets(s, cal, n_workers=1, **kw)
     two = estimate_markets(s, cal, n_workers=2, **kw)
     np.testing.assert_array_equal(one.bootstrap.draws, two.bootstrap.draws)
@@ -221,6 +227,7 @@ def test_bootstrap_intervals_cover_the_truth_over_demo_economies(tmp_path, dask_
             s,
             synthetic_calibration(out, 2006),
             foreign_normalisation=tv["nu_gap"],
+            base_measure=synthetic_base_measure(out),
             bootstrap=39,
             seed=seed,
             scheduler=dask_scheduler,
