@@ -155,6 +155,11 @@ class StructuralSection:
     # percentiles are placed linearly on these supports (Phi scales with their widths)
     x_support: tuple[float, float] = (0.0, 1.0)
     y_support: tuple[float, float] = (0.0, 1.0)
+    # the firm side's base measure (docs/estimation.md, "Base measure of the firm side"):
+    # "uniform" every firm of a market the volume 1/(firms in the market); "capacity" its
+    # share of the market's jobs (filled plus vacant), so a firm twice as large meets
+    # workers as two firms of its type
+    base_measure: Literal["uniform", "capacity"] = "uniform"
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,17 @@ def synthetic_tiny(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def synthetic_tiny_equal(tmp_path_factory):
+    """The tiny synthetic economy (seed 1) with equal firm volumes (``firm_volume =
+    "equal"``, the estimator's ``base_measure="uniform"``)."""
+    from skillshore.synth import SynthSettings, generate
+
+    out = tmp_path_factory.mktemp("synth") / "tiny1_equal"
+    generate(out, scale="tiny", seed=1, settings=SynthSettings(firm_volume="equal"))
+    return out
+
+
+@pytest.fixture(scope="session")
 def dask_scheduler():
     """One local Dask cluster (2 worker processes) for the bootstrap tests."""
     from dask.distributed import LocalCluster
@@ -81,7 +92,12 @@ MARKET_TRUTH = dict(
 
 
 def model_markets(
-    n_markets: int = 6, n_firms: int = 10, nx: int = 6, seed: int = 0, shares=None
+    n_markets: int = 6,
+    n_firms: int = 10,
+    nx: int = 6,
+    seed: int = 0,
+    shares=None,
+    firm_volume: str = "equal",
 ) -> list:
     """Population equilibria of segmented markets, each solved by ``matching.solve``.
 
@@ -89,7 +105,8 @@ def model_markets(
     firms y_j ~ U(0, 1) with capacities summing to (1 + o) (dy = 1/n_firms; the seed's
     |gbar| = (1 + o)|fbar|), a uniform foreign pool; common parameters ``MARKET_TRUTH``.
     The estimator's convention (``base_measure="uniform"``), so its estimates compare
-    with the planted values directly.
+    with the planted values directly; ``firm_volume="capacity"``: dy_j = gbar_j / |gbar|
+    instead (a firm's share of its market's jobs, ``base_measure="capacity"``).
     """
     p = MARKET_TRUTH
     rng = np.random.default_rng(seed)
@@ -113,7 +130,7 @@ def model_markets(
             nu_x=p["nu_x"],
             nu_y=p["nu_y"],
             dx=1.0 / nx,
-            dy=1.0 / n_firms,
+            dy=1.0 / n_firms if firm_volume == "equal" else cap / cap.sum(),
             fbar_star=fbar * p["fbar_star"],
             C_star=p["C_star"],
             w0_star=p["w0_star"],

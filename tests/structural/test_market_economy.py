@@ -148,12 +148,16 @@ def test_synthetic_population_counterfactuals(synthetic_tiny):
     from skillshore.structural import synthetic_calibration, synthetic_truth
     from skillshore.structural.cf_truth import compare_counterfactuals
     from skillshore.structural.economy import truth_economy
+    from skillshore.structural.synthetic import synthetic_base_measure
     from tests.structural.test_synthetic_recovery import _population_sample as pop
 
     s = pop(synthetic_tiny, 2006)
     tv = synthetic_truth(synthetic_tiny, 2006)
     est = estimate_markets(
-        s, synthetic_calibration(synthetic_tiny, 2006), foreign_normalisation=tv["nu_gap"]
+        s,
+        synthetic_calibration(synthetic_tiny, 2006),
+        foreign_normalisation=tv["nu_gap"],
+        base_measure=synthetic_base_measure(synthetic_tiny),
     )
     table = counterfactuals(market_economy(est), SCEN)
     a = table.change()

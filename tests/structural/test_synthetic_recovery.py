@@ -19,7 +19,12 @@ from skillshore.structural import (
     synthetic_market_sample,
     synthetic_truth,
 )
-from skillshore.structural.synthetic import WAGE_CONTROLS, WAGE_REFERENCE, synthetic_workers
+from skillshore.structural.synthetic import (
+    WAGE_CONTROLS,
+    WAGE_REFERENCE,
+    synthetic_base_measure,
+    synthetic_workers,
+)
 from skillshore.synth.truth import market_equilibria
 
 LEVELS = ("Phi", "lambda", "C", "C_star", "c_F", "nu_x", "nu_y", "nu_x_star", "nu_y_star")
@@ -59,21 +64,41 @@ def _population_sample(out, year: int) -> MarketSample:
     )
 
 
+@pytest.mark.parametrize(
+    ("economy", "measure"),
+    [("synthetic_tiny", "capacity"), ("synthetic_tiny_equal", "uniform")],
+)
 @pytest.mark.parametrize("year", [1996, 2006])
-def test_population_masses_give_back_the_planted_parameters(synthetic_tiny, year):
+def test_population_masses_give_back_the_planted_parameters(request, economy, measure, year):
     # the generator solves each market with fixed margins (matching.solve); the estimator
     # profiles firms' margins and solves all markets at once: at the population masses it
-    # must return truth.json's parameters
-    s = _population_sample(synthetic_tiny, year)
-    tv = synthetic_truth(synthetic_tiny, year)
-    cal = synthetic_calibration(synthetic_tiny, year)
-    e = estimate_markets(s, cal, foreign_normalisation=tv["nu_gap"])
+    # must return truth.json's parameters, with the base measure of the economy's firm
+    # volumes (capacity shares by default, equal volumes: "uniform"); tolerance 1e-6 for
+    # moment gaps below gtol = 1e-10 (measured errors about 1e-8)
+    out = request.getfixturevalue(economy)
+    assert synthetic_base_measure(out) == measure
+    s = _population_sample(out, year)
+    tv = synthetic_truth(out, year)
+    cal = synthetic_calibration(out, year)
+    e = estimate_markets(s, cal, foreign_normalisation=tv["nu_gap"], base_measure=measure)
     got = e.params_frame()["estimate"]
     for k in LEVELS:
         assert got[k] == pytest.approx(tv[k], rel=1e-6, abs=1e-6), k
     if year == 2006:
         # shifter z = (c_F - c_F,k) / lambda, so the slope is 1
         assert got["beta[z1]"] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_capacity_volumes_need_the_capacity_base_measure(synthetic_tiny):
+    # the other base measure on the capacity economy misses the truth (the test above
+    # can fail): equal volumes make firm size move the potentials (tiny 1996: lambda off
+    # by 1.5 of 108.8, c_F by 3.0), errors over 1000 times the recovery tolerance 1e-6
+    s = _population_sample(synthetic_tiny, 1996)
+    tv = synthetic_truth(synthetic_tiny, 1996)
+    cal = synthetic_calibration(synthetic_tiny, 1996)
+    e = estimate_markets(s, cal, foreign_normalisation=tv["nu_gap"], base_measure="uniform")
+    err = max(abs(e.params[k] - tv[k]) / max(1.0, abs(tv[k])) for k in LEVELS)
+    assert err > 1e-3
 
 
 def test_wages_net_of_worker_characteristics_recover_the_wage_equation(synthetic_tiny):
@@ -146,7 +171,13 @@ def test_firm_resampling_keeps_the_identifying_assumption(synthetic_tiny):
 def test_bootstrap_identical_on_one_and_two_workers(synthetic_tiny):
     s = synthetic_market_sample(synthetic_tiny, 2006)
     cal = synthetic_calibration(synthetic_tiny, 2006)
-    kw = dict(foreign_normalisation=0.5, bootstrap=6, seed=7, max_fail_share=0.5)
+    kw = dict(
+        foreign_normalisation=0.5,
+        base_measure=synthetic_base_measure(synthetic_tiny),
+        bootstrap=6,
+        seed=7,
+        max_fail_share=0.5,
+    )
     one = estimate_markets(s, cal, n_workers=1, **kw)
     two = estimate_markets(s, cal, n_workers=2, **kw)
     np.testing.assert_array_equal(one.bootstrap.draws, two.bootstrap.draws)
@@ -196,6 +227,7 @@ def test_bootstrap_intervals_cover_the_truth_over_demo_economies(tmp_path, dask_
             s,
             synthetic_calibration(out, 2006),
             foreign_normalisation=tv["nu_gap"],
+            base_measure=synthetic_base_measure(out),
             bootstrap=39,
             seed=seed,
             scheduler=dask_scheduler,

@@ -218,7 +218,8 @@ def market_economy(est: Any, values: np.ndarray | None = None) -> MarketEconomy:
 
     Market k: the worker types with their population shares, workforce W_k (the fitted
     equilibrium's), the market's firms with their slots (matches, offshored workers and
-    the fitted vacancies), base measures dx = 1/(number of types), dy = 1/(firms in k),
+    the fitted vacancies), base measures dx = 1/(number of types) and the estimator's dy
+    (1/(firms in k), or each firm's share of the market's jobs: ``base_measure``),
     the foreign pool |fbar*|/|fbar| x W_k, and the offshoring cost at the market's
     shifter, c_F,k = c_F - lambda z_k'beta (so C*_k = C - c_F,k). All masses are divided
     by the sample's total workforce. At the point estimate each market's equilibrium is
@@ -280,7 +281,7 @@ def market_economy(est: Any, values: np.ndarray | None = None) -> MarketEconomy:
                 nu_x=p["nu_x"],
                 nu_y=p["nu_y"],
                 dx=float(np.exp(P.log_dx)),
-                dy=float(np.exp(P.log_dy[k])),
+                dy=np.exp(out["log_dy"][k][cols]),  # the estimator's base measure
                 **kw,
             )
         )

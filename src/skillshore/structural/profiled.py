@@ -30,6 +30,9 @@ from skillshore.structural.markets import MarketSample
 
 __all__ = ["MarketFitResult", "MarketProblem", "fit_markets"]
 
+_DY_TOL = 1e-12  # largest change of a firm's log volume at the capacity fixed point
+_DY_ITER = 60
+
 
 def _lse(a: np.ndarray, axis: int) -> np.ndarray:
     m = np.max(a, axis=axis, keepdims=True)
@@ -103,10 +106,15 @@ class MarketProblem:
             self.log_dy = -np.log(nk.astype(float))
         elif base_measure == "discrete":
             self.log_dx, self.log_dy = 0.0, np.zeros(K)
+        elif base_measure == "capacity":  # per-firm volumes: firm_log_dy (they sum to 1)
+            self.log_dx, self.log_dy = -np.log(n_types), np.zeros(K)
         else:
             raise ModelInputError(
-                f"base_measure must be 'uniform' or 'discrete', got {base_measure!r}"
+                f"base_measure must be 'uniform', 'capacity' or 'discrete', got {base_measure!r}"
             )
+        self.base_measure = base_measure
+        # the market part of the base measure's constant; with "capacity" the firm part
+        # s_x log dy_kj enters the kernel (solve)
         self.offset = self.sy * self.log_dx + self.sx * self.log_dy  # (K,)
         self.z = s.shifters if (s.shifters is not None and self.foreign) else np.zeros((K, 0))
         flat = np.ptp(self.z, axis=0) == 0 if self.z.size else np.zeros(0, bool)
@@ -166,6 +174,21 @@ class MarketProblem:
         Kn = np.einsum("ca,ab,kjb->kcj", self.Xs, B, self.Ys)
         return np.where(self.mask[:, None, :], Kn, -np.inf)
 
+    def firm_log_dy(self, g0: np.ndarray) -> np.ndarray:
+        """log dy_kj, the base-measure volume of each firm (K, J; 0 at padding).
+
+        ``uniform``: 1/(firms in market k); ``discrete``: 1; ``capacity``: the firm's share
+        of its market's jobs, (S_kj + g0_kj) / sum_j (S_kj + g0_kj), with S the filled
+        slots (domestic and offshored workers) and g0 the vacancies at the equilibrium
+        (``docs/estimation.md``, "Base measure of the firm side").
+        """
+        if self.base_measure != "capacity":
+            return np.broadcast_to(self.log_dy[:, None], (self.K, self.J)).copy()
+        m = np.where(self.colok, self.S + g0, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.log(m / m.sum(axis=1, keepdims=True))
+        return np.where(self.colok, out, 0.0)
+
     def solve(
         self,
         th: np.ndarray,
@@ -173,24 +196,58 @@ class MarketProblem:
         tol: float = 1e-13,
         max_sweeps: int = 3_000,
     ) -> tuple[MarketState, dict]:
-        """Profiled IPFP of every market at theta (:func:`~skillshore.matching.ipfp.solve_markets`)."""
+        """Profiled IPFP of every market at theta (:func:`~skillshore.matching.ipfp.solve_markets`).
+
+        With ``base_measure="capacity"`` the firms' volumes depend on the equilibrium's
+        vacancies: s_x log dy_kj is added to the kernel and the volumes are iterated to
+        their fixed point (each solve warm-started; the map contracts by about the
+        vacancy share of a firm's jobs, so a few solves reach ``_DY_TOL``). ``out["log_dy"]``
+        holds the volumes the returned equilibrium was solved at.
+        """
         self.n_solves += 1
         B, kd, kf, beta = self.split(th)
         with np.errstate(divide="ignore"):
             log_slots = np.where(self.colok, self.logS, -np.inf)
-        return solve_markets(
-            self.kernel(B),
-            log_slots,
-            np.where(self.rowok, self.logphi, -np.inf),
-            kd + self.offset,
-            kf + self.z @ beta + self.offset if self.foreign else None,
-            lambda_x_share=self.sx,
-            slots_ratio=1.0 + self.o,
-            foreign_pool=self.pool,
-            state=state or self.initial_state(),
-            tol=tol,
-            max_sweeps=max_sweeps,
+        Kn = self.kernel(B)
+        st = state or self.initial_state()
+
+        def run(kernel: np.ndarray, st: MarketState) -> tuple[MarketState, dict]:
+            return solve_markets(
+                kernel,
+                log_slots,
+                np.where(self.rowok, self.logphi, -np.inf),
+                kd + self.offset,
+                kf + self.z @ beta + self.offset if self.foreign else None,
+                lambda_x_share=self.sx,
+                slots_ratio=1.0 + self.o,
+                foreign_pool=self.pool,
+                state=st,
+                tol=tol,
+                max_sweeps=max_sweeps,
+            )
+
+        if self.base_measure != "capacity":
+            st, out = run(Kn, st)
+            out["log_dy"] = self.firm_log_dy(out["g0"])
+            return st, out
+        ldy = self.firm_log_dy(self._vacancies(st))
+        for _ in range(_DY_ITER):
+            st, out = run(Kn + self.sx * ldy[:, None, :], st)
+            new = self.firm_log_dy(out["g0"])
+            err = float(np.max(np.abs(new - ldy)))
+            out["log_dy"] = ldy
+            ldy = new
+            if err < _DY_TOL:
+                return st, out
+        raise ConvergenceError(
+            f"capacity base measure: the firms' volumes did not settle in {_DY_ITER} solves "
+            f"(largest change {err:.2e})"
         )
+
+    def _vacancies(self, st: MarketState) -> np.ndarray:
+        """g0 of a state (b = s_y log g0)."""
+        with np.errstate(over="ignore"):
+            return np.where(self.colok, np.exp(st.b / self.sy), 0.0)
 
     def log_density_ratio(self, out: dict) -> np.ndarray:
         """z = log(pi/f0) of each match record (``rec``) at the model's equilibrium.
@@ -203,7 +260,7 @@ class MarketProblem:
         """
         mu, m0 = out["mu"], out["m0"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.log(mu) - np.log(m0)[:, :, None] - self.log_dy[:, None, None]
+            z = np.log(mu) - np.log(m0)[:, :, None] - out["log_dy"][:, None, :]
         z = np.where(mu > 0, z, 0.0)
         k, c, j = self.rec
         if self.M is None:
@@ -244,7 +301,8 @@ class MarketProblem:
         W, m0, g0, ms = self._guess()
         ok = self.rowok
         with np.errstate(divide="ignore"):
-            lg = _lse(np.where(self.colok, self.sy * np.log(g0), -np.inf), axis=1)  # (K,)
+            firm = self.sx * (self.firm_log_dy(g0) - self.log_dy[:, None])  # 0 unless capacity
+            lg = _lse(np.where(self.colok, self.sy * np.log(g0) + firm, -np.inf), axis=1)  # (K,)
             ld = _lse(np.where(ok, self.sx * np.log(m0), -np.inf), axis=1)
             kd = np.log(self.R.sum(axis=1)) - ld - lg - self.offset
             w = self.R.sum(axis=1) / self.total

@@ -72,14 +72,14 @@ def _levels(
         wf = wage_equation(zr[ok], wg, w, groups=fj)
         info.update(wage_r2=wf.r2, wage_n=wf.n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.log(mu) - np.log(out["m0"])[:, :, None] - P.log_dy[:, None, None]
+        z = np.log(mu) - np.log(out["m0"])[:, :, None] - out["log_dy"][:, None, :]
     z = np.where(mu > 0, z, 0.0)
     xBy = np.einsum("ca,ab,kjb->kcj", P.X, B, P.Y)
     kw: dict[str, float] = {}
     if P.foreign:
         ms = out["mu_star"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            zs = np.log(ms) - np.log(out["m0_star"])[:, :, None] - P.log_dy[:, None, None]
+            zs = np.log(ms) - np.log(out["m0_star"])[:, :, None] - out["log_dy"][:, None, :]
         zs = np.where(ms > 0, zs, 0.0)
         kw = dict(
             mean_z_star=float((ms * zs).sum() / ms.sum()),
@@ -205,7 +205,8 @@ class MarketFit:
         """The estimated economy as one market (for counterfactuals; an approximation).
 
         Every market's worker types and firms are pooled (workers meet all firms at the
-        same total rate: dx = 1/Nx, dy = 1/number of firms), masses as estimated
+        same total rate: dx = 1/Nx, dy = 1/number of firms, or each firm's share of all
+        firms' jobs with ``base_measure="capacity"``), masses as estimated
         (workforce R + m0, firms' slots S + g0, the foreign pool), C* at z = 0.
         """
         P, out, p, cal = self.problem, self.result.out, est.params, est.calibration
@@ -239,7 +240,11 @@ class MarketFit:
             nu_x=p["nu_x"],
             nu_y=p["nu_y"],
             dx=np.exp(P.log_dx),
-            dy=1.0 / y.shape[0] if np.any(P.log_dy) else 1.0,
+            dy=(
+                gbar / gbar.sum()
+                if P.base_measure == "capacity"
+                else (1.0 / y.shape[0] if np.any(P.log_dy) else 1.0)
+            ),
             **{k: (v[fbar > 0] if k == "fbar_star" else v) for k, v in kw.items()},
         )
 
@@ -249,7 +254,7 @@ def estimate_markets(
     calibration: YearCalibration,
     *,
     lambda_x_share: float = 0.5,
-    base_measure: Literal["uniform", "discrete"] = "uniform",
+    base_measure: Literal["uniform", "capacity", "discrete"] = "uniform",
     foreign_normalisation: ForeignNorm = "symmetric",
     bootstrap: int = 0,
     seed: int = 0,
@@ -276,10 +281,15 @@ def estimate_markets(
         offshoring rate of the normalisation |gbar| = |fbar| (1 + rate).
     lambda_x_share : float
         lambda_x / lambda (not identified; see ``docs/estimation.md``).
-    base_measure : {"uniform", "discrete"}
+    base_measure : {"uniform", "capacity", "discrete"}
         ``uniform`` (default): cell volumes dx = 1/(number of worker types), dy_k =
-        1/(number of firms in market k), the convention of the synthetic economy and of
-        grids (the nu's are per unit of the type distribution); ``discrete``: dx = dy = 1.
+        1/(number of firms in market k), the convention of grids (the nu's are per unit
+        of the type distribution); ``capacity``: dx as ``uniform``, and each firm's
+        volume its share of the market's jobs, dy_kj = (S_kj + g0_kj) / sum_j (S_kj +
+        g0_kj) (filled slots plus the equilibrium's vacancies), so that the measure on
+        the firm side is jobs, not firms: a firm twice as large meets workers as two
+        firms of its type (the synthetic economy's ``firm_volume="capacity"``;
+        ``docs/estimation.md``, "Base measure of the firm side"); ``discrete``: dx = dy = 1.
     foreign_normalisation : {"symmetric", "wage_share"} or float
         How kappa_f is split into C* and nu_y* (as in :func:`estimate`).
     bootstrap : int

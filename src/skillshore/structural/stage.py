@@ -313,6 +313,7 @@ def structural_stage(
     ests = {}
     kw = dict(
         lambda_x_share=cfg.structural.lambda_x_share,
+        base_measure=cfg.structural.base_measure,
         seed=cfg.study.seed,
         progress=True,  # bootstrap replications: a bar on a terminal, plain lines in a log
         **dask_options(cfg),

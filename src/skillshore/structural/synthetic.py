@@ -55,6 +55,7 @@ __all__ = [
     "WAGE_REFERENCE",
     "export_supply_shifter",
     "synthetic_calibration",
+    "synthetic_base_measure",
     "synthetic_market_sample",
     "synthetic_truth",
     "synthetic_validation",
@@ -77,6 +78,17 @@ def type_supports(out_dir: str | Path, year: int) -> dict[str, float]:
     p = _truth(Path(out_dir))["parameters_by_year"][str(year)]
     dflt = {"x_lo": 0.0, "x_hi": 1.0, "x_vol": 1.0, "y_lo": 0.0, "y_hi": 1.0, "y_vol": 1.0}
     return {k: float(p.get(k, v)) for k, v in dflt.items()}
+
+
+def synthetic_base_measure(out_dir: str | Path) -> str:
+    """The estimator's ``base_measure`` that matches the economy's firm volumes
+    (``truth.json`` dgp ``firm_volume``): ``"capacity"`` for volumes proportional to a
+    firm's capacity, ``"uniform"`` for equal volumes (an economy written before the
+    setting existed has equal volumes)."""
+    vol = str(_truth(Path(out_dir))["dgp"].get("firm_volume", "equal"))
+    if vol not in ("equal", "capacity"):
+        raise DataValidationError(f"{out_dir}/truth.json: unknown firm_volume {vol!r}")
+    return "capacity" if vol == "capacity" else "uniform"
 
 
 def _on_support(pos, lo: float, hi: float):
@@ -247,9 +259,10 @@ def synthetic_truth(out_dir: str | Path, year: int) -> dict[str, float]:
     ``c_F`` and ``C_star`` at z = 0 (the mean industry); ``beta[z]`` = kappa (the
     shock's strength: the offshoring cost of industry k is c_F - kappa lambda z_k);
     ``nu_gap`` = nu_y* - nu_x* (the normalisation the estimator needs, not a recovery
-    target). The nu's are converted to the estimator's ``base_measure="uniform"``
-    (cell volumes 1/n): the generator's cells have volumes x_vol/n and y_vol/n_k
-    (:func:`type_supports`), and an economy with volumes dx, dy has the same allocation
+    target). The nu's are converted to the estimator's base measure (cell volumes 1/n,
+    firm volumes 1/n_k or capacity shares, each summing to 1 in a market: :func:`synthetic_base_measure`):
+    the generator's cells have volumes x_vol/n and y_vol/n_k or y_vol times the capacity
+    share (:func:`type_supports`), and an economy with volumes dx, dy has the same allocation
     and wages as one with unit volumes and nu_x + log dy, nu_y + log dx (and the same for
     the foreign nu's; docs/model.md, "Discretisation"), so nu_x and nu_x* are shifted by
     log y_vol, nu_y and nu_y* by log x_vol (truth.json keeps the planted values).
@@ -379,6 +392,7 @@ def compare_with_truth(
             synthetic_market_sample(out_dir, year),
             synthetic_calibration(out_dir, year),
             lambda_x_share=lambda_x_share,
+            base_measure=synthetic_base_measure(out_dir),
             foreign_normalisation=tv["nu_gap"],
             year=year,
         )

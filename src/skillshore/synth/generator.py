@@ -252,7 +252,9 @@ def generate(
         # quarter of the codes labelled and skill controls measured by the same match, the
         # corrected fit is less stable than the uncorrected one (docs/estimation.md)
         + '# validation = "validation_codes.csv"\n'
-        + _support_lines(y1),
+        + _support_lines(y1)
+        # the firm side's base measure of the economy's firm volumes (docs/synth.md)
+        + f'base_measure = "{"capacity" if s.firm_volume == "capacity" else "uniform"}"\n',
     )
     return SynthResult(
         out_dir=out_dir,

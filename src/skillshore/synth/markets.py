@@ -8,7 +8,8 @@ Market (k, g, t):
 * firm types: the industry's active firms, each its own type, y_j = the firm's
   productivity percentile among all active firms of the economy that year; masses
   gbar_j = capacity share x (1 + o_t) in the high-offshorable group (o_t the seed's
-  calibrated offshoring rate), capacity share in the other group; volume 1/n_k;
+  calibrated offshoring rate), capacity share in the other group; base-measure volume
+  y_vol x the capacity share (or y_vol/n_k: ``SynthSettings.firm_volume``);
 * parameters: :func:`skillshore.synth.params.calibrated_parameters` of year t;
 * the foreign pool exists only for high-offshorable occupations; its offshoring cost is
   c_F,kt = c_F(t) - kappa lambda_t (g_kt - mean_k g_kt), g_kt = log(I*_kt / I*_k,t0) the

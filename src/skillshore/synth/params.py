@@ -129,17 +129,18 @@ class SynthSettings:
         that attenuates the estimated low/high contrast (docs/synth.md, "Measured"); not the
         default yet because it moves the tiny economy's mean net / model wage ratio of
         tests/structural (1.044 against a tolerance of 0.02).
-    firm_volume : {"equal", "capacity"}
-        Base-measure volume of a firm type in its market: ``"equal"`` (default) the
-        preset's total y volume over the market's number of firms; ``"capacity"`` the
-        total times the firm's share of the market's capacity, so every firm meets workers
-        at the preset's density and a firm twice as large acts as two firms of its type.
-        With equal volumes, size differences move the firms' potentials and wages, and in
-        the population truth c_F = 0 *raises* the between-firm 90-10 gap of E(wage | firm)
-        (demo seed 0, 2006: 39.72 -> 39.90); with ``"capacity"`` it falls as in the seed
-        (8.53 -> 1.83; seed 1.33 -> 1.01) and E(wage) goes 146.9 -> 132.3 (seed 147.42 ->
-        130.81). Not the default yet: the structural estimator assumes equal volumes per
-        firm (tests/structural recovery at population masses; docs/synth.md).
+    firm_volume : {"capacity", "equal"}
+        Base-measure volume of a firm type in its market: ``"capacity"`` (default) the
+        preset's total y volume times the firm's share of the market's capacity, so every
+        firm meets workers at the preset's density and a firm twice as large acts as two
+        firms of its type (the measure on the firm side is jobs, not firms); ``"equal"``
+        the total over the market's number of firms. With equal volumes, size differences
+        move the firms' potentials and wages, and in the population truth c_F = 0 *raises*
+        the between-firm 90-10 gap of E(wage | firm) (demo seed 0, 2006: 39.72 -> 39.90);
+        with ``"capacity"`` it falls as in the seed (8.53 -> 1.83; seed 1.33 -> 1.01) and
+        E(wage) goes 146.9 -> 132.3 (seed 147.42 -> 130.81). The structural estimator's
+        matching base measure is ``base_measure="capacity"`` (``"uniform"`` for equal
+        volumes); the generated ``study.toml`` selects it (``[structural] base_measure``).
     """
 
     kappa: float = 1.0
@@ -160,7 +161,7 @@ class SynthSettings:
     seg_sd_low: tuple[float, float] = (0.0, 0.0)
     upgrade_high: float = 0.0
     stay_tilt_high: float = 0.6
-    firm_volume: str = "equal"
+    firm_volume: str = "capacity"
     firm_type: str = "expected"
 
     def to_dict(self) -> dict:
