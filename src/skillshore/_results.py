@@ -13,7 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FrameTable", "TableMixin", "stars", "fmt_coef", "fmt_estimate", "fmt_se", "fmt_num"]
+__all__ = [
+    "LATEX_SPECIALS",
+    "FrameTable",
+    "TableMixin",
+    "stars",
+    "fmt_coef",
+    "fmt_estimate",
+    "fmt_se",
+    "fmt_num",
+]
 
 
 def stars(pvalue: float) -> str:
@@ -69,15 +78,20 @@ def fmt_se(se: float, digits: int = 4) -> str:
     return f"({fmt_num(se, digits)})"
 
 
+#: LaTeX specials of plain text and their escapes, in the order they are applied (the
+#: backslash first); :func:`skillshore.report.export.latex_text` extends them.
+LATEX_SPECIALS = (
+    ("\\", r"\textbackslash{}"),
+    ("&", r"\&"),
+    ("%", r"\%"),
+    ("#", r"\#"),
+    ("_", r"\_"),
+)
+
+
 def _latex_escape(s: str) -> str:
     out = str(s)
-    for a, b in (
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("#", r"\#"),
-        ("_", r"\_"),
-    ):
+    for a, b in LATEX_SPECIALS:
         out = out.replace(a, b)
     return out.replace("✓", r"\checkmark{}")
 

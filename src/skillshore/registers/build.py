@@ -279,27 +279,35 @@ def _trade_codes(df, name, r, cfg, steps, country_cols, revision=None):
     return df
 
 
-def _aggregate(df, keys, name, steps):
+def _read_trade(cfg: RegisterConfig, name: str, codes: dict[str, int]):
+    """A trade register's extract over the base and study years, its settings and its
+    value column in the tables' units (times ``value_scale``)."""
+    r = cfg.registers[name] | {"_name": name}
+    years = list(range(cfg.base_years[0], cfg.years[1] + 1))
+    df = read_extract(cfg.path(name, "path"), cfg.variables(name), years, codes=codes)
+    scale = float(r["value_scale"])
+    value = pl.col("value").cast(pl.Float64)
+    return df, r, value * scale if scale != 1.0 else value
+
+
+def _aggregate(df, table, steps):
+    """Sum the values of rows with the same key (every column of ``table`` but the value),
+    recorded as a step, in the table's schema, sorted by the key."""
+    schema = SCHEMAS[table].polars_schema
+    keys = [c for c in schema if c != "value"]
     n = df.height
     df = df.group_by(keys).agg(pl.col("value").sum())
     if df.height < n:
         steps.append(
             StepReport(
-                f"{name}: rows with the same harmonised key summed", "sum", n, df.height, 0, 0
+                f"{table}: rows with the same harmonised key summed", "sum", n, df.height, 0, 0
             )
         )
-    return df
+    return df.select(list(schema)).cast(schema).sort(keys)
 
 
 def _customs(cfg: RegisterConfig, steps) -> pl.DataFrame:
-    r = cfg.registers["uhdi"] | {"_name": "uhdi"}
-    years = list(range(cfg.base_years[0], cfg.years[1] + 1))
-    df = read_extract(
-        cfg.path("uhdi", "path"),
-        cfg.variables("uhdi"),
-        years,
-        codes={"product": 8, "country": 2, "flow": 1},
-    )
+    df, r, value = _read_trade(cfg, "uhdi", {"product": 8, "country": 2, "flow": 1})
     df = df.rename({"firm": "firm_id", "product": "hs6"})
     imp, exp = str(r["import_code"]), str(r["export_code"])
     bad = df.filter(~pl.col("flow").is_in([imp, exp]))
@@ -309,37 +317,20 @@ def _customs(cfg: RegisterConfig, steps) -> pl.DataFrame:
         )
     df = df.with_columns(
         flow=pl.when(pl.col("flow") == imp).then(pl.lit("import")).otherwise(pl.lit("export")),
-        value=pl.col("value").cast(pl.Float64) * float(r["value_scale"])
-        if float(r["value_scale"]) != 1.0
-        else pl.col("value").cast(pl.Float64),
+        value=value,
     )
     df = _trade_codes(df, "customs", r, cfg, steps, ["country"])
-    schema = SCHEMAS["customs"].polars_schema
-    df = _aggregate(df, ["firm_id", "year", "country", "hs6", "flow"], "customs", steps)
-    return df.select(list(schema)).cast(schema).sort(list(schema)[:5])
+    return _aggregate(df, "customs", steps)
 
 
 def _world_trade(cfg: RegisterConfig, steps) -> pl.DataFrame:
-    r = cfg.registers["world_trade"] | {"_name": "world_trade"}
-    years = list(range(cfg.base_years[0], cfg.years[1] + 1))
-    df = read_extract(
-        cfg.path("world_trade", "path"),
-        cfg.variables("world_trade"),
-        years,
-        codes={"product": 6, "exporter": 1, "importer": 1},
-    )
-    df = df.rename({"product": "hs6"}).with_columns(
-        pl.col("hs6").str.zfill(6),
-        pl.col("value").cast(pl.Float64) * float(r["value_scale"])
-        if float(r["value_scale"]) != 1.0
-        else pl.col("value").cast(pl.Float64),
-    )
+    codes = {"product": 6, "exporter": 1, "importer": 1}
+    df, r, value = _read_trade(cfg, "world_trade", codes)
+    df = df.rename({"product": "hs6"}).with_columns(pl.col("hs6").str.zfill(6), value)
     df = _trade_codes(
         df, "world_trade", r, cfg, steps, ["exporter", "importer"], revision=r["hs_revision"]
     )
-    schema = SCHEMAS["world_trade"].polars_schema
-    df = _aggregate(df, ["exporter", "importer", "hs6", "year"], "world_trade", steps)
-    return df.select(list(schema)).cast(schema).sort(list(schema)[:4])
+    return _aggregate(df, "world_trade", steps)
 
 
 def _nonemployed(cfg: RegisterConfig, codes, steps) -> pl.DataFrame | None:

@@ -28,6 +28,8 @@ from typing import Any
 
 import pandas as pd
 
+from skillshore._results import LATEX_SPECIALS
+
 __all__ = [
     "clean_frame",
     "group_columns",
@@ -251,11 +253,7 @@ def latex_text(s: Any) -> str:
             out.append(p[1:-1])
             continue
         for a, b in (
-            ("\\", r"\textbackslash{}"),
-            ("&", r"\&"),
-            ("%", r"\%"),
-            ("#", r"\#"),
-            ("_", r"\_"),
+            *LATEX_SPECIALS,
             ("$", r"\$"),
             ("{", r"\{"),
             ("}", r"\}"),

@@ -36,7 +36,7 @@ def _one(fn: Callable, data: Any, ss: np.random.SeedSequence, resample: Callable
     """Run one replication single-threaded; failures come back as their message."""
     from threadpoolctl import threadpool_limits
 
-    from skillshore.structural.reduced import serial_numba
+    from skillshore._parallel import serial_numba
 
     rng = np.random.default_rng(ss)
     with threadpool_limits(1), serial_numba():

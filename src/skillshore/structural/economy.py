@@ -230,7 +230,7 @@ def market_economy(est: Any, values: np.ndarray | None = None) -> MarketEconomy:
     firm population is not kept), so intervals from such draws carry the parameters'
     uncertainty, not the masses'.
     """
-    from skillshore.structural.levels import SCALARS
+    from skillshore.structural.levels import SCALARS, model_parameters
 
     fit = est.fit
     if not hasattr(fit, "problem"):
@@ -251,35 +251,20 @@ def market_economy(est: Any, values: np.ndarray | None = None) -> MarketEconomy:
     W = out["W"]
     T = float(W.sum())
     phi = np.exp(P.logphi)
-    lam = p["lambda"]
     models = []
     for k in range(P.K):
         rows, cols = P.rowok[k], P.colok[k]
         fbar = W[k] * phi[k][rows] / T
-        kw: dict[str, Any] = {}
+        shift = float(P.z[k] @ beta) if P.foreign and P.q else 0.0
+        kw = model_parameters(p, cal, Phi, foreign=P.foreign, c_star_shift=shift)
         if P.foreign:
-            shift = float(P.z[k] @ beta) if P.q else 0.0
-            kw = dict(
-                fbar_star=P.pool * fbar,
-                C_star=p["C_star"] + lam * shift,
-                w0_star=cal.w0_star,
-                nu_x_star=p["nu_x_star"],
-                nu_y_star=p["nu_y_star"],
-            )
+            kw["fbar_star"] = P.pool * fbar
         models.append(
             MatchingModel(
                 x=P.X[rows],
                 y=P.Y[k][cols],
                 fbar=fbar,
                 gbar=(P.S[k] + out["g0"][k])[cols] / T,
-                Phi=Phi,
-                C=p["C"],
-                lambda_x=p["lambda_x"],
-                lambda_y=p["lambda_y"],
-                w0=cal.w0,
-                r0=cal.r0,
-                nu_x=p["nu_x"],
-                nu_y=p["nu_y"],
                 dx=float(np.exp(P.log_dx)),
                 dy=np.exp(out["log_dy"][k][cols]),  # the estimator's base measure
                 **kw,

@@ -27,17 +27,22 @@ import pandas as pd
 from skillshore._results import fmt_num
 from skillshore.errors import ModelInputError
 from skillshore.matching import MatchingModel
-from skillshore.structural.bootstrap import run_bootstrap
 from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.data import MatchedSample, TypeSupport
-from skillshore.structural.levels import SCALARS, ForeignNorm, structural_levels, wage_equation
+from skillshore.structural.levels import (
+    SCALARS,
+    ForeignNorm,
+    model_parameters,
+    structural_levels,
+    wage_equation,
+)
 from skillshore.structural.masses import Masses, build_masses
 from skillshore.structural.offshored import impute_offshored_matches
 from skillshore.structural.reduced import ReducedFit, ReducedProblem, fit_reduced
 from skillshore.structural.result import (
     EstimationTable,
+    Inference,
     StructuralEstimate,
-    finish,
     parameter_names,
 )
 
@@ -173,33 +178,11 @@ class PooledFit:
     def model(self, est: StructuralEstimate) -> MatchingModel:
         """The estimated economy in money units on the type support."""
         M, p, cal = self.masses, est.params, est.calibration
-        if not np.isfinite(p["nu_x"]):
-            raise ModelInputError("the economy's levels need wages (lambda_x) to be estimated")
-        kw: dict[str, Any] = {}
-        if M.fbar_star is not None and np.isfinite(p["C_star"]):
-            kw = dict(
-                fbar_star=M.fbar_star,
-                C_star=p["C_star"],
-                w0_star=cal.w0_star,
-                nu_x_star=p["nu_x_star"],
-                nu_y_star=p["nu_y_star"],
-            )
-        return MatchingModel(
-            x=M.x,
-            y=M.y,
-            fbar=M.fbar,
-            gbar=M.gbar,
-            Phi=est.Phi,
-            C=p["C"],
-            lambda_x=p["lambda_x"],
-            lambda_y=p["lambda_y"],
-            w0=cal.w0 if cal else 0.0,
-            r0=cal.r0 if cal else 0.0,
-            nu_x=p["nu_x"],
-            nu_y=p["nu_y"],
-            singles=M.singles,
-            **kw,
-        )
+        foreign = M.fbar_star is not None and np.isfinite(p["C_star"])
+        kw = model_parameters(p, cal, est.Phi, foreign=foreign)
+        if foreign:
+            kw["fbar_star"] = M.fbar_star
+        return MatchingModel(x=M.x, y=M.y, fbar=M.fbar, gbar=M.gbar, singles=M.singles, **kw)
 
     def attribute_sd(self) -> tuple[np.ndarray, np.ndarray]:
         M = self.masses
@@ -289,41 +272,24 @@ def estimate(
     st = _Settings(lambda_x_share, singles, foreign_normalisation, gtol)
     vec, info, fit, P = _point(sample, support, calibration, st)
     names = parameter_names(P.m, P.n)
-    boot = None
-    if bootstrap > 0:
-        fn = functools.partial(
-            _replicate,
-            support=support,
-            cal=calibration,
-            st=st,
-            init=fit.theta,
-        )
-        resample = None
-        if imp:
-            resample = functools.partial(_resample_impute, ratio=calibration.offshoring_rate)
-        boot = run_bootstrap(
-            fn,
-            observed if imp else sample,
-            bootstrap,
-            seed,
-            resample=resample,
-            names=names,
-            n_workers=n_workers,
-            scheduler=scheduler,
-            processes=processes,
-            progress=progress,
-        )
-    return finish(
+    fn = functools.partial(_replicate, support=support, cal=calibration, st=st, init=fit.theta)
+    resample = None
+    if imp:
+        resample = functools.partial(_resample_impute, ratio=calibration.offshoring_rate)
+    inference = Inference(
+        bootstrap, seed, n_workers, scheduler, processes, progress, level, ci_method
+    )
+    return inference.finish(
         vec,
         names,
         PooledFit(P.masses, fit),
+        fn,
+        observed if imp else sample,
+        resample,
         phi_shape=(P.m, P.n),
         calibration=calibration,
         info=info,
-        bootstrap=boot,
         year=year,
-        level=level,
-        ci_method=ci_method,
     )
 
 

@@ -15,15 +15,23 @@ the model's matches (mu, mu*) and singles on their type supports.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from skillshore.errors import ModelInputError
 from skillshore.structural.calibration import YearCalibration
 
-__all__ = ["SCALARS", "ForeignNorm", "WageFit", "structural_levels", "wage_equation"]
+__all__ = [
+    "SCALARS",
+    "ForeignNorm",
+    "WageFit",
+    "model_parameters",
+    "structural_levels",
+    "wage_equation",
+]
 
 ForeignNorm = Literal["symmetric", "wage_share"] | float
 
@@ -156,3 +164,41 @@ def structural_levels(
         Cs = base - ly * nu_ys
     p.update(nu_x_star=nu_xs, nu_y_star=nu_ys, C_star=Cs, c_F=C - Cs)
     return p, Phi, normalised
+
+
+def model_parameters(
+    p: Mapping[str, float],
+    cal: YearCalibration | None,
+    Phi: np.ndarray,
+    *,
+    foreign: bool,
+    c_star_shift: float | None = None,
+) -> dict[str, Any]:
+    """The :class:`~skillshore.matching.MatchingModel` parameters of an estimate.
+
+    The estimated ``p`` (:data:`SCALARS`) and ``Phi``, the calibration's outside options
+    (0 without a calibration) and, with ``foreign``, the offshored matches' C*, w0*,
+    nu_x*, nu_y*; ``c_star_shift`` adds lambda * shift to C* (a market's shifter z_k'
+    beta). Both estimators' economies (pooled, market by market) are built from it.
+    """
+    if not np.isfinite(p["nu_x"]):
+        raise ModelInputError("the economy's levels need wages (lambda_x) to be estimated")
+    kw: dict[str, Any] = dict(
+        Phi=Phi,
+        C=p["C"],
+        lambda_x=p["lambda_x"],
+        lambda_y=p["lambda_y"],
+        w0=cal.w0 if cal else 0.0,
+        r0=cal.r0 if cal else 0.0,
+        nu_x=p["nu_x"],
+        nu_y=p["nu_y"],
+    )
+    if foreign:
+        c_star = p["C_star"] if c_star_shift is None else p["C_star"] + p["lambda"] * c_star_shift
+        kw.update(
+            C_star=c_star,
+            w0_star=cal.w0_star,
+            nu_x_star=p["nu_x_star"],
+            nu_y_star=p["nu_y_star"],
+        )
+    return kw

@@ -11,12 +11,14 @@ optional market shifters z_k and, for the correction of mismeasured worker types
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import polars as pl
 
+from skillshore._constants import RAW_MATERIAL_HS2
 from skillshore.errors import DataValidationError
 
 __all__ = [
@@ -507,27 +509,36 @@ def export_supply_shifter(
     first_year: int,
     year: int,
     cap: float | None = None,
+    *,
+    source: str | Sequence[str] = "CHN",
+    home: str = "DNK",
+    raw_material_hs2: Sequence[str] = RAW_MATERIAL_HS2,
 ) -> pl.DataFrame:
-    """z_kt: growth of China's export supply in industry k's export products.
+    """z_kt: growth of the source's export supply in industry k's export products.
 
-    I_kt = sum_h e_hk0 WES_ht with e_hk0 the industry's base-year export shares
-    (non-raw products; :func:`skillshore.offshoring.measures.exposure_shares`) and WES
-    China's exports to the world but Denmark; g_kt = I_kt / I_k,t0 - 1 (t0 =
-    ``first_year``), demeaned over industries, optionally bounded as cap tanh(. / cap).
+    I_kt = sum_h e_hk0 WES_ht with e_hk0 the industry's base-year export shares of non-raw
+    products (``raw_material_hs2``; :func:`skillshore.offshoring.measures.exposure_shares`)
+    and WES the ``source``'s (China's) exports to the world but the ``home`` country
+    (Denmark); g_kt = I_kt / I_k,t0 - 1 (t0 = ``first_year``), demeaned over industries
+    (summed in industry order), optionally bounded as cap tanh(. / cap). The structural
+    stage's shifter (``[offshoring] source``, ``home_country``, ``raw_material_hs2``).
     Returns ``industry, z``.
     """
     from skillshore.offshoring.measures import exposure_shares, shift_share, world_export_supply
     from skillshore.panel.sample import main_industry
 
     inds = main_industry(firms, (first_year, year))
-    shares = exposure_shares(customs, inds, base_years, flow="export")
-    wes = world_export_supply(world_trade, countries="CHN", home="DNK")
+    shares = exposure_shares(
+        customs, inds, base_years, flow="export", raw_material_hs2=raw_material_hs2
+    )
+    wes = world_export_supply(world_trade, countries=source, home=home)
     inst = shift_share(shares, wes, "wes")
     a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
     b = inst.filter(pl.col("year") == first_year).select(
         "industry", pl.col("instrument").alias("i0")
     )
-    g = a.join(b, on="industry").with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
+    g = a.join(b, on="industry").sort("industry")  # a join's row order varies: fix the mean's
+    g = g.with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
     g = g.with_columns(z=pl.col("g") - pl.col("g").mean())
     if cap:
         g = g.with_columns(z=cap * (pl.col("z") / cap).tanh())

@@ -27,43 +27,18 @@ maximise L by L-BFGS (IPFP warm-started from the previous evaluation).
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize
 
+from skillshore._parallel import serial_numba
 from skillshore.errors import ConvergenceError
 from skillshore.matching import Equilibrium, MatchingModel, solve
 from skillshore.structural.jacobian import central_jacobian
 from skillshore.structural.masses import Masses
 
 __all__ = ["ReducedFit", "ReducedProblem", "fit_reduced", "serial_numba"]
-
-_SERIAL_BELOW = (
-    250_000  # kernel entries under which numba's thread launches cost more than they save
-)
-
-
-@contextmanager
-def serial_numba(entries: int = 0):
-    """Run the matching solver's numba kernels on one thread for small problems.
-
-    On a few hundred types a parallel launch per IPFP half-sweep costs milliseconds
-    (measured: 10x slower than serial for a 6 x 5 economy), and bootstrap replicates are
-    already parallel across Dask workers. The setting is per calling thread.
-    """
-    import numba
-
-    if entries >= _SERIAL_BELOW:
-        yield
-        return
-    old = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(old)
 
 
 @dataclass(eq=False)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from skillshore._results import TableMixin, fmt_estimate
 from skillshore.matching import MatchingModel
-from skillshore.structural.bootstrap import BootstrapResult
+from skillshore.structural.bootstrap import BootstrapResult, run_bootstrap
 from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.levels import SCALARS
 from skillshore.structural.saliency import Saliency, saliency
@@ -31,6 +31,7 @@ __all__ = [
     "FAIL_WARN_SHARE",
     "BootstrapWarning",
     "EstimationTable",
+    "Inference",
     "StructuralEstimate",
     "finish",
     "parameter_names",
@@ -287,6 +288,57 @@ def finish(values: np.ndarray, names: list[str], fit: Any, **kw: Any) -> Structu
     )
     est.warn()
     return est
+
+
+@dataclass(frozen=True)
+class Inference:
+    """An estimator's inference keywords: its bootstrap on Dask and its intervals.
+
+    :func:`~skillshore.structural.estimate` and
+    :func:`~skillshore.structural.estimate_markets` list these keywords in their public
+    signatures (with their own defaults) and hand them here: one code path runs the
+    bootstrap (:func:`~skillshore.structural.run_bootstrap`) and builds the result.
+    """
+
+    bootstrap: int = 0
+    seed: int = 0
+    n_workers: int = 2
+    scheduler: str | None = None
+    processes: bool = True
+    progress: bool = False
+    level: float = 0.95
+    ci_method: Literal["basic", "percentile"] = "basic"
+    max_fail_share: float = 0.2
+
+    def finish(
+        self,
+        values: np.ndarray,
+        names: list[str],
+        fit: Any,
+        replicate: Any,
+        data: Any,
+        resample: Any = None,
+        **kw: Any,
+    ) -> StructuralEstimate:
+        """``bootstrap`` replications of ``replicate(resample(data, rng), rng)`` (none
+        when it is 0), then :func:`finish` with the intervals' level and method."""
+        boot = None
+        if self.bootstrap > 0:
+            boot = run_bootstrap(
+                replicate,
+                data,
+                self.bootstrap,
+                self.seed,
+                names=names,
+                resample=resample,
+                n_workers=self.n_workers,
+                scheduler=self.scheduler,
+                processes=self.processes,
+                progress=self.progress,
+                max_fail_share=self.max_fail_share,
+            )
+        kw.update(bootstrap=boot, level=self.level, ci_method=self.ci_method)
+        return finish(values, names, fit, **kw)
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,14 +23,18 @@ import numpy as np
 import pandas as pd
 
 from skillshore._results import fmt_num
-from skillshore.errors import ModelInputError
 from skillshore.matching import MatchingModel
-from skillshore.structural.bootstrap import run_bootstrap
 from skillshore.structural.calibration import YearCalibration
-from skillshore.structural.levels import SCALARS, ForeignNorm, structural_levels, wage_equation
+from skillshore.structural.levels import (
+    SCALARS,
+    ForeignNorm,
+    model_parameters,
+    structural_levels,
+    wage_equation,
+)
 from skillshore.structural.markets import MarketSample, market_sample_from_frames
 from skillshore.structural.profiled import MarketFitResult, MarketProblem, fit_markets
-from skillshore.structural.result import StructuralEstimate, finish, parameter_names
+from skillshore.structural.result import Inference, StructuralEstimate, parameter_names
 from skillshore.structural.wages import residualise_wages
 
 __all__ = [
@@ -209,43 +213,27 @@ class MarketFit:
         firms' jobs with ``base_measure="capacity"``), masses as estimated
         (workforce R + m0, firms' slots S + g0, the foreign pool), C* at z = 0.
         """
-        P, out, p, cal = self.problem, self.result.out, est.params, est.calibration
-        if not np.isfinite(p["nu_x"]):
-            raise ModelInputError("the economy's levels need wages (lambda_x) to be estimated")
+        P, out, p = self.problem, self.result.out, est.params
+        kw = model_parameters(p, est.calibration, est.Phi, foreign=P.foreign)
         fbar = (out["W"][:, None] * np.exp(P.logphi)).sum(axis=0)
         keep = P.colok
         y = P.Y[keep]
         gbar = (P.S + out["g0"])[keep]
         T = fbar.sum()
-        kw: dict[str, Any] = {}
         if P.foreign:
-            kw = dict(
-                fbar_star=fbar / T * P.pool,
-                C_star=p["C_star"],
-                w0_star=cal.w0_star,
-                nu_x_star=p["nu_x_star"],
-                nu_y_star=p["nu_y_star"],
-            )
+            kw["fbar_star"] = (fbar / T * P.pool)[fbar > 0]
         return MatchingModel(
             x=P.X[fbar > 0],
             y=y,
             fbar=fbar[fbar > 0] / T,
             gbar=gbar / T,
-            Phi=est.Phi,
-            C=p["C"],
-            lambda_x=p["lambda_x"],
-            lambda_y=p["lambda_y"],
-            w0=cal.w0,
-            r0=cal.r0,
-            nu_x=p["nu_x"],
-            nu_y=p["nu_y"],
             dx=np.exp(P.log_dx),
             dy=(
                 gbar / gbar.sum()
                 if P.base_measure == "capacity"
                 else (1.0 / y.shape[0] if np.any(P.log_dy) else 1.0)
             ),
-            **{k: (v[fbar > 0] if k == "fbar_star" else v) for k, v in kw.items()},
+            **kw,
         )
 
 
@@ -325,40 +313,29 @@ def estimate_markets(
         lambda_x_share, base_measure, foreign_normalisation, gtol, 40, shares, correct_types
     )
     vec, info, fit, P = _point(sample, calibration, st, final=bootstrap > 0)
-    names = parameter_names(*sample.dims, tuple(sample.shifter_names[: P.q]))
-    boot = None
-    if bootstrap > 0:
-        fn = functools.partial(
-            _replicate,
-            cal=calibration,
-            st=st,
-            init=fit.theta,
-            support=(P.X, P.scale_x, P.scale_y),
-            jacobian=fit.jacobian,
-        )
-        boot = run_bootstrap(
-            fn,
-            sample,
-            bootstrap,
-            seed,
-            names=names,
-            resample=_resample,
-            n_workers=n_workers,
-            scheduler=scheduler,
-            processes=processes,
-            progress=progress,
-            max_fail_share=max_fail_share,
-        )
-    return finish(
+    shifters = tuple(sample.shifter_names[: P.q])
+    fn = functools.partial(
+        _replicate,
+        cal=calibration,
+        st=st,
+        init=fit.theta,
+        support=(P.X, P.scale_x, P.scale_y),
+        jacobian=fit.jacobian,
+    )
+    inference = Inference(
+        bootstrap, seed, n_workers, scheduler, processes, progress, level, ci_method,
+        max_fail_share,
+    )  # fmt: skip
+    return inference.finish(
         vec,
-        names,
+        parameter_names(*sample.dims, shifters),
         MarketFit(P, fit, tuple(sample.market_labels)),
+        fn,
+        sample,
+        _resample,
         phi_shape=sample.dims,
         calibration=calibration,
         info=info,
-        bootstrap=boot,
         year=year,
-        level=level,
-        ci_method=ci_method,
-        shifter_names=tuple(sample.shifter_names[: P.q]),
+        shifter_names=shifters,
     )

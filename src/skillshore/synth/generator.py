@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from skillshore._io import OUTPUT_MODE, atomic_path, write_json, write_text
+from skillshore._parallel import serial_numba
 from skillshore._results import TableMixin
 from skillshore.errors import SkillshoreError
 from skillshore.synth.careers import (
@@ -80,19 +80,6 @@ class SynthResult(TableMixin):
         return pd.DataFrame(
             {"rows": self.rows, "file": {k: v.name for k, v in self.paths.items()}}
         ).rename_axis("table")
-
-
-@contextmanager
-def _single_thread():
-    """Small IPFP problems run fastest (and reproducibly) on one numba thread."""
-    import numba
-
-    old = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(old)
 
 
 def _catalog(occ: pl.DataFrame, n_codes: int, rng: np.random.Generator):
@@ -227,7 +214,7 @@ def generate(
     cfg = SCALES[scale]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _single_thread():  # one numba thread: IPFP sums in a fixed order (bit-identical)
+    with serial_numba():  # one numba thread: IPFP sums in a fixed order (bit-identical)
         tables, truth, extra = _simulate(cfg, s, int(seed), (y0, y1), (b0, b1))
     truth.update({"scale": scale, "seed": int(seed)})
     paths = {}
@@ -240,7 +227,7 @@ def generate(
     write_json(out_dir / "truth.json", truth)
     _write_validation(extra["catalog_truth"], out_dir / "validation_codes.csv", int(seed))
     # the economy's own calibration targets for the years the structural stage estimates
-    with _single_thread():
+    with serial_numba():
         write_calibration(out_dir, (y0, y1))
     write_text(
         out_dir / "study.toml",
@@ -357,24 +344,12 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
             "high": firms.capacity[act] * firms.high_share[act],
             "low": firms.capacity[act] * (1 - firms.high_share[act]),
         }
-        c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
-        ym = solve_year(
-            t,
-            p,
-            act,
-            firms.industry[act],
-            y,
-            cap,
-            c_F,
-            x_raw,
-            s.lambda_x_share,
-            t == y1,
-            s.firm_volume,
-        )
-        # the seed's rates in the population of markets, not only on the reference market
-        # (two Newton steps; docs/synth.md, "Matching")
-        for _ in range(2):
-            p = population_correction(p, *_population_rates(ym.rows), s)
+        # solved, then the seed's rates in the population of markets, not only on the
+        # reference market (two Newton steps; docs/synth.md, "Matching")
+        rates = None
+        for _ in range(3):
+            if rates is not None:
+                p = population_correction(p, *rates, s)
             c_F = (p["C"] - p["C_star"]) - s.kappa * p["lambda"] * dev[:, ti[t]]
             ym = solve_year(
                 t,
@@ -389,10 +364,9 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 t == y1,
                 s.firm_volume,
             )
+            rates = _population_rates(ym.rows)
         params[t] = p
-        p["population_unemployment_rate"], p["population_offshoring_rate"] = _population_rates(
-            ym.rows
-        )
+        p["population_unemployment_rate"], p["population_offshoring_rate"] = rates
         if ym.counterfactual is not None:
             cf0 = {"year": t, **between_firm_gap(ym.counterfactual)}
         if first_markets is None:

@@ -46,6 +46,58 @@ _WHAT = {
     "added as a second endogenous regressor with its own shift-share instrument.",
 }
 
+#: the IV result's further tables, in order: (attribute, table name, note, caption, and
+#: the item and reason the report shows when the table is missing; None: nothing)
+_FURTHER = (
+    (
+        "variance",
+        "iv_variance",
+        "The seed paper's headline 'offshoring reduces the between-firm variance of "
+        "skills': 2SLS of the between-firm (firm x cell) and within-firm variance of "
+        "cognitive skill (x 100) in high-offshorable occupations, by industry and year, on "
+        "the industry's narrow offshoring, instrumented by the shift-share of China's "
+        "export supply; industry and sector-by-year fixed effects; 'Weighted' columns "
+        "weight by the workers behind each variance; SEs clustered by industry; "
+        "stars: *** p < 0.01, ** p < 0.05, * p < 0.1.",
+        "Offshoring and the between- and within-firm variance of skills",
+        ("Variance regression", "not estimated (see the notes of this section)."),
+    ),
+    (
+        "shock_diagnostics",
+        "shock_diagnostics",
+        "The seed paper's 'Validity of Bartik-type instruments' summary (BHJ): shocks are "
+        "China's export supply growth rates (x / x_previous year - 1, the seed paper's "
+        "units) by 6-digit product and year; s_n are the products' "
+        "exposure shares. (1) raw shocks, (2) after removing year means. An effective "
+        "sample size (1/HHI) well above 20 and a small largest share mean that no few "
+        "products drive the instrument.",
+        "Validity of the Bartik-type instrument (shock-level diagnostics)",
+        ("Shock-level diagnostics", "the shift-share design could not be built (see notes)."),
+    ),
+    (
+        "exposure_robust",
+        "iv_exposure_robust",
+        "The main column (high-offshorable, all firms) re-estimated as the equivalent "
+        "shock-level IV (BHJ): exposure-robust SEs clustered by product, firm and "
+        "sector-by-year fixed effects partialled out first; 95% interval = estimate +- "
+        "1.96 SE. Its first-stage F is the shock-level F: it measures the strength across "
+        "products (few effective shocks give a small F) and is not comparable with the "
+        "firm-level Kleibergen-Paap F of the main table (see first-stage F).",
+        "Shift-share IV with exposure-robust inference (BHJ)",
+        ("Exposure-robust IV", "not estimated (see the notes of this section)."),
+    ),
+    (
+        "rotemberg",
+        "rotemberg_weights",
+        "Rotemberg weights (Goldsmith-Pinkham, Sorkin and Swift 2020) of the five products "
+        "with the largest weight alpha: the share of the IV estimate each product's "
+        "just-identified estimate beta contributes; mean_shock in DKK; exposure = the "
+        "product's base-year share.",
+        "Rotemberg weights of the top products",
+        None,
+    ),
+)
+
 
 def render_offshoring(
     rb: ReportBuilder,
@@ -69,61 +121,12 @@ def render_offshoring(
         rb.table(f"iv_{name}", table, note, numbers=numbers)
         for n in getattr(table, "notes", ()):
             rb.text(n, note=True)
-    if iv.variance is not None:
-        rb.table(
-            "iv_variance",
-            iv.variance,
-            "The seed paper's headline 'offshoring reduces the between-firm variance of "
-            "skills': 2SLS of the between-firm (firm x cell) and within-firm variance of "
-            "cognitive skill (x 100) in high-offshorable occupations, by industry and year, on "
-            "the industry's narrow offshoring, instrumented by the shift-share of China's "
-            "export supply; industry and sector-by-year fixed effects; 'Weighted' columns "
-            "weight by the workers behind each variance; SEs clustered by industry; "
-            "stars: *** p < 0.01, ** p < 0.05, * p < 0.1.",
-            "Offshoring and the between- and within-firm variance of skills",
-        )
-    else:
-        rb.omitted("Variance regression", "not estimated (see the notes of this section).")
-    if iv.shock_diagnostics is not None:
-        rb.table(
-            "shock_diagnostics",
-            iv.shock_diagnostics,
-            "The seed paper's 'Validity of Bartik-type instruments' summary (BHJ): shocks are "
-            "China's export supply growth rates (x / x_previous year - 1, the seed paper's "
-            "units) by 6-digit product and year; s_n are the products' "
-            "exposure shares. (1) raw shocks, (2) after removing year means. An effective "
-            "sample size (1/HHI) well above 20 and a small largest share mean that no few "
-            "products drive the instrument.",
-            "Validity of the Bartik-type instrument (shock-level diagnostics)",
-        )
-    else:
-        rb.omitted(
-            "Shock-level diagnostics", "the shift-share design could not be built (see notes)."
-        )
-    if iv.exposure_robust is not None:
-        rb.table(
-            "iv_exposure_robust",
-            iv.exposure_robust,
-            "The main column (high-offshorable, all firms) re-estimated as the equivalent "
-            "shock-level IV (BHJ): exposure-robust SEs clustered by product, firm and "
-            "sector-by-year fixed effects partialled out first; 95% interval = estimate +- "
-            "1.96 SE. Its first-stage F is the shock-level F: it measures the strength across "
-            "products (few effective shocks give a small F) and is not comparable with the "
-            "firm-level Kleibergen-Paap F of the main table (see first-stage F).",
-            "Shift-share IV with exposure-robust inference (BHJ)",
-        )
-    else:
-        rb.omitted("Exposure-robust IV", "not estimated (see the notes of this section).")
-    if iv.rotemberg is not None:
-        rb.table(
-            "rotemberg_weights",
-            iv.rotemberg,
-            "Rotemberg weights (Goldsmith-Pinkham, Sorkin and Swift 2020) of the five products "
-            "with the largest weight alpha: the share of the IV estimate each product's "
-            "just-identified estimate beta contributes; mean_shock in DKK; exposure = the "
-            "product's base-year share.",
-            "Rotemberg weights of the top products",
-        )
+    for attr, name, note, caption, missing in _FURTHER:
+        table = getattr(iv, attr)
+        if table is not None:
+            rb.table(name, table, note, caption)
+        elif missing is not None:
+            rb.omitted(*missing)
     for note in iv.notes:
         rb.text(note, note=True)
     if truth is not None and truth.iv is not None:
