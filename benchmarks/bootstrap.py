@@ -182,7 +182,9 @@ def synthetic(args) -> None:
     cal = synthetic_calibration(out, 2006)
     tv = synthetic_truth(out, 2006)
     t_build = time.perf_counter() - t
-    kw = dict(foreign_normalisation=tv["nu_gap"])
+    from skillshore.structural.synthetic import synthetic_base_measure
+
+    kw = dict(foreign_normalisation=tv["nu_gap"], base_measure=synthetic_base_measure(out))
     t = time.perf_counter()
     est = estimate_markets(s, cal, **kw)
     dt = time.perf_counter() - t

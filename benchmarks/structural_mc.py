@@ -47,6 +47,7 @@ from skillshore.structural import (
     synthetic_market_sample,
     synthetic_truth,
 )
+from skillshore.structural.synthetic import synthetic_base_measure
 from skillshore.synth import generate
 
 CHECKED = (
@@ -111,6 +112,7 @@ def run_one(
         s,
         cal,
         foreign_normalisation=tv["nu_gap"],
+        base_measure=synthetic_base_measure(out),
         bootstrap=B,
         seed=seed,
         scheduler=scheduler,

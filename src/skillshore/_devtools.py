@@ -41,9 +41,14 @@ INFRA = (
     "_interrupt", "_outdir", "_progress", "_reduce", "errors",
     "config",
 )  # fmt: skip
-#: modules outside ``synth`` that may read the generator: truth vs estimate, and the
-#: register-layout writer of the synthetic economy (``skillshore synth --layout registers``)
-SYNTH_READERS = ("skillshore.synth.compare", "skillshore.registers.synth_layout")
+#: the truth-vs-estimate comparisons (which read both the generator's truth and the
+#: estimators' results) and the register-layout writer of the synthetic economy
+#: (``skillshore synth --layout registers``): the only modules on both sides
+SYNTH_READERS = (
+    "skillshore.synth.compare",
+    "skillshore.synth.cf_truth",
+    "skillshore.registers.synth_layout",
+)
 SCHEMA = "skillshore.tables.schemas"  # the raw tables' contract: pure data, anyone may read it
 WIRING = ("pipeline", "montecarlo", "cli", "_devtools", "preflight", "__init__")
 

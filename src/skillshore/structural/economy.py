@@ -23,7 +23,7 @@ import numpy as np
 from skillshore.errors import ModelInputError
 from skillshore.matching import Equilibrium, MatchingModel, solve
 
-__all__ = ["MarketEconomy", "SegmentedEquilibrium", "market_economy", "truth_economy"]
+__all__ = ["MarketEconomy", "SegmentedEquilibrium", "market_economy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -272,22 +272,3 @@ def market_economy(est: Any, values: np.ndarray | None = None) -> MarketEconomy:
         )
     labels = tuple(fit.market_labels) or tuple(range(P.K))
     return MarketEconomy(tuple(models), labels, float(p["c_F"]) if P.foreign else float("nan"))
-
-
-def truth_economy(out_dir: Any, year: int, group: str = "high") -> MarketEconomy:
-    """The synthetic economy's population markets of ``year`` (``group`` "high": the
-    high-offshorable markets the pipeline estimates), rebuilt from ``truth.json``
-    (:func:`skillshore.synth.truth.market_equilibria`), each market's masses scaled by its
-    size in workers (all divided by the total)."""
-    from skillshore.synth.truth import market_equilibria
-
-    mk = market_equilibria(out_dir, year, group)
-    size = np.array([float(d["market_size"]) for d in mk])
-    share = size / size.sum()
-    models = []
-    for d, s in zip(mk, share, strict=True):
-        m = d["equilibrium"].model
-        kw = {"fbar_star": m.fbar_star * s} if m.fbar_star is not None else {}
-        models.append(m.replace(fbar=m.fbar * s, gbar=m.gbar * s, **kw))
-    c_F = [m.c_F for m in models]
-    return MarketEconomy(tuple(models), tuple(d["industry"] for d in mk), float(np.median(c_F)))

@@ -88,22 +88,14 @@ def market_shifter(validate: RawTables, cfg: StudyConfig, year: int) -> pl.DataF
     g_kt = I_kt / I_k,t0 - 1 with t0 the first study year, demeaned over industries.
     Returns ``industry, z``.
     """
-    from skillshore.offshoring import exposure_shares, shift_share, world_export_supply
-    from skillshore.panel import main_industry
+    from skillshore.structural.markets import export_supply_shifter
 
-    o, y0 = cfg.offshoring, cfg.study.years[0]
-    inds = main_industry(validate["firms"], (y0, year))
-    shares = exposure_shares(
-        validate["customs"], inds, cfg.study.base_years, flow="export",
-        raw_material_hs2=o.raw_material_hs2,
+    o = cfg.offshoring
+    return export_supply_shifter(
+        validate["customs"], validate["firms"], validate["world_trade"],
+        cfg.study.base_years, cfg.study.years[0], year,
+        source=o.source, home=o.home_country, raw_material_hs2=o.raw_material_hs2,
     )  # fmt: skip
-    wes = world_export_supply(validate["world_trade"], countries=o.source, home=o.home_country)
-    inst = shift_share(shares, wes, "wes")
-    a = inst.filter(pl.col("year") == year).select("industry", pl.col("instrument").alias("i1"))
-    b = inst.filter(pl.col("year") == y0).select("industry", pl.col("instrument").alias("i0"))
-    g = a.join(b, on="industry").sort("industry")  # a join's row order varies: fix the mean's
-    g = g.with_columns(g=pl.col("i1") / pl.col("i0") - 1.0)
-    return g.select("industry", z=pl.col("g") - pl.col("g").mean()).sort("industry")
 
 
 def type_grid(cell: np.ndarray, cfg: StudyConfig) -> np.ndarray:

@@ -35,7 +35,7 @@ class TruthComparisons:
     wage: FrameTable | None = None
     iv: FrameTable | None = None
     structural: object | None = None  # structural.synthetic.TruthComparison
-    counterfactuals: object | None = None  # structural.cf_truth.CounterfactualTruth
+    counterfactuals: object | None = None  # synth.cf_truth.CounterfactualTruth
     notes: tuple[str, ...] = ()
 
 
@@ -147,7 +147,7 @@ def truth_stage(
     cft = None
     table = counterfactuals.counterfactuals if counterfactuals is not None else None
     if table is not None and structural.estimates is not None:
-        from skillshore.structural.cf_truth import compare_counterfactuals
+        from skillshore.synth.cf_truth import compare_counterfactuals
 
         last = max(structural.estimates.estimates)
         try:

@@ -1,7 +1,7 @@
 """Counterfactuals of the estimated model against the synthetic economy's population truth
 (issue 14, acceptance: "the counterfactual signs of the population truth are reproduced").
 
-The truth is the generator's own markets of the year (:func:`~skillshore.structural.economy.truth_economy`)
+The truth is the generator's own markets of the year (:func:`truth_economy`)
 under the same scenarios; the estimate is the study's
 :class:`~skillshore.structural.counterfactuals.CounterfactualTable` (market by market, with
 bootstrap intervals where it has them).
@@ -17,9 +17,10 @@ import pandas as pd
 
 from skillshore._results import TableMixin
 from skillshore.structural.counterfactuals import STATISTICS, CounterfactualTable, counterfactuals
-from skillshore.structural.economy import truth_economy
+from skillshore.structural.economy import MarketEconomy
+from skillshore.synth.truth import market_equilibria
 
-__all__ = ["CounterfactualTruth", "compare_counterfactuals"]
+__all__ = ["CounterfactualTruth", "compare_counterfactuals", "truth_economy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,3 +85,20 @@ def compare_counterfactuals(
                 }
             )
     return CounterfactualTruth(pd.DataFrame(rows), year)
+
+
+def truth_economy(out_dir: str | Path, year: int, group: str = "high") -> MarketEconomy:
+    """The synthetic economy's population markets of ``year`` (``group`` "high": the
+    high-offshorable markets the pipeline estimates), rebuilt from ``truth.json``
+    (:func:`skillshore.synth.truth.market_equilibria`), each market's masses scaled by its
+    size in workers (all divided by the total)."""
+    mk = market_equilibria(out_dir, year, group)
+    size = np.array([float(d["market_size"]) for d in mk])
+    share = size / size.sum()
+    models = []
+    for d, s in zip(mk, share, strict=True):
+        m = d["equilibrium"].model
+        kw = {"fbar_star": m.fbar_star * s} if m.fbar_star is not None else {}
+        models.append(m.replace(fbar=m.fbar * s, gbar=m.gbar * s, **kw))
+    c_F = [m.c_F for m in models]
+    return MarketEconomy(tuple(models), tuple(d["industry"] for d in mk), float(np.median(c_F)))
