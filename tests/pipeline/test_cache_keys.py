@@ -43,7 +43,7 @@ CHANGES = [
     ("offshoring", 'home_country = "SWE"', {"iv", "structural", "counterfactuals", "truth"}),
     ("offshoring", "raw_material_hs2 = []", {"iv", "structural", "counterfactuals", "truth"}),
     ("structural", "bootstrap = 9", {"structural", "counterfactuals", "truth"}),
-    ("counterfactuals", "phi_up = 0.2", {"counterfactuals"}),
+    ("counterfactuals", "phi_up = 0.2", {"counterfactuals", "truth"}),  # truth compares them
 ]
 
 
