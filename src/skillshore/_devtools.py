@@ -46,7 +46,6 @@ INFRA = (
 #: (``skillshore synth --layout registers``): the only modules on both sides
 SYNTH_READERS = (
     "skillshore.synth.compare",
-    "skillshore.synth.cf_truth",
     "skillshore.registers.synth_layout",
 )
 SCHEMA = "skillshore.tables.schemas"  # the raw tables' contract: pure data, anyone may read it

@@ -147,7 +147,7 @@ def test_synthetic_population_counterfactuals(synthetic_tiny):
     rebuilt) on every statistic and scenario: same values to 1e-5 relative, same signs."""
     from skillshore.structural import synthetic_calibration, synthetic_truth
     from skillshore.structural.synthetic import synthetic_base_measure
-    from skillshore.synth.cf_truth import compare_counterfactuals, truth_economy
+    from skillshore.synth.compare import compare_counterfactuals, truth_economy
     from tests.structural.test_synthetic_recovery import _population_sample as pop
 
     s = pop(synthetic_tiny, 2006)

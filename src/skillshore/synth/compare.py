@@ -13,18 +13,30 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import polars as pl
 
-from skillshore._results import FrameTable
+from skillshore._results import FrameTable, TableMixin
 from skillshore.config import StudyConfig
 from skillshore.errors import SkillshoreError
 from skillshore.offshoring.stage import OffshoringResult
 from skillshore.skills import SKILLS
 from skillshore.skills.stage import SkillsResult
+from skillshore.structural.counterfactuals import STATISTICS, CounterfactualTable, counterfactuals
+from skillshore.structural.economy import MarketEconomy
 from skillshore.structural.stage import CounterfactualResult, StructuralResult
+from skillshore.synth.truth import market_equilibria
 
-__all__ = ["TruthComparisons", "truth_dir", "truth_files", "truth_stage"]
+__all__ = [
+    "CounterfactualTruth",
+    "TruthComparisons",
+    "compare_counterfactuals",
+    "truth_dir",
+    "truth_economy",
+    "truth_files",
+    "truth_stage",
+]
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,7 @@ class TruthComparisons:
     wage: FrameTable | None = None
     iv: FrameTable | None = None
     structural: object | None = None  # structural.synthetic.TruthComparison
-    counterfactuals: object | None = None  # synth.cf_truth.CounterfactualTruth
+    counterfactuals: object | None = None  # CounterfactualTruth
     notes: tuple[str, ...] = ()
 
 
@@ -147,8 +159,6 @@ def truth_stage(
     cft = None
     table = counterfactuals.counterfactuals if counterfactuals is not None else None
     if table is not None and structural.estimates is not None:
-        from skillshore.synth.cf_truth import compare_counterfactuals
-
         last = max(structural.estimates.estimates)
         try:
             cft = compare_counterfactuals(d, table, last)
@@ -162,3 +172,90 @@ def truth_stage(
         structural=st,
         notes=tuple(notes),
     )
+
+
+# --- counterfactuals of the estimated model against the population truth (issue 14:
+# "the counterfactual signs of the population truth are reproduced"): the generator's own
+# markets of the year (truth_economy) under the same scenarios; the estimate is the study's
+# CounterfactualTable (market by market, with bootstrap intervals where it has them).
+
+
+@dataclass(frozen=True, eq=False)
+class CounterfactualTruth(TableMixin):
+    """Per statistic and scenario: the population's change, the estimated change with its
+    interval, whether the signs agree and whether the interval covers the truth.
+
+    ``stats`` columns: statistic, scenario, truth, estimate, lower, upper, same_sign, covers
+    (numbers; ``covers`` NaN without an interval).
+    """
+
+    stats: pd.DataFrame
+    year: int
+    title: str = "Truth vs estimate: counterfactual changes"
+
+    def to_frame(self) -> pd.DataFrame:
+        df = self.stats.copy()
+        df["statistic"] = df["statistic"].map(STATISTICS)
+        return df.set_index(["statistic", "scenario"])
+
+    @property
+    def n_same_sign(self) -> int:
+        return int(self.stats["same_sign"].sum())
+
+    def summary(self) -> str:
+        n = len(self.stats)
+        return f"{self.title} ({self.year}): same sign in {self.n_same_sign} of {n}\n" + (
+            self.to_frame().to_string()
+        )
+
+
+def compare_counterfactuals(
+    out_dir: str | Path, table: CounterfactualTable, year: int, tol: float = 1e-10
+) -> CounterfactualTruth:
+    """The study's counterfactual changes against the population's (same scenarios).
+
+    Parameters
+    ----------
+    out_dir : path
+        The synthetic economy's folder (``truth.json``).
+    table : CounterfactualTable
+        The study's counterfactuals of ``year``.
+    """
+    truth = counterfactuals(truth_economy(out_dir, year), list(table.scenarios), tol=tol)
+    t, e, ci = truth.change(), table.change(), table.conf_int()
+    labels = {s.name: s.label for s in table.scenarios}
+    rows = []
+    for stat in e.index:
+        for sc in e.columns:
+            lo, hi = ci.loc[(stat, sc)]
+            tv, ev = float(t.loc[stat, sc]), float(e.loc[stat, sc])
+            rows.append(
+                {
+                    "statistic": stat,
+                    "scenario": labels.get(sc, sc),
+                    "truth": tv,
+                    "estimate": ev,
+                    "lower": lo,
+                    "upper": hi,
+                    "same_sign": bool(np.sign(tv) == np.sign(ev)),
+                    "covers": float(lo <= tv <= hi) if np.isfinite(lo) else np.nan,
+                }
+            )
+    return CounterfactualTruth(pd.DataFrame(rows), year)
+
+
+def truth_economy(out_dir: str | Path, year: int, group: str = "high") -> MarketEconomy:
+    """The synthetic economy's population markets of ``year`` (``group`` "high": the
+    high-offshorable markets the pipeline estimates), rebuilt from ``truth.json``
+    (:func:`skillshore.synth.truth.market_equilibria`), each market's masses scaled by its
+    size in workers (all divided by the total)."""
+    mk = market_equilibria(out_dir, year, group)
+    size = np.array([float(d["market_size"]) for d in mk])
+    share = size / size.sum()
+    models = []
+    for d, s in zip(mk, share, strict=True):
+        m = d["equilibrium"].model
+        kw = {"fbar_star": m.fbar_star * s} if m.fbar_star is not None else {}
+        models.append(m.replace(fbar=m.fbar * s, gbar=m.gbar * s, **kw))
+    c_F = [m.c_F for m in models]
+    return MarketEconomy(tuple(models), tuple(d["industry"] for d in mk), float(np.median(c_F)))
