@@ -126,8 +126,9 @@ def _demean_error(arrays: np.ndarray, fe_codes: np.ndarray | None, w: np.ndarray
         else:
             codes = np.unique(col, return_inverse=True)[1].ravel()
         wsum = np.bincount(codes, weights=w)
+        used = wsum > 0  # codes of dropped rows (singletons) have no weight
         for c in range(raw.shape[1]):
-            m = np.bincount(codes, weights=w * raw[:, c]) / wsum
+            m = np.bincount(codes, weights=w * raw[:, c])[used] / wsum[used]
             err = max(err, float(np.abs(m).max() / sd[c]))
     return err
 
