@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,12 @@ __all__ = ["Equilibrium", "check_init"]
 
 _BLOCK_ENTRIES = 4_000_000
 _MATERIALISE_MAX = 150_000_000  # entries: pi / pi_star beyond this raise (use the aggregates)
+
+
+def _potential(level: Any, lam: float, nu: float, log_mass: np.ndarray, log_vol: Any) -> np.ndarray:
+    """A side's potential from its unmatched mass (seed eq. 10): level - lambda (nu + log
+    m0 - log volume); one formula for workers and firms, domestic and foreign."""
+    return level - lam * (nu + log_mass - log_vol)
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,26 +211,28 @@ class Equilibrium(TableMixin):
         """Worker potential a(x): lambda log pi(x,y) = q(x,y) - a(x) - b(y) (densities; seed eq. 10)."""
         m = self.model
         with np.errstate(divide="ignore"):
-            return m.w0 - m.lambda_x * (m.nu_x + np.log(self.f0) - np.log(m.dx))
+            return _potential(m.w0, m.lambda_x, m.nu_x, np.log(self.f0), np.log(m.dx))
 
     @property
     def b(self) -> np.ndarray:
         """Firm potential b(y) for domestic matches."""
         m = self.model
-        return m.r0 - m.lambda_y * (m.nu_y + self.log_g0 - np.log(m.dy))
+        return _potential(m.r0, m.lambda_y, m.nu_y, self.log_g0, np.log(m.dy))
 
     @property
     def a_star(self) -> np.ndarray:
         """Foreign worker potential a*(x): lambda log pi* = q* - a* - b*."""
         m = self.model
         with np.errstate(divide="ignore"):
-            return m.w0_star - m.lambda_x * (m.nu_x_star + np.log(self.f0_star) - np.log(m.dx))
+            return _potential(
+                m.w0_star, m.lambda_x, m.nu_x_star, np.log(self.f0_star), np.log(m.dx)
+            )
 
     @property
     def b_star(self) -> np.ndarray:
         """Firm potential b*(y) for foreign matches: b* - b = -lambda_y (nu_y* - nu_y) (seed eq. 10)."""
         m = self.model
-        return m.r0 - m.lambda_y * (m.nu_y_star + self.log_g0 - np.log(m.dy))
+        return _potential(m.r0, m.lambda_y, m.nu_y_star, self.log_g0, np.log(m.dy))
 
     # ---------------------------------------------------------------- aggregates
     @cached_property
