@@ -112,3 +112,13 @@ def test_interval_warnings():
     assert any("misses the planted truth" in w for w in interval_warnings("Phi", 72, 63, 80, 81))
     assert interval_warnings("Phi", 72, 63, 80, 75.55) == []
     assert interval_warnings("Phi", 72, None, None) == ["Phi: no interval (point estimate only)."]
+
+
+def test_row_multiindex_reads_as_text_not_a_tuple():
+    import pandas as pd
+
+    from skillshore.report.export import clean_frame
+
+    idx = pd.MultiIndex.from_tuples([("E(wage)", "c_F = 0"), ("SD(wage)", "Φ ↑")])
+    df = clean_frame(pd.DataFrame({"truth": [-1.5, 0.25]}, index=idx))
+    assert list(df.index) == ["E(wage): c_F = 0", "SD(wage): Φ ↑"]

@@ -71,7 +71,10 @@ def clean_frame(obj: Any) -> pd.DataFrame:
         df = obj.display_frame() if hasattr(obj, "display_frame") else obj.to_frame()
     df = df.copy()
     df = df.map(_cell)
-    df.index = [_cell(i) for i in df.index]
+    # a row MultiIndex reads as "outer: inner" (not as a Python tuple)
+    df.index = [
+        ": ".join(_cell(v) for v in i) if isinstance(i, tuple) else _cell(i) for i in df.index
+    ]
     df.index.name = None
     if isinstance(df.columns, pd.MultiIndex):
         levels = [

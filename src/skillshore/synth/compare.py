@@ -198,6 +198,15 @@ class CounterfactualTruth(TableMixin):
         df["statistic"] = df["statistic"].map(STATISTICS)
         return df.set_index(["statistic", "scenario"])
 
+    def display_frame(self) -> pd.DataFrame:
+        """:meth:`to_frame` with ``same_sign`` and ``covers`` as yes/no (empty: no interval)."""
+        df = self.to_frame()
+        df["same_sign"] = np.where(df["same_sign"].astype(bool), "yes", "no")
+        df["covers"] = [
+            "" if not np.isfinite(v) else ("yes" if v else "no") for v in df["covers"].to_numpy()
+        ]
+        return df
+
     @property
     def n_same_sign(self) -> int:
         return int(self.stats["same_sign"].sum())

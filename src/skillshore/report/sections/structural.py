@@ -142,7 +142,7 @@ def render_structural(
             f"Synthetic economy only. Truth: the same scenarios on the generator's own markets "
             f"of {cf_truth.year} (truth.json), pooled with their sizes; estimate: the table "
             f"above. Same sign in {cf_truth.n_same_sign} of {len(cf_truth.stats)}; 'covers': "
-            "the estimate's interval contains the truth (1/0).",
+            "the estimate's interval contains the truth.",
             "Truth vs estimate: counterfactual changes",
         )
     if cf.decomposition is not None:
