@@ -27,6 +27,7 @@ from skillshore.skills.programme import LEVELS, parse_programme
         ("Tømrerlærling", "vocational", "Tømrer"),
         # fourth round: the Danish apprentice words (elev, lære, læreplads, voksenlærling), MPA
         ("Tømrerelev", "vocational", "Tømrer"),
+        ("Tømrersvend", "vocational", "Tømrer"),
         ("Elev i detailhandel", "vocational", "detailhandel"),
         ("Maler, læreplads", "vocational", "Maler"),
         ("Smed lære", "vocational", "Smed"),

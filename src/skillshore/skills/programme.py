@@ -204,7 +204,8 @@ _KEEP = frozenset(
     "commercial management and of in".split()
 )
 _COMPOUND = re.compile(
-    r"(\w{3,})(uddannelse[n]?|kursus|lærling(?:e|en)?|laerling|elev(?:en|er)?)\b", re.I
+    r"(\w{3,})(uddannelse[n]?|kursus|lærling(?:e|en)?|laerling|elev(?:en|er)?|svend(?:ebrev)?)\b",
+    re.I,
 )
 _ADULT = re.compile(r"\bvoksen(?=l[æa]rling|elev)", re.I)  # "voksenlærling": adult apprentice
 _FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach|lic|civ)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
@@ -283,7 +284,9 @@ def parse_programme(raw: str) -> Programme:
     for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
         if m.group(2).lower().startswith("kursus"):
             found.append(("course", m.group(2)))
-        elif m.group(2).lower().startswith(("lærling", "laerling", "elev")):  # "bagerlærling"
+        elif (
+            m.group(2).lower().startswith(("lærling", "laerling", "elev", "svend"))
+        ):  # "bagerlærling"
             found.append(("vocational", m.group(2)))
     text = _COMPOUND.sub(r"\1", text)
     # Danish words from the title before the markers go: "datamatiker", "civiløkonom" and
