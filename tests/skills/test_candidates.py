@@ -26,6 +26,9 @@ def test_glossary_is_read_and_english_words_are_not_translated():
     # ... but in a title written only in Danish, a homograph is read as Danish
     assert "fire" in danish_words("holdleder, brand")
     assert "fire" not in " ".join(danish_words("Brand manager"))
+    # "el" is a head only: a word that merely starts with it is not split ("elefant")
+    assert danish_words("elefant") == []
+    assert "academy" not in " ".join(danish_words("Politiakademiet"))
 
 
 @pytest.mark.parametrize(
@@ -35,6 +38,8 @@ def test_glossary_is_read_and_english_words_are_not_translated():
         ("markedsføringsøkonom", ["marketing", "business"]),  # linking -s-, head -økonom
         ("lastbilchauffør", ["truck", "driver"]),
         ("stenhuggeren", ["stone", "cutter"]),  # inflection after the last part
+        ("eltekniker", ["electrical", "technician"]),  # the 2-letter head el-
+        ("politiakademiet", ["police"]),  # akademi: a level, adds no word
     ],
 )
 def test_danish_compounds_are_split_into_known_parts(word, parts):

@@ -104,8 +104,10 @@ DANISH: dict[str, str] = {
     "oekonom": "economist",
     "civiloekonom": "business economist manager",
     "merkonom": "business administration",
-    "hd": "business administration",
-    "ha": "business administration",
+    "hd": "business administration management accountant",
+    "ha": "business economics management analyst accountant",
+    "mpa": "public administration manager",
+    "pgu": "childcare pedagogical assistant",
     "datamatiker": "computer programmer",
     "programmoer": "computer programmer",
     "landinspektoer": "surveyor",
@@ -203,7 +205,11 @@ for _k, _v in _SUFFIXES + _PREFIXES:
 # as the head of a compound, "-økonom" is a business graduate of an academy profession or
 # diploma programme (finansøkonom, markedsføringsøkonom, serviceøkonom), not an economist
 _PARTS["okonom"] = "business"
+# "akademi" is a level (academy profession, see programme.py), not a job: as a part of a
+# compound (politiakademi, kunstakademi) it adds no word ("academy" matched teachers)
+_PARTS["akademi"] = ""
 _PHRASES = {_fold(k): v for k, v in GLOSSARY.items() if " " in k}
+_SHORT_HEADS = frozenset({"el"})
 
 
 @lru_cache(maxsize=1)
@@ -246,9 +252,10 @@ def _split(f: str) -> tuple[str, ...] | None:
             continue
         starts = [i] + ([i + 1] if i and f[i] in _LINK else [])
         for s in starts:
-            for j in range(s + 3, n + 1):
+            # parts are 3+ letters, except a 2-letter head ("el-": eltekniker, elmontør)
+            for j in range(s + (2 if s == 0 else 3), n + 1):
                 part = f[s:j]
-                if part in _PARTS:
+                if part in _PARTS and (len(part) > 2 or part in _SHORT_HEADS):
                     cand = (best[i][0] + 1, (*best[i][1], part))
                     if best[j] is None or cand[0] < best[j][0]:
                         best[j] = cand

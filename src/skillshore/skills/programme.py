@@ -128,7 +128,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("master", r"\bcand\.\s?" + _ABBR + r"|\bmag\.\s?" + _ABBR),
         (
             "master",
-            r"\bm\.\s?sc\b\.?|\bm\.\s?a\.|(?-i:\bMA\b)|\bmsc\b|\be?mba\b|\bmaster'?s\b(?:\s+degree)?"
+            r"\bm\.\s?sc\b\.?|\bm\.\s?a\.|(?-i:\bMA\b|\bMPA\b)|\bmsc\b|\be?mba\b|\bmaster'?s\b(?:\s+degree)?"
             + _OF,
         ),
         (
@@ -172,6 +172,11 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("vocational", r"\bjourneyman(?:'s)?(?:\s+(?:certificate|test|examination))?|\bsvende?\w*"),
         ("vocational", r"\bapprenticeship(?:\s+(?:as|in))?|\bapprentice\b|\bl[æa]rling\w*"),
+        # "Kokkeelev, læreplads", "Kleinsmed lære", "i lære som": Danish apprenticeship words
+        (
+            "vocational",
+            r"\bl[æa]re(?:plads|tid|kontrakt)\w*|(?:\bi\s+)?\bl[æa]re\b|\belev(?:en)?\b",
+        ),
         ("vocational", r"\berhvervsuddannelse\w*"),
         (
             "course",
@@ -198,7 +203,11 @@ _KEEP = frozenset(
     "teacher driver vocational further continuing preschool primary secondary basic general "
     "commercial management and of in".split()
 )
-_COMPOUND = re.compile(r"(\w{3,})(uddannelse[n]?|kursus|lærling(?:e|en)?|laerling)\b", re.I)
+_COMPOUND = re.compile(
+    r"(\w{3,})(uddannelse[n]?|kursus|lærling(?:e|en)?|laerling|elev(?:en|er)?|svend(?:ebrev)?)\b",
+    re.I,
+)
+_ADULT = re.compile(r"\bvoksen(?=l[æa]rling|elev)", re.I)  # "voksenlærling": adult apprentice
 _FIELD_ABBR = re.compile(r"\b(?:cand|mag|dr|bach|lic|civ)\.\s?((?:[a-zæøå]+\.?)+)", re.I)
 _WORD = re.compile(r"[a-zæøåé]+(?:-[a-zæøå]+)?", re.I)
 
@@ -270,12 +279,14 @@ def parse_programme(raw: str) -> Programme:
     (``AMU``, short course, kursus, efteruddannelse, "Course in ...", "..., course").
     "uddannelse" (education) is dropped. The highest level found wins.
     """
-    text = raw.strip()
+    text = _ADULT.sub("", raw.strip())
     found: list[tuple[str, str]] = []
     for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
         if m.group(2).lower().startswith("kursus"):
             found.append(("course", m.group(2)))
-        elif m.group(2).lower().startswith(("lærling", "laerling")):  # "bagerlærling"
+        elif (
+            m.group(2).lower().startswith(("lærling", "laerling", "elev", "svend"))
+        ):  # "bagerlærling"
             found.append(("vocational", m.group(2)))
     text = _COMPOUND.sub(r"\1", text)
     # Danish words from the title before the markers go: "datamatiker", "civiløkonom" and
