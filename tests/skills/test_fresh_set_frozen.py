@@ -27,3 +27,11 @@ def test_third_fresh_title_set_is_unchanged():
     want = (DATA / "skills_fresh3_titles.sha256").read_text().split()[0]
     got = hashlib.sha256((DATA / "skills_fresh3_titles.csv").read_bytes()).hexdigest()
     assert got == want
+
+
+def test_fourth_fresh_title_set_is_unchanged():
+    """The fourth blind set (O*NET-SOC 2019 labels), written during the fourth round and
+    evaluated once after it."""
+    want = (DATA / "skills_fresh4_titles.sha256").read_text().split()[0]
+    got = hashlib.sha256((DATA / "skills_fresh4_titles.csv").read_bytes()).hexdigest()
+    assert got == want
