@@ -66,7 +66,10 @@ def tiny_run(tmp_path_factory):
     from skillshore.pipeline import run_study
 
     out = tmp_path_factory.mktemp("tiny") / "out"
-    study = run_study(None, scale="tiny", seed=2, out=out)
+    # a seed whose two years are both estimated: at tiny scale (about 1,000 workers a year)
+    # the wage slope is not identified in some seeds (2 and 4: lambda_x <= 0, said in the
+    # report), which would leave this test without the structural tables and figures
+    study = run_study(None, scale="tiny", seed=1, out=out)
     return study
 
 

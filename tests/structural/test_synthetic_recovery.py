@@ -241,9 +241,12 @@ def test_bootstrap_intervals_cover_the_truth_over_demo_economies(tmp_path, dask_
         rows.append([pf.loc[k, "estimate"] - tv[k] for k in checked])
         sds.append([pf.loc[k, "std_error"] for k in checked])
     covers, err, sds = np.array(covers), np.array(rows), np.array(sds)
-    # 30 intervals (10 parameters x 3 seeds, correlated within a seed) at nominal 95%:
-    # at least 27 (P(Binomial(30, 0.95) <= 26) = 0.06 if independent)
-    assert covers.mean() >= 0.9, dict(zip(checked, covers.mean(axis=0), strict=True))
+    # 30 intervals (10 parameters x 3 seeds) at nominal 95%, strongly correlated within a
+    # seed (lambda and the four nu's scale together: one miss of lambda is five misses, so a
+    # pooled count fails about 1 - 0.95^3 = 14% of the time): each parameter covers in at
+    # least 2 of the 3 seeds (P(Binomial(3, 0.05) >= 2) = 0.007 a parameter)
+    per = covers.mean(axis=0)
+    assert np.all(per >= 2 / 3), str(dict(zip(checked, per, strict=True)))
     # standardised errors z = (estimate - truth) / bootstrap sd: none beyond 3.5
     # (P(|N(0, 1)| > 3.5) = 4.7e-4 a draw, 1.4% over 30 draws): the bootstrap sd is not
     # too small for any parameter; and their root mean square within the 99% range of
