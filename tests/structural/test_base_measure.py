@@ -10,9 +10,9 @@ import pytest
 
 from skillshore.errors import ModelInputError
 from skillshore.structural import estimate_markets
-from skillshore.structural.economy import market_economy
 
 from .conftest import markets_calibration, model_markets
+from .test_market_economy import check_economy_is_the_estimate
 from .test_misclassification import NX, TRUTH, _population_sample
 
 
@@ -44,15 +44,7 @@ def test_market_economy_keeps_the_capacity_volumes(capacity_markets):
     """The estimated economy market by market, solved again by ``matching.solve`` at the
     point estimate, is the estimator's equilibrium (profiled IPFP tolerance 1e-13)."""
     _, s, cal = capacity_markets
-    est = estimate_markets(s, cal, base_measure="capacity")
-    eq = market_economy(est).solve(tol=1e-12)
-    out, P = est.fit.result.out, est.fit.problem
-    T = out["W"].sum()
-    for k, part in enumerate(eq.parts):
-        np.testing.assert_allclose(
-            part.matches_by_firm(), out["mu"][k].sum(axis=0)[P.colok[k]] / T, atol=1e-9
-        )
-        np.testing.assert_allclose(part.f0, out["m0"][k][P.rowok[k]] / T, atol=1e-9)
+    check_economy_is_the_estimate(estimate_markets(s, cal, base_measure="capacity"))
 
 
 def test_unknown_base_measure_is_refused(capacity_markets):

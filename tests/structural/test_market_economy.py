@@ -53,16 +53,23 @@ def test_market_economy_reproduces_the_estimators_equilibrium(population):
     """At the point estimate each market's solved equilibrium is the estimator's own
     (profiled IPFP tolerance 1e-13; 1e-9 leaves room for the second solver's)."""
     _, est, _ = population
+    check_economy_is_the_estimate(est)
+
+
+def check_economy_is_the_estimate(est) -> None:
+    """Each market of ``market_economy(est)``, solved again by ``matching.solve``, has the
+    estimator's matches by firm (domestic and offshored) and unmatched workers."""
     eq = market_economy(est).solve(tol=1e-12)
     out, P = est.fit.result.out, est.fit.problem
     T = out["W"].sum()
     for k, part in enumerate(eq.parts):
-        np.testing.assert_allclose(
-            part.matches_by_firm(), out["mu"][k].sum(axis=0)[P.colok[k]] / T, atol=1e-9
-        )
-        np.testing.assert_allclose(
-            part.matches_by_firm(True), out["mu_star"][k].sum(axis=0)[P.colok[k]] / T, atol=1e-9
-        )
+        cols, rows = P.colok[k], P.rowok[k]
+        np.testing.assert_allclose(part.matches_by_firm(), out["mu"][k].sum(0)[cols] / T, atol=1e-9)
+        if out.get("mu_star") is not None:
+            np.testing.assert_allclose(
+                part.matches_by_firm(True), out["mu_star"][k].sum(0)[cols] / T, atol=1e-9
+            )
+        np.testing.assert_allclose(part.f0, out["m0"][k][rows] / T, atol=1e-9)
 
 
 def test_estimated_counterfactuals_are_the_populations(population):
