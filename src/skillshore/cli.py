@@ -170,13 +170,28 @@ def synth(
         str,
         typer.Option(help="raw (skillshore's tables) or registers (DST-style extracts)."),
     ] = "raw",
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="A knob of the data-generating process, KEY=VALUE with a TOML value "
+            "(e.g. --set beta_high=0.1 --set 'seg_sd_high=[0.03, 0.0]'); see SynthSettings.",
+        ),
+    ] = None,
 ) -> None:
     """Write the synthetic economy's raw tables and its ground truth."""
     if layout not in ("raw", "registers"):
         _fail(SkillshoreError(f"--layout must be raw or registers, got {layout!r}"))
+    try:
+        settings = synth_settings(set_ or [])
+    except SkillshoreError as err:
+        _fail(err)
+        return
     if layout == "registers":
         from skillshore.registers import synth_registers
 
+        if settings is not None:
+            _fail(SkillshoreError("--set is not available with --layout registers"))
         try:
             paths = synth_registers(out, scale=scale, seed=seed)
         except SkillshoreError as err:
@@ -194,11 +209,54 @@ def synth(
         _fail(SkillshoreError("the synthetic economy generator is not available in this version."))
         return
     try:
-        res = generate(out, scale=scale, seed=seed)
+        res = generate(out, scale=scale, seed=seed, settings=settings)
     except SkillshoreError as err:
         _fail(err)
         return
     console.print(res.summary() if hasattr(res, "summary") else f"wrote {out}", highlight=False)
+
+
+def synth_settings(items: list[str]):
+    """``SynthSettings`` from ``KEY=VALUE`` strings (values parsed as TOML; a bare word is a
+    string), or None for none. Unknown keys and values of the wrong type are errors."""
+    import dataclasses
+    import tomllib
+
+    from skillshore.synth import SynthSettings
+
+    if not items:
+        return None
+    defaults = SynthSettings()
+    fields = {f.name for f in dataclasses.fields(SynthSettings)}
+    changes: dict[str, object] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or key not in fields:
+            raise SkillshoreError(
+                f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(fields)}"
+            )
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        default = getattr(defaults, key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or len(value) != len(default):
+                raise SkillshoreError(
+                    f"--set {key}: expected a list of {len(default)} numbers, got {raw!r}"
+                )
+            value = tuple(float(v) for v in value)
+        elif isinstance(default, float) and isinstance(value, int | float):
+            if isinstance(value, bool):
+                raise SkillshoreError(f"--set {key}: expected a number, got {raw!r}")
+            value = float(value)
+        elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(
+            default, bool
+        ):
+            raise SkillshoreError(f"--set {key}: expected a {type(default).__name__}, got {raw!r}")
+        changes[key] = value
+    return dataclasses.replace(defaults, **changes)
 
 
 @app.command()

@@ -171,6 +171,10 @@ class CounterfactualSection:
     phi_up: float = 1.26696
     nu_up: float = 1.0
     c_f_zero: bool = True
+    # bootstrap replicates behind the counterfactuals' and the decomposition's intervals:
+    # each solves every scenario on every estimated market, so they are fewer than the
+    # estimates' (the first ones of ``[structural] bootstrap``; 0 = no intervals)
+    bootstrap_draws: int = 29
 
 
 SECTIONS: dict[str, type] = {

@@ -271,6 +271,7 @@ def _option_problems(cfg: StudyConfig, full: bool = False) -> list[Problem]:
     cf = cfg.counterfactuals
     in_range("[counterfactuals] phi_up", cf.phi_up, 0.0, None, "counterfactuals", lo_open=True)
     in_range("[counterfactuals] nu_up", cf.nu_up, None, None, "counterfactuals")
+    in_range("[counterfactuals] bootstrap_draws", cf.bootstrap_draws, 0, None, "counterfactuals")
     return out
 
 

@@ -107,3 +107,34 @@ def test_bad_scheduler_is_one_readable_error(tiny_study, tmp_path):
     assert res.exit_code == 1
     assert "scheduler" in res.output and "'threads', 'processes'" in res.output
     assert "Traceback" not in res.output
+
+
+def test_synth_set_parses_typed_knobs():
+    from skillshore.cli import synth_settings
+    from skillshore.synth import SynthSettings
+
+    assert synth_settings([]) is None
+    s = synth_settings(
+        ["beta_high=0.1", "stay_prob=1", "seg_sd_high=[0.02, 0]", "firm_volume=equal"]
+    )
+    assert s == SynthSettings(
+        beta_high=0.1, stay_prob=1.0, seg_sd_high=(0.02, 0.0), firm_volume="equal"
+    )
+    assert isinstance(s.stay_prob, float) and isinstance(s.seg_sd_high[1], float)
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("beta_hihg=0.1", "KEY one of"),
+        ("beta_high", "KEY=VALUE"),
+        ("beta_high=true", "expected a number"),
+        ("seg_sd_high=0.1", "a list of 2 numbers"),
+        ("firm_volume=3", "expected a str"),
+    ],
+)
+def test_synth_set_rejects_bad_knobs(item, message, tmp_path):
+    res = runner.invoke(app, ["synth", "--out", str(tmp_path / "o"), "--set", item])
+    assert res.exit_code == 1
+    assert message in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "o").exists()  # nothing written before the settings are valid

@@ -200,6 +200,11 @@ CASES = [
         toml=_set("counterfactuals", "phi_up = -2.0"),
     ),
     Case(
+        "cf-draws-negative",
+        "[counterfactuals] bootstrap_draws: must be in [0, inf)",
+        toml=_set("counterfactuals", "bootstrap_draws = -1"),
+    ),
+    Case(
         "cluster-typo",
         "[offshoring] cluster: 'frim_id' is not one of",
         toml=_set("offshoring", 'cluster = "frim_id"'),

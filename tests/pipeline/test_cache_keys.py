@@ -44,6 +44,7 @@ CHANGES = [
     ("offshoring", "raw_material_hs2 = []", {"iv", "structural", "counterfactuals", "truth"}),
     ("structural", "bootstrap = 9", {"structural", "counterfactuals", "truth"}),
     ("counterfactuals", "phi_up = 0.2", {"counterfactuals", "truth"}),  # truth compares them
+    ("counterfactuals", "bootstrap_draws = 5", {"counterfactuals", "truth"}),
 ]
 
 

@@ -33,10 +33,6 @@ __all__ = [
 ]
 
 N_CELLS = 12  # quantile cells of measured skill (docs/estimation.md, "The pipeline")
-#: Bootstrap replicates the counterfactual and decomposition intervals use at most: each
-#: solves every market under every scenario again (paper scale, 32 markets: about 2 s a
-#: replicate on a loaded 2-core machine); wire to a config key to change.
-CF_MAX_DRAWS = 29
 
 
 @dataclass(frozen=True)
@@ -352,7 +348,7 @@ def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> Coun
     except SkillshoreError as err:
         return CounterfactualResult(decomposition_note=str(err), notes=(f"{years[-1]}: {err}",))
     cf = counterfactuals(econ, scenarios_from_config(cfg))
-    cf = with_intervals(cf, last, max_draws=CF_MAX_DRAWS)
+    cf = with_intervals(cf, last, max_draws=cfg.counterfactuals.bootstrap_draws)
     notes.append(_draws_note("counterfactuals", cf, years[-1:], last))
     if len(ests) < 2:
         return CounterfactualResult(cf, notes=tuple(n for n in notes if n))
@@ -362,7 +358,7 @@ def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> Coun
         )
     except (SkillshoreError, ValueError) as err:  # shown in the report with its reason
         return CounterfactualResult(cf, decomposition_note=str(err), notes=tuple(notes))
-    dec = with_intervals(dec, last, ests[years[0]], max_draws=CF_MAX_DRAWS)
+    dec = with_intervals(dec, last, ests[years[0]], max_draws=cfg.counterfactuals.bootstrap_draws)
     notes.append(_draws_note("decomposition", dec, (years[0], years[-1]), last))
     return CounterfactualResult(cf, dec, notes=tuple(n for n in notes if n))
 
