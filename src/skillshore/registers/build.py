@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from skillshore._reduce import group_sum
 from skillshore._results import TableMixin
 from skillshore.errors import DataValidationError
 from skillshore.registers import concordances as cc
@@ -296,7 +297,7 @@ def _aggregate(df, table, steps):
     schema = SCHEMAS[table].polars_schema
     keys = [c for c in schema if c != "value"]
     n = df.height
-    df = df.group_by(keys).agg(pl.col("value").sum())
+    df = group_sum(df, keys, ["value"])  # a fixed order of addition (issue 13)
     if df.height < n:
         steps.append(
             StepReport(
