@@ -6,10 +6,14 @@ A scenario is data: a name and a list of changes to the economy's primitives
 (``c_F = 0`` sets C* = C; ``Phi up`` scales Phi; ``nu up`` adds to an intensity).
 Statistics are computed from an equilibrium: E(wage) and SD(wage) over domestic
 matches; the between-firm gap E(wage|y)_10-90 and the between-worker gap
-E(wage|x)_10-90, by default the employment-weighted mean of E(wage|.) in the top
-decile minus that in the bottom decile (``gap="decile_means"``; ``"quantiles"``
-gives the 90th minus the 10th percentile); the between-firm skill gap (the same
-statistic of E(x|y), the seed's "segregation"); the unemployment rate and the
+E(wage|x)_10-90, by default the employment-weighted mean of E(wage|.) over the top
+decile of the type (y or x) minus that over the bottom decile (``gap="decile_means"``;
+``"quantiles"`` gives E(wage|.) at the 90th minus the 10th percentile of the type);
+the between-firm skill gap (the same statistic of E(x|y), the seed's "segregation").
+Deciles are of the type, not of the wage: in one market with positive sorting the two
+agree, while over several markets (:class:`~skillshore.structural.economy.MarketEconomy`)
+a firm's wage also depends on its market, and that between-market spread is not a gap
+in y (vector types are ordered by value); the unemployment rate and the
 offshoring rate |f*|/|f|. docs/model.md ("Reproducing the seed's tables") explains
 why the decile-means reading is the one consistent with the seed's table.
 
@@ -78,20 +82,34 @@ GROUPS: dict[str, tuple[str, ...]] = {
 _TYPES = ("x", "y", "fbar", "gbar", "dx", "dy")
 
 
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q) -> np.ndarray:
-    """Quantiles of a discrete distribution, interpolating between cell midpoints of the CDF."""
+def weighted_quantile(
+    values: np.ndarray, weights: np.ndarray, q, by: np.ndarray | None = None
+) -> np.ndarray:
+    """Quantiles of a discrete distribution, interpolating between cell midpoints of the CDF.
+
+    With ``by`` the cells are ordered by ``by`` (a type) instead of by their values: the
+    value at the q-th quantile of ``by``, i.e. E(wage | y) at the q-th quantile of y."""
     v = np.asarray(values, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     ok = (w > 0) & np.isfinite(v)
-    v, w = v[ok], w[ok]
-    order = np.argsort(v, kind="stable")
+    key = v if by is None else np.asarray(by, dtype=np.float64)
+    v, w, key = v[ok], w[ok], key[ok]
+    order = np.lexsort((v, key))
     v, w = v[order], w[order]
     pos = (np.cumsum(w) - 0.5 * w) / w.sum()
     return np.interp(q, pos, v)
 
 
-def tail_gap(values: np.ndarray, weights: np.ndarray, share: float = 0.1) -> float:
+def tail_gap(
+    values: np.ndarray, weights: np.ndarray, share: float = 0.1, by: np.ndarray | None = None
+) -> float:
     """Weighted mean of the top ``share`` of the distribution minus that of the bottom share.
+
+    With ``by`` the top and bottom are those of ``by`` (a type), not of the values: the
+    mean of E(wage | y) over the top decile of y minus that over the bottom decile, the
+    seed's E(wage|y)_10-90. When the values increase with ``by`` (one market with positive
+    sorting) both readings agree; over several markets a firm's wage also depends on its
+    market, and ordering by value would count that between-market spread as a gap in y.
 
     Cells straddling a cut-off enter with the fraction of their weight inside it, so
     the statistic is continuous in the weights (ten equal cells: top cell minus bottom).
@@ -103,47 +121,109 @@ def tail_gap(values: np.ndarray, weights: np.ndarray, share: float = 0.1) -> flo
     ok = (w > 0) & np.isfinite(v)
     if not ok.any():
         return float("nan")
-    v, w = v[ok], w[ok]
-    order = np.argsort(v, kind="stable")
-    v, w = v[order], w[order] / w.sum()
+    key = v if by is None else np.asarray(by, dtype=np.float64)
+    v, w, key = v[ok], w[ok], key[ok]
+    if by is None:
+        order = np.argsort(v, kind="stable")
+        v, w = v[order], w[order] / w.sum()
+        return -_bottom_share(-v[::-1], w[::-1], share) - _bottom_share(v, w, share)
+    # ordered by type; cells of one type are pooled (their mean), so ties never matter
+    uk, inv = np.unique(key, return_inverse=True)
+    wk = np.bincount(inv, weights=w, minlength=uk.size)
+    vk = np.bincount(inv, weights=w * v, minlength=uk.size) / wk
+    wk = wk / wk.sum()
+    return -_bottom_share(-vk[::-1], wk[::-1], share) - _bottom_share(vk, wk, share)
 
-    def bottom(vals: np.ndarray, wts: np.ndarray) -> float:
-        before = np.cumsum(wts) - wts
-        take = np.clip(share - before, 0.0, wts)
-        return float(take @ vals) / share
 
-    return -bottom(-v[::-1], w[::-1]) - bottom(v, w)
+def _bottom_share(vals: np.ndarray, wts: np.ndarray, share: float) -> float:
+    """Mean of the first ``share`` of the (ordered, normalised) weights; a cell straddling
+    the cut-off enters with its fraction inside."""
+    before = np.cumsum(wts) - wts
+    take = np.clip(share - before, 0.0, wts)
+    return float(take @ vals) / share
 
 
-def _gap(values: np.ndarray, weights: np.ndarray, gap: str, q: tuple[float, float]) -> float:
+def _scalar_type(t: np.ndarray) -> np.ndarray | None:
+    """A one-dimensional type as a vector (the gaps are ordered by it), else None (vector
+    types: the gaps are ordered by value)."""
+    t = np.asarray(t, dtype=np.float64)
+    if t.ndim == 1:
+        return t
+    return t[:, 0] if t.ndim == 2 and t.shape[1] == 1 else None
+
+
+def _mean_gap(values, parts, weights, gap, q) -> float:
+    """Employment-weighted mean over markets of each market's gap of ``values`` by decile
+    of its firm types (markets without a finite gap are left out of the mean)."""
+    g = np.array(
+        [
+            _gap(v, p.matches_by_firm(), gap, q, by=_scalar_type(p.model.y))
+            for v, p in zip(values, parts, strict=True)
+        ]
+    )
+    ok = np.isfinite(g) & (weights > 0)
+    return float(np.average(g[ok], weights=weights[ok])) if ok.any() else float("nan")
+
+
+def _gap(
+    values: np.ndarray,
+    weights: np.ndarray,
+    gap: str,
+    q: tuple[float, float],
+    by: np.ndarray | None = None,
+) -> float:
     if gap == "decile_means":
-        return tail_gap(values, weights, q[0])
+        return tail_gap(values, weights, q[0], by=by)
     if gap == "quantiles":
-        lo, hi = weighted_quantile(values, weights, list(q))
+        lo, hi = weighted_quantile(values, weights, list(q), by=by)
         return float(hi - lo)
     raise ValueError(f"gap must be 'decile_means' or 'quantiles', got {gap!r}")
 
 
 def wage_inequality(
-    eq: Equilibrium, q: tuple[float, float] = (0.1, 0.9), gap: str = "decile_means"
+    eq: Equilibrium,
+    q: tuple[float, float] = (0.1, 0.9),
+    gap: str = "decile_means",
+    markets: str = "within",
 ) -> dict[str, float]:
     """The seed's counterfactual statistics of one equilibrium (see the module docstring).
 
     Parameters
     ----------
     eq : Equilibrium
+        One market's, or a :class:`~skillshore.structural.economy.SegmentedEquilibrium`.
     q : (float, float)
         Bottom and top shares (``decile_means``: q[0] is the share of each tail).
     gap : {"decile_means", "quantiles"}
         Definition of the 10-90 gaps (module docstring).
+    markets : {"within", "pooled"}
+        The between-firm gaps E(wage|y)_10-90 and E(x|y)_10-90 of a segmented economy:
+        ``"within"`` (default) each market's own gap, averaged with the markets'
+        employment (the seed's statistic is that of one market, where a firm's wage
+        follows from its type y alone); ``"pooled"`` one gap over all markets' firms by
+        decile of y, which also counts differences between the markets' wage levels at
+        the same y (e.g. from market-specific offshoring costs). One market: the same.
     """
+    if markets not in ("within", "pooled"):
+        raise ValueError(f"markets must be 'within' or 'pooled', got {markets!r}")
     emp_y, emp_x = eq.matches_by_firm(), eq.matches_by_worker()
+    y, x = _scalar_type(eq.model.y), _scalar_type(eq.model.x)
+    parts = getattr(eq, "parts", None)
+    if parts is not None and markets == "within":
+        w = np.array([p.matched_domestic for p in parts])
+        firm_gap = _mean_gap([p.wage_by_firm() for p in parts], parts, w, gap, q)
+        skill_gap = _mean_gap(
+            [p.mean_matched_quality_by_firm(0) for p in parts], parts, w, gap, q
+        )
+    else:
+        firm_gap = _gap(eq.wage_by_firm(), emp_y, gap, q, by=y)
+        skill_gap = _gap(eq.mean_matched_quality_by_firm(0), emp_y, gap, q, by=y)
     return {
         "mean_wage": float(eq.mean_wage),
         "sd_wage": float(eq.sd_wage),
-        "firm_gap": _gap(eq.wage_by_firm(), emp_y, gap, q),
-        "worker_gap": _gap(eq.wage_by_worker(), emp_x, gap, q),
-        "skill_gap": _gap(eq.mean_matched_quality_by_firm(0), emp_y, gap, q),
+        "firm_gap": firm_gap,
+        "worker_gap": _gap(eq.wage_by_worker(), emp_x, gap, q, by=x),
+        "skill_gap": skill_gap,
         "unemployment_rate": float(eq.unemployment_rate),
         "offshoring_rate": float(eq.offshoring_rate) if eq.model.has_foreign else 0.0,
     }
@@ -253,10 +333,11 @@ def counterfactuals(
     tol: float = 1e-10,
     baseline_label: str = "Baseline",
     gap: str = "decile_means",
+    markets: str = "within",
     init: CounterfactualTable | None = None,
 ) -> CounterfactualTable:
     """Solve the baseline and each scenario (warm-started) and tabulate the statistics
-    (``gap``: definition of the 10-90 gaps, see :func:`wage_inequality`). ``model`` is
+    (``gap``, ``markets``: definition of the 10-90 gaps, see :func:`wage_inequality`). ``model`` is
     one economy or a :class:`~skillshore.structural.economy.MarketEconomy`, whose markets
     are solved one by one and pooled with the data's weights (their masses). ``init``:
     a table of the same scenarios on economies of the same shapes (e.g. the point
@@ -272,7 +353,9 @@ def counterfactuals(
         if base is None:
             base = eq
         eqs[sc.name] = eq
-    stats = pd.DataFrame({k: wage_inequality(e, gap=gap) for k, e in eqs.items()})
+    stats = pd.DataFrame(
+        {k: wage_inequality(e, gap=gap, markets=markets) for k, e in eqs.items()}
+    )
     return CounterfactualTable(tuple(scenarios), stats, eqs, baseline_label)
 
 
@@ -452,6 +535,7 @@ def decompose_change(
     tol: float = 1e-10,
     groups: dict[str, tuple[str, ...]] | None = None,
     gap: str = "decile_means",
+    markets: str = "within",
     init: Decomposition | None = None,
 ) -> Decomposition:
     """Shapley values of globalization and structural change in the change start -> end.
@@ -469,7 +553,7 @@ def decompose_change(
         {group: primitives}; default :data:`GROUPS` (globalization: c_F, nu_x*, nu_y*,
         w0*, fbar*; structural: Phi, lambda, nu_x, nu_y, C, w0, r0, types). Every
         primitive that differs between the two economies must belong to a group.
-    gap : str
+    gap, markets : str
         Definition of the 10-90 gaps (:func:`wage_inequality`).
     init : Decomposition, optional
         A decomposition of economies of the same shapes (e.g. the point estimate's, for
@@ -496,7 +580,7 @@ def decompose_change(
                 same = prev is not None and _same_support(prev.model, model)
                 eq = solve(model, tol=tol, init=prev if same else None)
             prev = eqs[frozenset(sub)] = eq
-            val[frozenset(sub)] = pd.Series(wage_inequality(eq, gap=gap))
+            val[frozenset(sub)] = pd.Series(wage_inequality(eq, gap=gap, markets=markets))
     n = len(names)
     contrib = {}
     for g in names:
