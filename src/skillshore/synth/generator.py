@@ -363,6 +363,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 s.lambda_x_share,
                 t == y1,
                 s.firm_volume,
+                s.firm_mass,
             )
             rates = _population_rates(ym.rows)
         params[t] = p

@@ -11,9 +11,14 @@ Market (k, g, t):
   calibrated offshoring rate), capacity share in the other group; base-measure volume
   y_vol x the capacity share (or y_vol/n_k: ``SynthSettings.firm_volume``);
 * parameters: :func:`skillshore.synth.params.calibrated_parameters` of year t;
-* the foreign pool exists only for high-offshorable occupations; its offshoring cost is
-  c_F,kt = c_F(t) - kappa lambda_t (g_kt - mean_k g_kt), g_kt = log(I*_kt / I*_k,t0) the
-  industry's China export-supply growth since the first study year t0.
+* firm masses in the high-offshorable group: gbar_j = capacity share x (1 + o), o the
+  year's calibrated offshoring rate or, with ``firm_mass="market"``, the market's own
+  equilibrium offshoring rate (a fixed point, :class:`~skillshore.synth.params.SynthSettings`);
+* the foreign pool exists only for high-offshorable occupations (its profile over the
+  cells: ``foreign_skill_tilt``); its offshoring cost is
+  c_F,kt = c_F(t) - kappa lambda_t dev_kt, dev_kt the industry's proportional China
+  export-supply growth since the first study year t0, I*_kt / I*_k,t0 - 1, minus its mean
+  over industries, bounded smoothly (the generator).
 
 Masses become worker counts through the market size M_kg = sum_j capacity_jg / (1 - u_t):
 firm j's expected domestic workers of cell c are M_kg pi(x_c, y_j), its expected offshored
@@ -30,13 +35,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skillshore.errors import ConvergenceError, SkillshoreError
 from skillshore.matching import solve
-from skillshore.synth.params import N_CELLS, market_model
+from skillshore.synth.params import FIRM_MASSES, N_CELLS, market_model
 
 __all__ = ["YearMarkets", "solve_year", "DERIV_STEP"]
 
 DERIV_STEP = 1.0
 _TOL = 1e-10
+_MASS_ITER = 60
+_MASS_TOL = 1e-9
 
 
 @dataclass
@@ -70,6 +78,7 @@ def solve_year(
     lambda_x_share: float,
     counterfactual: bool = False,
     firm_volume: str = "equal",
+    firm_mass: str = "economy",
 ) -> YearMarkets:
     """Solve every market of one year (module docstring).
 
@@ -77,8 +86,10 @@ def solve_year(
     firms); ``c_F[k]`` is industry k's offshoring cost with the shock. With
     ``counterfactual``, the high-offshorable markets are also solved at c_F = 0 (C* = C,
     the seed's counterfactual column) and ``YearMarkets.counterfactual`` holds both.
-    ``firm_volume``: :class:`~skillshore.synth.params.SynthSettings`.
+    ``firm_volume``, ``firm_mass``: :class:`~skillshore.synth.params.SynthSettings`.
     """
+    if firm_mass not in FIRM_MASSES:
+        raise SkillshoreError(f"firm_mass must be one of {FIRM_MASSES}, got {firm_mass!r}")
     F = len(firm_idx)
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     c_F0 = p["C"] - p["C_star"]
@@ -100,10 +111,26 @@ def solve_year(
         for g in ("high", "low"):
             cap = capacity[g][sel]
             foreign = g == "high"
-            gbar = cap / cap.sum() * ((1 + p["offshoring_rate"]) if foreign else 1.0)
             M = cap.sum() / (1 - p["unemployment_rate"])
-            model = market_model(p, grid, yk, gbar, c_F[k], lambda_x_share, foreign, firm_volume)
-            eq = solve(model, tol=_TOL)
+            markup = p["offshoring_rate"] if foreign else 0.0
+            eq = None
+            for _ in range(_MASS_ITER if foreign and firm_mass == "market" else 1):
+                gbar = cap / cap.sum() * (1 + markup)
+                model = market_model(
+                    p, grid, yk, gbar, c_F[k], lambda_x_share, foreign, firm_volume
+                )
+                eq = solve(model, tol=_TOL, init=eq)
+                if foreign and firm_mass == "market":
+                    done = abs(eq.offshoring_rate - markup) <= _MASS_TOL * markup
+                    markup = eq.offshoring_rate
+                    if done:
+                        break
+            else:
+                if foreign and firm_mass == "market":
+                    raise ConvergenceError(
+                        f"firm masses of market {year}/{k}/{g}: the offshoring rate did not "
+                        f"settle in {_MASS_ITER} solves"
+                    )
             pi = eq.pi
             dom = pi.sum(axis=0)
             p_cell[g][sel] = (pi / dom).T
@@ -116,6 +143,7 @@ def solve_year(
                 "n_firms": len(sel),
                 "market_size": M,
                 "c_F": float(c_F[k]) if foreign else None,
+                "firm_mass_markup": float(np.sum(gbar) - 1.0),
                 "offshoring_rate": eq.offshoring_rate if foreign else 0.0,
                 "unemployment_rate": eq.unemployment_rate,
                 "mean_x": float(eq.mean_matched_quality[0]),

@@ -45,6 +45,9 @@ __all__ = [
 N_CELLS = 12
 """Skill cells per occupation group (quantiles of the cognitive index)."""
 
+FIRM_MASSES = ("economy", "market")
+"""The conventions of :class:`SynthSettings` ``firm_mass``."""
+
 #: size of the economy: 6-digit industries per sector, firms per industry, catalog codes,
 #: firm capacity multiplier (workers)
 SCALES: dict[str, dict[str, float]] = {
@@ -141,6 +144,27 @@ class SynthSettings:
         E(wage) goes 146.9 -> 132.3 (seed 147.42 -> 130.81). The structural estimator's
         matching base measure is ``base_measure="capacity"`` (``"uniform"`` for equal
         volumes); the generated ``study.toml`` selects it (``[structural] base_measure``).
+    foreign_skill_tilt : float
+        Skill profile of the foreign pool (the seed reports only its total, |fbar*| =
+        0.6325): cell c's share of the pool is proportional to exp(tilt z_c), z_c the
+        cell's standardised quantile position, so the pool relative to the domestic
+        workforce, fbar*(x) / fbar(x), rises with x for tilt > 0 (0: the domestic profile).
+        Seed eq. 10: foreign relative to domestic matches are more likely at high-y firms
+        when a*(x) - a(x) falls in x, i.e. when unmatched foreign workers are relatively
+        more abundant at high x; on the preset's narrow firm-type range the domestic
+        profile leaves the c_F = 0 response of offshoring flat in y (docs/synth.md).
+        Default 0: the structural estimator assumes the domestic profile (its population
+        recovery test fails at tilt 1); at 1 the top cell's share is 24 times the bottom
+        cell's.
+    firm_mass : {"economy", "market"}
+        Firm masses of a high-offshorable market, gbar = capacity share x (1 + o): the
+        seed's calibration |gbar| = |fbar| (1 + |f*|/|f|) with o the economy's calibrated
+        offshoring rate of the year (``"economy"``, default) or with o the market's own
+        equilibrium offshoring rate (``"market"``, a fixed point): each industry's firms
+        then have as many jobs as its domestic workers plus its own offshored workers.
+        The choice decides which of the seed's pooled between-firm findings the
+        industry-specific offshoring costs of the shock move (docs/synth.md, "Between
+        markets").
     """
 
     kappa: float = 1.0
@@ -163,6 +187,12 @@ class SynthSettings:
     stay_tilt_high: float = 0.6
     firm_volume: str = "capacity"
     firm_type: str = "expected"
+    foreign_skill_tilt: float = 0.0
+    firm_mass: str = "economy"
+
+    def __post_init__(self) -> None:
+        if self.firm_mass not in FIRM_MASSES:
+            raise SkillshoreError(f"firm_mass must be one of {FIRM_MASSES}, got {self.firm_mass!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -293,13 +323,24 @@ def market_model(
     )
     if foreign:
         kw.update(
-            fbar_star=np.full(nx, p["fbar_star"] / nx),
+            fbar_star=foreign_pool(p["fbar_star"], x, p.get("foreign_skill_tilt", 0.0)),
             C_star=p["C"] - (p["C"] - p["C_star"] if c_F is None else c_F),
             w0_star=p["w0_star"],
             nu_x_star=p["nu_x_star"],
             nu_y_star=p["nu_y_star"],
         )
     return MatchingModel(**kw)
+
+
+def foreign_pool(total: float, x: np.ndarray, tilt: float = 0.0) -> np.ndarray:
+    """The foreign pool over the worker cells at quantile positions ``x``: masses
+    proportional to exp(tilt z_c), z_c the standardised position, summing to ``total``
+    (tilt 0: uniform, the domestic profile; :class:`SynthSettings` ``foreign_skill_tilt``)."""
+    x = np.asarray(x, dtype=np.float64)
+    sd = x.std()
+    z = (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
+    w = np.exp(float(tilt) * z)
+    return total * w / w.sum()
 
 
 def _root(f, lo: float, hi: float, what: str) -> float:
@@ -311,9 +352,12 @@ def _root(f, lo: float, hi: float, what: str) -> float:
 
 @lru_cache(maxsize=64)
 def _calibrate(
-    year: int, lambda_x_share: float, overrides: tuple[tuple[str, float], ...]
+    year: int,
+    lambda_x_share: float,
+    overrides: tuple[tuple[str, float], ...],
+    foreign_skill_tilt: float = 0.0,
 ) -> tuple[float, float, int]:
-    base = {**year_parameters(year), **dict(overrides)}
+    base = {**year_parameters(year), **dict(overrides), "foreign_skill_tilt": foreign_skill_tilt}
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     ny = 30
     yg = (np.arange(ny) + 0.5) / ny
@@ -358,8 +402,9 @@ def calibrated_parameters(year: int, settings: SynthSettings) -> dict[str, float
     if bad:
         raise SkillshoreError(f"unknown parameter override(s) {sorted(bad)}")
     ov = tuple(sorted((k, float(v)) for k, v in settings.param_overrides.items()))
-    dnu, dstar, n = _calibrate(int(year), float(settings.lambda_x_share), ov)
-    p = {**year_parameters(year), **dict(ov)}
+    tilt = float(settings.foreign_skill_tilt)
+    dnu, dstar, n = _calibrate(int(year), float(settings.lambda_x_share), ov, tilt)
+    p = {**year_parameters(year), **dict(ov), "foreign_skill_tilt": tilt}
     p["nu_x"] += dnu
     p["nu_y"] += dnu
     p["nu_x_star"] += dstar

@@ -270,7 +270,8 @@ def market_equilibria(out_dir, year: int, group: str = "high", tol: float = 1e-1
         name = trade.industries[k]
         row = rows[name]
         foreign = group == "high"
-        gbar = cap[sel] / cap[sel].sum() * ((1 + p["offshoring_rate"]) if foreign else 1.0)
+        markup = row.get("firm_mass_markup", p["offshoring_rate"] if foreign else 0.0)
+        gbar = cap[sel] / cap[sel].sum() * (1 + markup)
         c_F = row["c_F"] if foreign else None
         eq = solve(market_model(p, grid, y[sel], gbar, c_F, share, foreign, volume), tol=tol)
         got = (eq.offshoring_rate if foreign else 0.0, eq.unemployment_rate)
