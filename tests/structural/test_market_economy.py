@@ -103,6 +103,48 @@ def test_pooled_statistics_match_a_direct_computation(population):
         assert v == pytest.approx(one[k], rel=1e-8, abs=1e-12), k
 
 
+def test_between_firm_gaps_within_and_pooled_markets(population):
+    """``markets="within"``: each market's E(wage|y)_10-90 and E(x|y)_10-90 from its own
+    cells (pi, wages; computed here without the library's statistics), averaged with the
+    markets' employment. ``"pooled"``: one gap over all firms by decile of y, here from
+    the firms' wages and types concatenated by hand."""
+    _, _, truth = population
+    seg = truth.solve(tol=1e-12)
+
+    def decile_gap(v, w, key):  # employment-weighted top-decile mean minus bottom one
+        o = np.lexsort((v, key))
+        v, w = v[o], w[o] / w.sum()
+        def low(vv, ww):
+            take = np.clip(0.1 - (np.cumsum(ww) - ww), 0.0, ww)
+            return take @ vv / 0.1
+        return low(v[::-1], w[::-1]) - low(v, w)
+
+    gaps, skill, emp = [], [], []
+    wages_all, x_all, emp_all, y_all = [], [], [], []
+    for e in seg.parts:
+        mu, m = e.pi, e.model
+        emp_y = mu.sum(axis=0)
+        wage_y = (mu * e.wages()).sum(axis=0) / emp_y
+        x_y = (mu * m.x[:, [0]]).sum(axis=0) / emp_y
+        gaps.append(decile_gap(wage_y, emp_y, m.y[:, 0]))
+        skill.append(decile_gap(x_y, emp_y, m.y[:, 0]))
+        emp.append(mu.sum())
+        wages_all.append(wage_y), x_all.append(x_y), emp_all.append(emp_y)
+        y_all.append(m.y[:, 0])
+    within = wage_inequality(seg)
+    assert within["firm_gap"] == pytest.approx(np.average(gaps, weights=emp), rel=1e-9)
+    assert within["skill_gap"] == pytest.approx(np.average(skill, weights=emp), rel=1e-9)
+    pooled = wage_inequality(seg, markets="pooled")
+    cat = [np.concatenate(a) for a in (wages_all, x_all, emp_all, y_all)]
+    assert pooled["firm_gap"] == pytest.approx(decile_gap(cat[0], cat[2], cat[3]), rel=1e-9)
+    assert pooled["skill_gap"] == pytest.approx(decile_gap(cat[1], cat[2], cat[3]), rel=1e-9)
+    # the worker gap and the rest do not depend on the reading
+    for k in ("mean_wage", "sd_wage", "worker_gap", "unemployment_rate"):
+        assert within[k] == pooled[k]
+    with pytest.raises(ValueError, match="within"):
+        wage_inequality(seg, markets="by_value")
+
+
 def _economy(seed: int, nx: int, labels: tuple, **change) -> MarketEconomy:
     eqs = model_markets(n_markets=len(labels), nx=nx, seed=seed)
     return MarketEconomy(tuple(e.model.replace(**change) for e in eqs), labels)
@@ -188,3 +230,20 @@ def test_counterfactual_numbers_are_plain(population):
     assert len(out["changes"]) == 7 * len(SCEN)
     assert len(out["decomposition"]) == 7 * 3
     assert all(r["lower"] is None for r in out["changes"])  # no bootstrap, no interval
+
+
+def test_gap_by_type_differs_from_gap_by_value():
+    """Deciles of the type, not of the value: a wage falling in y has a negative gap by y
+    (top decile of y minus bottom) and a positive one by value; equal types pool."""
+    from skillshore.structural.counterfactuals import tail_gap, weighted_quantile
+
+    y = np.arange(10.0)
+    w = 10.0 - y
+    ones = np.ones(10)
+    assert tail_gap(w, ones, 0.1, by=y) == pytest.approx(-9.0)
+    assert tail_gap(w, ones, 0.1) == pytest.approx(9.0)
+    # two firms of type 0 with wages 10 and 30 (mean 20) are one cell of weight 2
+    y2, w2 = np.array([0.0, 0.0, 1.0, 2.0]), np.array([10.0, 30.0, 5.0, 1.0])
+    assert tail_gap(w2, np.ones(4), 0.25, by=y2) == pytest.approx(1.0 - 20.0)
+    lo, hi = weighted_quantile(w, ones, [0.05, 0.95], by=y)
+    assert (lo, hi) == (pytest.approx(10.0), pytest.approx(1.0))
