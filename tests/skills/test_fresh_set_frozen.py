@@ -35,3 +35,11 @@ def test_fourth_fresh_title_set_is_unchanged():
     want = (DATA / "skills_fresh4_titles.sha256").read_text().split()[0]
     got = hashlib.sha256((DATA / "skills_fresh4_titles.csv").read_bytes()).hexdigest()
     assert got == want
+
+
+def test_fifth_fresh_title_set_is_unchanged():
+    """The fifth blind set (O*NET-SOC 2019 labels), written during the fifth round by a
+    helper who saw neither the matcher nor the earlier sets, and evaluated once after it."""
+    want = (DATA / "skills_fresh5_titles.sha256").read_text().split()[0]
+    got = hashlib.sha256((DATA / "skills_fresh5_titles.csv").read_bytes()).hexdigest()
+    assert got == want

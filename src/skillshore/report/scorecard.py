@@ -300,7 +300,9 @@ def model_inputs(counterfactuals=None, decomposition=None, share: float = 0.1) -
 
     ``offshoring_change_top_firms`` / ``_bottom_firms``: change (c_F = 0 minus baseline) in
     the offshoring probability of the top / bottom ``share`` of firm types by y (by firm
-    mass); ``matched_quality_change``: change in E(x_0 | domestic match).
+    mass; in an economy of several markets, within each market, averaged with the
+    markets' employment, as the between-firm gaps are: seed eq. 10 compares the firms of
+    one market); ``matched_quality_change``: change in E(x_0 | domestic match).
     """
     out: dict[str, float] = {}
     if counterfactuals is not None and "c_F_zero" in counterfactuals.equilibria:
@@ -309,19 +311,9 @@ def model_inputs(counterfactuals=None, decomposition=None, share: float = 0.1) -
         ch = counterfactuals.change()["c_F_zero"]
         out["cf_zero_mean_wage_change"] = float(ch["mean_wage"])
         out["cf_zero_firm_gap_change"] = float(ch["firm_gap"])
-        m = base.model
-        y = m.y @ np.ones(m.y.shape[1]) if m.y.shape[1] > 1 else m.y[:, 0]
-        order = np.argsort(y, kind="stable")
-        w = m.gbar[order] / m.gbar.sum()
-        before = np.cumsum(w) - w
-        bottom = np.zeros(len(y))
-        bottom[order] = np.clip(share - before, 0.0, w)
-        after = 1.0 - np.cumsum(w)
-        top = np.zeros(len(y))
-        top[order] = np.clip(share - after, 0.0, w)
-        d = zero.offshoring_prob_by_firm() - base.offshoring_prob_by_firm()
-        out["offshoring_change_top_firms"] = float(top @ d / top.sum())
-        out["offshoring_change_bottom_firms"] = float(bottom @ d / bottom.sum())
+        top, bottom = _offshoring_change_by_y(base, zero, share)
+        out["offshoring_change_top_firms"] = top
+        out["offshoring_change_bottom_firms"] = bottom
         out["matched_quality_change"] = float(
             zero.mean_matched_quality[0] - base.mean_matched_quality[0]
         )
@@ -332,6 +324,30 @@ def model_inputs(counterfactuals=None, decomposition=None, share: float = 0.1) -
                 if stat in st.index and g in st.columns:
                     out[f"decomposition_{stat}_{g}"] = float(st.loc[stat, g])
     return {k: v for k, v in out.items() if k in INPUTS}
+
+
+def _offshoring_change_by_y(base, zero, share: float) -> tuple[float, float]:
+    """Mean change of the offshoring probability over the top and the bottom ``share`` of
+    firm types by y (by firm mass); per market and employment-weighted for a market
+    economy (``base.parts``)."""
+    parts = getattr(base, "parts", None)
+    if parts is not None:
+        res = [_offshoring_change_by_y(b, z, share) for b, z in zip(parts, zero.parts, strict=True)]
+        w = np.array([b.matched_domestic for b in parts])
+        t, b = np.array(res).T
+        return float(w @ t / w.sum()), float(w @ b / w.sum())
+    m = base.model
+    y = m.y @ np.ones(m.y.shape[1]) if m.y.shape[1] > 1 else m.y[:, 0]
+    order = np.argsort(y, kind="stable")
+    w = m.gbar[order] / m.gbar.sum()
+    before = np.cumsum(w) - w
+    bottom = np.zeros(len(y))
+    bottom[order] = np.clip(share - before, 0.0, w)
+    after = 1.0 - np.cumsum(w)
+    top = np.zeros(len(y))
+    top[order] = np.clip(share - after, 0.0, w)
+    d = zero.offshoring_prob_by_firm() - base.offshoring_prob_by_firm()
+    return float(top @ d / top.sum()), float(bottom @ d / bottom.sum())
 
 
 #: (input, table, column group, column label) of the IV numbers (skillshore.offshoring
