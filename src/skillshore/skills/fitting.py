@@ -16,7 +16,7 @@ from skillshore.errors import DataValidationError
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.semantic import Encoder
 
-__all__ = ["fit_semantic", "fit_temperature", "fit_weights"]
+__all__ = ["fit_calibration", "fit_semantic", "fit_temperature", "fit_weights"]
 
 
 def fit_weights(
@@ -172,3 +172,64 @@ def fit_temperature(labelled: pl.DataFrame, bundle: OnetBundle | None = None) ->
         return float((1 / np.exp(t * s).sum(axis=1)).mean()) - top1
 
     return round(float(brentq(gap, 0.2, 5.0, xtol=1e-5)), 3)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.log(p / (1 - p))
+
+
+def fit_calibration(labelled: pl.DataFrame, bundle: OnetBundle | None = None) -> dict[str, float]:
+    """Calibration map of the lexical confidence (issue 16): a logistic regression (Platt
+    1999) of "the first candidate is acceptable" on the logit of its conditional-logit
+    probability ``p = max softmax(TEMPERATURE x s)``, so that the confidence
+    ``1 / (1 + exp(-(intercept + slope x logit p)))`` is the estimated probability that the
+    first candidate is the labelled occupation or its acceptable alternative.
+
+    The map is monotone in ``p``: it changes the confidence, never the ranking. Fit it on
+    titles the matcher was not developed on (``scripts/fit_calibration.py``: the held-back
+    halves of the development sets), since on titles whose errors were looked at the
+    accuracy, and so the fitted confidence, is too high.
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title`` and ``ok`` (list of acceptable O*NET-SOC 2019 codes, as
+        :func:`~skillshore.skills.evaluation.read_title_set` gives) or ``onet_soc``.
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+
+    Returns
+    -------
+    dict
+        ``{"intercept": ..., "slope": ...}`` (:data:`~skillshore.skills.matcher.CALIBRATION`).
+    """
+    from scipy.optimize import minimize
+
+    from skillshore.skills.matcher import TEMPERATURE, _matcher
+
+    if "title" not in labelled.columns or not {"ok", "onet_soc"} & set(labelled.columns):
+        raise DataValidationError("labelled titles: need columns 'title' and 'ok' or 'onet_soc'")
+    if labelled.height < 10:
+        raise DataValidationError(f"labelled titles: {labelled.height} rows, need at least 10")
+    ok = (
+        labelled["ok"].to_list()
+        if "ok" in labelled.columns
+        else [[c] for c in labelled["onet_soc"].to_list()]
+    )
+    m = _matcher(bundle or load_bundle(), True)
+    s = TEMPERATURE * m._linear(labelled["title"].to_list())
+    s -= s.max(axis=1, keepdims=True)
+    z = _logit(1 / np.exp(s).sum(axis=1))
+    top = m.soc[s.argmax(axis=1)]
+    y = np.array([t in set(o) for t, o in zip(top, ok, strict=True)], dtype=float)
+    if y.min() == y.max():
+        raise DataValidationError("labelled titles: all first candidates right, or all wrong")
+    A = np.column_stack([np.ones_like(z), z])
+
+    def nll(b: np.ndarray) -> tuple[float, np.ndarray]:
+        u = A @ b
+        return float(np.sum(np.logaddexp(0, u) - y * u)), A.T @ (1 / (1 + np.exp(-u)) - y)
+
+    res = minimize(nll, np.array([0.0, 1.0]), jac=True, method="BFGS")
+    return {"intercept": round(float(res.x[0]), 4), "slope": round(float(res.x[1]), 4)}
