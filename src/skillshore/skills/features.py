@@ -15,9 +15,9 @@ import re
 import numpy as np
 import polars as pl
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skillshore.skills.candidates import FieldFamilies
+from skillshore.skills.chars import CharTfidf
 from skillshore.skills.lexicon import degree_level, expand_title
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.programme import LEVELS, parse_programme
@@ -136,8 +136,7 @@ class OccupationIndex:
             names = sorted(set(names))
         self._name_pos = np.array([i for i, _ in names], dtype=np.int64)
         self._name_start = np.searchsorted(self._name_pos, np.arange(n))
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        self._chars.fit(main)
+        self._chars = CharTfidf(main)
         self._N = self._chars.transform([a for _, a in names])
         # word roots: vocabulary and IDF from title + description + tasks
         desc = [f"{t} {d}" for t, d in zip(self.titles, self.descriptions, strict=True)]
