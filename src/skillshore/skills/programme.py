@@ -293,6 +293,8 @@ def parse_programme(raw: str) -> Programme:
     # "merkonom" are a level and an occupation at once
     words = _field_words(raw) + danish_words(text)
     for level, rx in _MARKERS if _ANY_MARKER.search(text) else ():
+        if rx.search(text) is None:  # one scan for the markers that are not there
+            continue
         for m in rx.finditer(text):
             if m.group(0).strip(" ,()"):
                 found.append((level, m.group(0).strip()))
