@@ -35,6 +35,17 @@ from skillshore.skills.programme import LEVELS, parse_programme
         ("Voksenlærling, industrioperatør", "vocational", "industrioperatør"),
         ("Lærer", None, "Lærer"),
         ("MPA", "master", ""),
+        # fifth round: LL.M. / LL.B., PB / PBA, spaced abbreviations, old-scheme notes,
+        # "udd." and named schools (where, not what)
+        ("Master of Laws (LL.M.)", "master", ""),
+        ("LL.B., Copenhagen", "bachelor", "Copenhagen"),
+        ("PB i kommunikation", "professional_bachelor", "kommunikation"),
+        ("Produktudvikling (PBA)", "professional_bachelor", "Produktudvikling"),
+        ("cand. med. vet.", "master", ""),
+        ("Sygeplejerskeudd. (gl. ordning)", None, "Sygeplejerske."),
+        ("Design, MA (Design School Kolding)", "master", "Design"),
+        ("Law, cand.jur., Aarhus University", "master", "Law"),
+        ("Cinematography, film school", None, "Cinematography, film school"),
         ("Political science, cand.scient.pol.", "master", "Political science"),
         ("Civil engineering, cand.polyt.", "master", "Civil engineering"),
         ("History, mag.art.", "master", "History"),
@@ -155,6 +166,13 @@ def test_level_markers(raw, level, field):
         ("Bygningsteknik, AK", "technology"),
         ("Studentereksamen (stx)", "office clerk"),
         ("maskinarb.", "worker"),
+        # fifth round: spaced abbreviations, a field part after a known prefix, LL.M.,
+        # the definite "-n" of a word in -e
+        ("cand. med. vet.", "veterinarian"),
+        ("cand.scient.geol.", "geology"),
+        ("BACH. SAMF.VID.", "social science"),
+        ("Master of Laws (LL.M.)", "lawyer"),
+        ("Politiskolen", "police"),
     ],
 )
 def test_field_words(raw, word):
