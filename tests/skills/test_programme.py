@@ -46,6 +46,8 @@ from skillshore.skills.programme import LEVELS, parse_programme
         ("Design, MA (Design School Kolding)", "master", "Design"),
         ("Law, cand.jur., Aarhus University", "master", "Law"),
         ("Cinematography, film school", None, "Cinematography, film school"),
+        ("Smed - speciale bearbejdning", None, "Smed, bearbejdning"),
+        ("Elektriker, retning: installation", None, "Elektriker, installation"),
         ("Political science, cand.scient.pol.", "master", "Political science"),
         ("Civil engineering, cand.polyt.", "master", "Civil engineering"),
         ("History, mag.art.", "master", "History"),
@@ -173,6 +175,7 @@ def test_level_markers(raw, level, field):
         ("BACH. SAMF.VID.", "social science"),
         ("Master of Laws (LL.M.)", "lawyer"),
         ("Politiskolen", "police"),
+        ("Splejsning af fiberkabler", "splicing"),
     ],
 )
 def test_field_words(raw, word):

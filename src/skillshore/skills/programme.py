@@ -213,6 +213,11 @@ _NOISE = re.compile(
 _SPECIALTY = re.compile(
     r"\s*\b(?:with\s+)?(?:a\s+)?(?:specialty|speciality|specialisation|specialization)\s+in\b", re.I
 )
+# the Danish ones ("Smed - speciale bearbejdning", "Elektriker, retning: installation",
+# "med speciale i"), read before the Danish words ("speciale" is not special education)
+_DK_SPECIALTY = re.compile(
+    r"\s*[-,:(]?\s*\b(?:med\s+)?(?:speciale|specialisering|retning|linje)\b\s*(?:i\b|:)?", re.I
+)
 # "Office education", "Port and terminal training": the field word, not the teaching of it
 _PROGRAMME_WORD = re.compile(r"\b([a-zæøå]+)\s+(?:education|training|programme|program)\b", re.I)
 _KEEP = frozenset(
@@ -328,7 +333,7 @@ def parse_programme(raw: str) -> Programme:
     (``AMU``, short course, kursus, efteruddannelse, "Course in ...", "..., course").
     "uddannelse" (education) is dropped. The highest level found wins.
     """
-    text = _close_abbreviations(_ADULT.sub("", raw.strip()))
+    text = _DK_SPECIALTY.sub(", ", _close_abbreviations(_ADULT.sub("", raw.strip())))
     found: list[tuple[str, str]] = []
     for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
         if m.group(2).lower().startswith("kursus"):
