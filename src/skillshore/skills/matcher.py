@@ -70,6 +70,7 @@ from skillshore.skills.text import (
 __all__ = [
     "CALIBRATION",
     "FEATURES",
+    "SEMANTIC_CALIBRATION",
     "TEMPERATURE",
     "TitleMatcher",
     "TitleMatches",
@@ -109,7 +110,7 @@ TEMPERATURE = 1.054
 (mean confidence = top-1 accuracy) on the evaluation set and the Danish-style development
 titles pooled, so that the confidence is calibrated across title styles, not only on the
 set the weights were fitted on (``docs/skills.md``)."""
-CALIBRATION: dict[str, float] = {"intercept": 0.3323, "slope": 0.6811}
+CALIBRATION: dict[str, float] = {"intercept": 0.3477, "slope": 0.6672}
 """Calibration map of the lexical confidence (issue 16): the confidence of a candidate is
 ``1 / (1 + exp(-(intercept + slope x logit p)))``, ``p`` its conditional-logit probability
 at :data:`TEMPERATURE`; fitted by :func:`~skillshore.skills.fitting.fit_calibration`
@@ -117,6 +118,9 @@ at :data:`TEMPERATURE`; fitted by :func:`~skillshore.skills.fitting.fit_calibrat
 alternative") on the held-back halves (B) of the four fresh development sets, titles the
 matcher was not developed on (``python scripts/fit_calibration.py``; ``docs/skills.md``). Refit it whenever
 the matcher changes."""
+SEMANTIC_CALIBRATION: dict[str, float] = {"intercept": 0.5867, "slope": 0.6334}
+"""Calibration map of the semantic re-ranking's confidence (as :data:`CALIBRATION`, fitted
+on the same titles by ``python scripts/fit_calibration.py`` where the extra is installed)."""
 SEMANTIC: dict[str, float] = {"scale": 0.774, "cosine": 13.37}
 """Semantic re-ranking in the conditional logit: the linear score of a shortlisted
 occupation becomes ``scale x (lexical + cosine x cos(title, occupation))``; the two
@@ -125,10 +129,12 @@ parameters were fitted by maximum likelihood (Nelder-Mead) on
 confidence is a fitted probability too (``docs/skills.md``)."""
 
 
-def calibrate(p: np.ndarray) -> np.ndarray:
-    """The lexical confidence of candidates with conditional-logit probabilities ``p``
-    (:data:`CALIBRATION`; monotone, so the ranking is unchanged)."""
-    u = CALIBRATION["intercept"] + CALIBRATION["slope"] * _logit(np.asarray(p, dtype=float))
+def calibrate(p: np.ndarray, semantic: bool = False) -> np.ndarray:
+    """The confidence of candidates with conditional-logit probabilities ``p``
+    (:data:`CALIBRATION`, or :data:`SEMANTIC_CALIBRATION` for the semantic re-ranking's;
+    monotone, so the ranking is unchanged)."""
+    c = SEMANTIC_CALIBRATION if semantic else CALIBRATION
+    u = c["intercept"] + c["slope"] * _logit(np.asarray(p, dtype=float))
     return 1 / (1 + np.exp(-u))
 
 
@@ -263,8 +269,7 @@ class TitleMatcher(OccupationIndex):
         fam = self.field_families() if raw else None
         idx = top_candidates(S, k, fam.dice(raw) if fam else None, fam.member if fam else None)
         sc, pr = np.take_along_axis(S, idx, axis=1), np.take_along_axis(prob, idx, axis=1)
-        if not semantic:
-            pr = calibrate(pr)
+        pr = calibrate(pr, semantic)
         best2 = -np.partition(-S, 1, axis=1)[:, :2] if len(codes) else np.zeros((0, 2))
         titles = np.asarray(self.titles, dtype=object)
         kk = min(top_k, k)
