@@ -179,11 +179,14 @@ class TitleMatcher(OccupationIndex):
         super().__init__(bundle, restrict_to_rated)
         self._emb: np.ndarray | None = None
 
-    def _linear(self, titles: list[str]) -> np.ndarray:
-        f = self.features(titles)
+    def _linear(self, titles: list[str], chunk: int = 256) -> np.ndarray:
+        """The linear score ``sum_k w_k f_k``, computed ``chunk`` titles at a time (the
+        fifteen dense feature arrays of a chunk stay small and in cache)."""
         s = np.zeros((len(titles), len(self.soc)))
-        for k, w in self.weights.items():
-            s += w * f[k]
+        for a in range(0, len(titles), chunk):
+            f = self.features(titles[a : a + chunk])
+            for k, w in self.weights.items():
+                s[a : a + chunk] += w * f[k]
         return s
 
     def _normalize(self, linear: np.ndarray, semantic: bool = False) -> np.ndarray:
