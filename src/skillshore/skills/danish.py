@@ -217,13 +217,24 @@ _PHRASES = {_fold(k): v for k, v in GLOSSARY.items() if " " in k}
 _SHORT_HEADS = frozenset({"el"})
 
 
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    """Words of English occupation names (O*NET alternate/reported titles, ESCO labels)."""
-    from skillshore.skills.titles import title_table
+_ENGLISH: list[frozenset[str]] = []
 
-    words = title_table()["title"].str.to_lowercase().str.extract_all(r"[a-z]+").explode()
-    return frozenset(words.drop_nulls().unique().to_list())
+
+def _english() -> frozenset[str]:
+    """Words of English occupation names (O*NET alternate/reported titles, ESCO labels);
+    read once (or given by the cached matcher index, :func:`set_english_words`)."""
+    if not _ENGLISH:
+        from skillshore.skills.titles import title_table
+
+        words = title_table()["title"].str.to_lowercase().str.extract_all(r"[a-z]+").explode()
+        _ENGLISH.append(frozenset(words.drop_nulls().unique().to_list()))
+    return _ENGLISH[0]
+
+
+def set_english_words(words: frozenset[str]) -> None:
+    """Use ``words`` as :func:`_english` (the same set, stored with the cached index)."""
+    if not _ENGLISH:
+        _ENGLISH.append(words)
 
 
 def danish_words(text: str) -> list[str]:

@@ -18,6 +18,7 @@ from scipy import sparse
 
 from skillshore.skills.candidates import FieldFamilies
 from skillshore.skills.chars import CharTfidf
+from skillshore.skills.danish import _english, set_english_words
 from skillshore.skills.index_cache import index_key, load_index_state, save_index_state
 from skillshore.skills.lexicon import degree_level, expand_title
 from skillshore.skills.onet import OnetBundle, load_bundle
@@ -116,6 +117,7 @@ class OccupationIndex:
         state = load_index_state(key) if key else None
         self.from_cache = state is not None
         if state is not None:
+            set_english_words(state.pop("_english_words"))
             fam = state.pop("_families")
             self.__dict__.update({k: v for k, v in state.items() if k != "_key"})
             self._families = FieldFamilies.__new__(FieldFamilies)
@@ -127,6 +129,7 @@ class OccupationIndex:
             state = {k: v for k, v in self.__dict__.items() if k not in before}
             fam = self.field_families().__dict__
             state["_families"] = {k: v for k, v in fam.items() if k not in ("_m", "_memo")}
+            state["_english_words"] = _english()
             save_index_state(key, state)
 
     def _build(self, bundle: OnetBundle, restrict_to_rated: bool) -> None:
