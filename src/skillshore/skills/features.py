@@ -232,9 +232,12 @@ class OccupationIndex:
             pl.col("isco").is_in(groups) & pl.col("onet_soc").is_in(list(pos))
         )
         # occupation x ISCO group incidence: an occupation takes its best ISCO group's label
-        self._isco_occ = (
-            np.array([pos[s] for s in im["onet_soc"]], dtype=np.int64),
-            np.array([gpos[g] for g in im["isco"]], dtype=np.int64),
+        occ = np.array([pos[s] for s in im["onet_soc"]], dtype=np.int64)
+        grp = np.array([gpos[g] for g in im["isco"]], dtype=np.int64)
+        order = np.argsort(occ, kind="stable")  # runs of one occupation, for reduceat
+        self._isco_occ = (occ[order], grp[order])
+        self._isco_start = (
+            np.flatnonzero(np.r_[True, np.diff(occ[order]) != 0]) if len(occ) else occ
         )
         self._n_isco = len(groups)
 
@@ -325,7 +328,9 @@ class OccupationIndex:
         )
         esco = np.zeros_like(hit)
         occ, grp = self._isco_occ
-        np.maximum.at(esco, (slice(None), occ), by_isco[:, grp])
+        if len(occ):
+            start = self._isco_start
+            esco[:, occ[start]] = np.maximum.reduceat(by_isco[:, grp], start, axis=1)
         f["esco_title"] = esco
         f["zone"], f["education"] = np.zeros_like(hit), np.zeros_like(hit)
         cum = np.concatenate([np.zeros((len(self.soc), 1)), np.cumsum(self._rl, axis=1)], axis=1)
