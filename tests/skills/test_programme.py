@@ -189,10 +189,18 @@ def test_field_words(raw, word):
         ("Dangerous goods (ADR), AMU", "hazardous materials"),
         ("AMU: food hygiene", "food preparation"),
         ("KBU, internal medicine", "physician"),
+        # fifth round: driving licence categories (EU Directive 2006/126/EC)
+        ("Kat. C + GK gods", "truck driver"),
+        ("Kørekort kategori CE", "tractor-trailer"),
+        ("Category D licence", "bus driver"),
     ],
 )
 def test_course_topics_and_certificates_add_occupation_words(raw, word):
     assert word in expand_title(raw)
+
+
+def test_a_letter_alone_is_no_licence_category():
+    assert expand_title("Vitamin C") == "" and "driver" not in expand_title("C programming")
 
 
 def test_levels_are_ordered():
