@@ -193,6 +193,8 @@ def test_field_words(raw, word):
         ("Kat. C + GK gods", "truck driver"),
         ("Kørekort kategori CE", "tractor-trailer"),
         ("Category D licence", "bus driver"),
+        ("MSc(Eng) E.E.", "engineering"),
+        ("Data science, M.Sc.", "statistician"),
     ],
 )
 def test_course_topics_and_certificates_add_occupation_words(raw, word):

@@ -23,6 +23,8 @@ DEGREES: dict[str, str] = FIELDS
 
 _OTHER_DEGREES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bb\.\s?eng\b\.?", re.I), "engineer"),
+    # "MSc(Eng)", "M.Sc.(Eng.)", "BSc (Eng)": the British engineering degrees
+    (re.compile(r"\b(?:m|b)\.?\s?sc\.?\s?\(eng\.?\)", re.I), "engineer engineering"),
     (re.compile(r"\be?mba\b", re.I), "manager business executive"),
     (re.compile(r"\bph\.?\s?d\b\.?", re.I), "scientist research"),
 )
@@ -68,6 +70,8 @@ _ACRONYMS: dict[str, str] = {
 }
 
 WORDS: dict[str, str] = {
+    "robot": "robotics",
+    "robots": "robotics",
     # British / Danish-English / lay word -> O*NET vocabulary
     "car": "automotive",
     "cars": "automotive",
@@ -161,6 +165,7 @@ WORDS: dict[str, str] = {
 """Single words (lower case) -> words added to the query."""
 
 PHRASES: dict[str, str] = {
+    "data science": "data scientist statistician statistics business intelligence analyst",
     "business administration": "business management operations manager",
     "public administration": "government public administrative manager",
     "office administration": "office clerk administrative",
