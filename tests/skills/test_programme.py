@@ -167,7 +167,8 @@ def test_level_markers(raw, level, field):
         ("Diplom i vejledning", "counseling"),
         ("Bygningsteknik, AK", "technology"),
         ("Studentereksamen (stx)", "office clerk"),
-        ("maskinarb.", "worker"),
+        ("maskinarb.", "machinist"),  # the whole word, maskinarbejder (fifth round)
+        ("Kontorarb.", "worker"),
         # fifth round: spaced abbreviations, a field part after a known prefix, LL.M.,
         # the definite "-n" of a word in -e
         ("cand. med. vet.", "veterinarian"),
@@ -176,6 +177,8 @@ def test_level_markers(raw, level, field):
         ("Master of Laws (LL.M.)", "lawyer"),
         ("Politiskolen", "police"),
         ("Splejsning af fiberkabler", "splicing"),
+        ("toldass. 1979", "customs inspector"),
+        ("MASKINARB.", "machinist"),
     ],
 )
 def test_field_words(raw, word):

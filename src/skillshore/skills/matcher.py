@@ -110,7 +110,7 @@ TEMPERATURE = 1.054
 (mean confidence = top-1 accuracy) on the evaluation set and the Danish-style development
 titles pooled, so that the confidence is calibrated across title styles, not only on the
 set the weights were fitted on (``docs/skills.md``)."""
-CALIBRATION: dict[str, float] = {"intercept": 0.3505, "slope": 0.6686}
+CALIBRATION: dict[str, float] = {"intercept": 0.349, "slope": 0.6695}
 """Calibration map of the lexical confidence (issue 16): the confidence of a candidate is
 ``1 / (1 + exp(-(intercept + slope x logit p)))``, ``p`` its conditional-logit probability
 at :data:`TEMPERATURE`; fitted by :func:`~skillshore.skills.fitting.fit_calibration`
@@ -118,7 +118,7 @@ at :data:`TEMPERATURE`; fitted by :func:`~skillshore.skills.fitting.fit_calibrat
 alternative") on the held-back halves (B) of the four fresh development sets, titles the
 matcher was not developed on (``python scripts/fit_calibration.py``; ``docs/skills.md``). Refit it whenever
 the matcher changes."""
-SEMANTIC_CALIBRATION: dict[str, float] = {"intercept": 0.5967, "slope": 0.6268}
+SEMANTIC_CALIBRATION: dict[str, float] = {"intercept": 0.5957, "slope": 0.6285}
 """Calibration map of the semantic re-ranking's confidence (as :data:`CALIBRATION`, fitted
 on the same titles by ``python scripts/fit_calibration.py`` where the extra is installed)."""
 SEMANTIC: dict[str, float] = {"scale": 0.774, "cosine": 13.37}

@@ -285,6 +285,16 @@ _INSTITUTION = re.compile(
 )
 
 
+# a Danish compound cut short with a dot ("toldass.", "maskinarb."): the whole word, so that
+# the glossary's entry for it ("toldassistent" = customs inspector) is found
+_DK_CUT = {"ass": "assistent", "arb": "arbejder", "tekn": "tekniker", "mek": "mekaniker"}
+_DK_CUT_RX = re.compile(r"\b([a-zæøå]{3,}?)(" + "|".join(_DK_CUT) + r")\.", re.I)
+
+
+def _whole_word(m: re.Match[str]) -> str:
+    return m.group(1) + _DK_CUT[m.group(2).lower()]
+
+
 def _named_institution(m: re.Match[str]) -> str:
     """Drop a named school ("Aarhus University", "(Politiskolen)"); keep a kind of school
     written in lower case ("film school")."""
@@ -334,6 +344,7 @@ def parse_programme(raw: str) -> Programme:
     "uddannelse" (education) is dropped. The highest level found wins.
     """
     text = _DK_SPECIALTY.sub(", ", _close_abbreviations(_ADULT.sub("", raw.strip())))
+    text = _DK_CUT_RX.sub(_whole_word, text)
     found: list[tuple[str, str]] = []
     for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
         if m.group(2).lower().startswith("kursus"):
