@@ -35,6 +35,19 @@ from skillshore.skills.programme import LEVELS, parse_programme
         ("Voksenlærling, industrioperatør", "vocational", "industrioperatør"),
         ("Lærer", None, "Lærer"),
         ("MPA", "master", ""),
+        # fifth round: LL.M. / LL.B., PB / PBA, spaced abbreviations, old-scheme notes,
+        # "udd." and named schools (where, not what)
+        ("Master of Laws (LL.M.)", "master", ""),
+        ("LL.B., Copenhagen", "bachelor", "Copenhagen"),
+        ("PB i kommunikation", "professional_bachelor", "kommunikation"),
+        ("Produktudvikling (PBA)", "professional_bachelor", "Produktudvikling"),
+        ("cand. med. vet.", "master", ""),
+        ("Sygeplejerskeudd. (gl. ordning)", None, "Sygeplejerske."),
+        ("Design, MA (Design School Kolding)", "master", "Design"),
+        ("Law, cand.jur., Aarhus University", "master", "Law"),
+        ("Cinematography, film school", None, "Cinematography, film school"),
+        ("Smed - speciale bearbejdning", None, "Smed, bearbejdning"),
+        ("Elektriker, retning: installation", None, "Elektriker, installation"),
         ("Political science, cand.scient.pol.", "master", "Political science"),
         ("Civil engineering, cand.polyt.", "master", "Civil engineering"),
         ("History, mag.art.", "master", "History"),
@@ -154,7 +167,18 @@ def test_level_markers(raw, level, field):
         ("Diplom i vejledning", "counseling"),
         ("Bygningsteknik, AK", "technology"),
         ("Studentereksamen (stx)", "office clerk"),
-        ("maskinarb.", "worker"),
+        ("maskinarb.", "machinist"),  # the whole word, maskinarbejder (fifth round)
+        ("Kontorarb.", "worker"),
+        # fifth round: spaced abbreviations, a field part after a known prefix, LL.M.,
+        # the definite "-n" of a word in -e
+        ("cand. med. vet.", "veterinarian"),
+        ("cand.scient.geol.", "geology"),
+        ("BACH. SAMF.VID.", "social science"),
+        ("Master of Laws (LL.M.)", "lawyer"),
+        ("Politiskolen", "police"),
+        ("Splejsning af fiberkabler", "splicing"),
+        ("toldass. 1979", "customs inspector"),
+        ("MASKINARB.", "machinist"),
     ],
 )
 def test_field_words(raw, word):
@@ -168,10 +192,20 @@ def test_field_words(raw, word):
         ("Dangerous goods (ADR), AMU", "hazardous materials"),
         ("AMU: food hygiene", "food preparation"),
         ("KBU, internal medicine", "physician"),
+        # fifth round: driving licence categories (EU Directive 2006/126/EC)
+        ("Kat. C + GK gods", "truck driver"),
+        ("Kørekort kategori CE", "tractor-trailer"),
+        ("Category D licence", "bus driver"),
+        ("MSc(Eng) E.E.", "engineering"),
+        ("Data science, M.Sc.", "statistician"),
     ],
 )
 def test_course_topics_and_certificates_add_occupation_words(raw, word):
     assert word in expand_title(raw)
+
+
+def test_a_letter_alone_is_no_licence_category():
+    assert expand_title("Vitamin C") == "" and "driver" not in expand_title("C programming")
 
 
 def test_levels_are_ordered():

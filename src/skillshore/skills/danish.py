@@ -183,7 +183,12 @@ from ``skillshore/skills/data/danish/glossary.csv`` (``danish, english, section`
 
 _WORD = re.compile(r"[a-zæøåé]+(?:-[a-zæøå]+)?", re.I)
 _LINK = ("s", "e")
-_ENDINGS = ("erne", "ene", "en", "et", "ne", "er", "e", "r", "s")
+_ENDINGS = ("erne", "ene", "en", "et", "ne", "er", "e", "r", "s", "n")
+"""Inflection endings; "n" only after an "e" (the definite form of a word in -e: skolen)."""
+
+
+def _ending_ok(f: str, e: str) -> bool:
+    return f.endswith(e) and (e != "n" or f.endswith("en"))
 
 
 def _fold(word: str) -> str:
@@ -212,13 +217,24 @@ _PHRASES = {_fold(k): v for k, v in GLOSSARY.items() if " " in k}
 _SHORT_HEADS = frozenset({"el"})
 
 
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    """Words of English occupation names (O*NET alternate/reported titles, ESCO labels)."""
-    from skillshore.skills.titles import title_table
+_ENGLISH: list[frozenset[str]] = []
 
-    words = title_table()["title"].str.to_lowercase().str.extract_all(r"[a-z]+").explode()
-    return frozenset(words.drop_nulls().unique().to_list())
+
+def _english() -> frozenset[str]:
+    """Words of English occupation names (O*NET alternate/reported titles, ESCO labels);
+    read once (or given by the cached matcher index, :func:`set_english_words`)."""
+    if not _ENGLISH:
+        from skillshore.skills.titles import title_table
+
+        words = title_table()["title"].str.to_lowercase().str.extract_all(r"[a-z]+").explode()
+        _ENGLISH.append(frozenset(words.drop_nulls().unique().to_list()))
+    return _ENGLISH[0]
+
+
+def set_english_words(words: frozenset[str]) -> None:
+    """Use ``words`` as :func:`_english` (the same set, stored with the cached index)."""
+    if not _ENGLISH:
+        _ENGLISH.append(words)
 
 
 def danish_words(text: str) -> list[str]:
@@ -263,7 +279,7 @@ def _split(f: str) -> tuple[str, ...] | None:
         return best[n][1]
     for e in _ENDINGS:
         k = n - len(e)
-        if f.endswith(e) and best[k] is not None and best[k][0] >= 1:
+        if _ending_ok(f, e) and best[k] is not None and best[k][0] >= 1:
             return best[k][1]
     return None
 
@@ -280,7 +296,7 @@ def _word(word: str) -> tuple[str, ...]:
     if len(f) < 4:
         return ()
     for e in _ENDINGS:  # an inflected form of a known word: "tømreren", "smedene"
-        if f.endswith(e) and len(f) - len(e) >= 3 and f[: -len(e)] in _EXACT:
+        if _ending_ok(f, e) and len(f) - len(e) >= 3 and f[: -len(e)] in _EXACT:
             return (_EXACT[f[: -len(e)]],)
     parts = _split(f)
     return tuple(_PARTS[p] for p in parts) if parts and len(parts) > 1 else ()

@@ -15,9 +15,11 @@ import re
 import numpy as np
 import polars as pl
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skillshore.skills.candidates import FieldFamilies
+from skillshore.skills.chars import CharTfidf
+from skillshore.skills.danish import _english, set_english_words
+from skillshore.skills.index_cache import index_key, load_index_state, save_index_state
 from skillshore.skills.lexicon import degree_level, expand_title
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.programme import LEVELS, parse_programme
@@ -107,13 +109,37 @@ class OccupationIndex:
     """
 
     def __init__(self, bundle: OnetBundle | None = None, restrict_to_rated: bool = True):
-        bundle = bundle or load_bundle()
+        shipped = load_bundle()
+        bundle = bundle or shipped
+        self.bundle = bundle
+        self._families: FieldFamilies | None = None
+        key = index_key(restrict_to_rated) if bundle is shipped else None
+        state = load_index_state(key) if key else None
+        self.from_cache = state is not None
+        if state is not None:
+            set_english_words(state.pop("_english_words"))
+            fam = state.pop("_families")
+            self.__dict__.update({k: v for k, v in state.items() if k != "_key"})
+            self._families = FieldFamilies.__new__(FieldFamilies)
+            self._families.__dict__.update(fam, _m=self, _memo=None)
+            return
+        before = set(self.__dict__)
+        self._build(bundle, restrict_to_rated)
+        if key:
+            state = {k: v for k, v in self.__dict__.items() if k not in before}
+            fam = self.field_families().__dict__
+            state["_families"] = {k: v for k, v in fam.items() if k not in ("_m", "_memo")}
+            state["_english_words"] = _english()
+            save_index_state(key, state)
+
+    def _build(self, bundle: OnetBundle, restrict_to_rated: bool) -> None:
+        """Index the occupations of ``bundle`` (what :mod:`~skillshore.skills.index_cache`
+        stores)."""
         docs = bundle.occupations.join(bundle.tasks, on="onet_soc", how="left")
         if restrict_to_rated:
             docs = docs.filter(
                 pl.col("onet_soc").is_in(bundle.skills["onet_soc"].unique().implode())
             )
-        self.bundle = bundle
         self.soc = docs["onet_soc"].to_numpy()
         self.titles = docs["title"].to_list()
         self.descriptions = docs["description"].to_list()
@@ -136,8 +162,7 @@ class OccupationIndex:
             names = sorted(set(names))
         self._name_pos = np.array([i for i, _ in names], dtype=np.int64)
         self._name_start = np.searchsorted(self._name_pos, np.arange(n))
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        self._chars.fit(main)
+        self._chars = CharTfidf(main)
         self._N = self._chars.transform([a for _, a in names])
         # word roots: vocabulary and IDF from title + description + tasks
         desc = [f"{t} {d}" for t, d in zip(self.titles, self.descriptions, strict=True)]
@@ -170,7 +195,6 @@ class OccupationIndex:
         pct = np.full(n, 0.5)
         pct[rated] = (np.argsort(np.argsort(level[rated])) + 0.5) / max(int(rated.sum()), 1)
         self._level = pct
-        self._families: FieldFamilies | None = None
         self._index_titles(bundle)
         self._index_education()
 
@@ -208,9 +232,12 @@ class OccupationIndex:
             pl.col("isco").is_in(groups) & pl.col("onet_soc").is_in(list(pos))
         )
         # occupation x ISCO group incidence: an occupation takes its best ISCO group's label
-        self._isco_occ = (
-            np.array([pos[s] for s in im["onet_soc"]], dtype=np.int64),
-            np.array([gpos[g] for g in im["isco"]], dtype=np.int64),
+        occ = np.array([pos[s] for s in im["onet_soc"]], dtype=np.int64)
+        grp = np.array([gpos[g] for g in im["isco"]], dtype=np.int64)
+        order = np.argsort(occ, kind="stable")  # runs of one occupation, for reduceat
+        self._isco_occ = (occ[order], grp[order])
+        self._isco_start = (
+            np.flatnonzero(np.r_[True, np.diff(occ[order]) != 0]) if len(occ) else occ
         )
         self._n_isco = len(groups)
 
@@ -241,14 +268,11 @@ class OccupationIndex:
     ) -> np.ndarray:
         """Best IDF-weighted Dice overlap of each query with the names of each group."""
         out = np.zeros((Qi.shape[0], n_groups))
-        hit = (Qi @ RT).tocsr()
+        hit = (Qi @ RT).tocoo()
         if hit.nnz:
-            hit.sort_indices()  # names are sorted by group: groups are runs within a row
-            row = np.repeat(np.arange(hit.shape[0]), np.diff(hit.indptr))
-            dice = 2 * hit.data / (qmass[row] + nmass[hit.indices])
-            key = row * n_groups + group[hit.indices]
-            start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-            out.ravel()[key[start]] = np.maximum.reduceat(dice, start)
+            dice = 2 * hit.data / (qmass[hit.row] + nmass[hit.col])
+            key = hit.row.astype(np.int64) * n_groups + group[hit.col]
+            np.maximum.at(out.reshape(-1), key, dice)  # unbuffered: NumPy >= 1.25 is fast
         return out
 
     def _counts(self, docs: list[list[str]], binary: bool = False) -> sparse.csr_matrix:
@@ -304,7 +328,9 @@ class OccupationIndex:
         )
         esco = np.zeros_like(hit)
         occ, grp = self._isco_occ
-        np.maximum.at(esco, (slice(None), occ), by_isco[:, grp])
+        if len(occ):
+            start = self._isco_start
+            esco[:, occ[start]] = np.maximum.reduceat(by_isco[:, grp], start, axis=1)
         f["esco_title"] = esco
         f["zone"], f["education"] = np.zeros_like(hit), np.zeros_like(hit)
         cum = np.concatenate([np.zeros((len(self.soc), 1)), np.cumsum(self._rl, axis=1)], axis=1)

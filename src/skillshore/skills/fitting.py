@@ -16,7 +16,14 @@ from skillshore.errors import DataValidationError
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.semantic import Encoder
 
-__all__ = ["fit_semantic", "fit_temperature", "fit_weights"]
+__all__ = [
+    "calibration_data",
+    "fit_calibration",
+    "fit_semantic",
+    "fit_temperature",
+    "fit_weights",
+    "platt",
+]
 
 
 def fit_weights(
@@ -172,3 +179,87 @@ def fit_temperature(labelled: pl.DataFrame, bundle: OnetBundle | None = None) ->
         return float((1 / np.exp(t * s).sum(axis=1)).mean()) - top1
 
     return round(float(brentq(gap, 0.2, 5.0, xtol=1e-5)), 3)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.log(p / (1 - p))
+
+
+def calibration_data(
+    labelled: pl.DataFrame, bundle: OnetBundle | None = None, semantic: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(z, y)`` of hand-labelled titles for :func:`fit_calibration`: ``z`` the logit of the
+    first candidate's conditional-logit probability (lexical at
+    :data:`~skillshore.skills.matcher.TEMPERATURE`, or with the semantic re-ranking), ``y``
+    1 where that candidate is acceptable (``ok``: labelled code or alternative), else 0."""
+    from skillshore.skills.matcher import TEMPERATURE, _matcher
+
+    if "title" not in labelled.columns or not {"ok", "onet_soc"} & set(labelled.columns):
+        raise DataValidationError("labelled titles: need columns 'title' and 'ok' or 'onet_soc'")
+    ok = (
+        labelled["ok"].to_list()
+        if "ok" in labelled.columns
+        else [[c] for c in labelled["onet_soc"].to_list()]
+    )
+    titles = labelled["title"].to_list()
+    m = _matcher(bundle or load_bundle(), True)
+    s = m._linear(titles)
+    s = m._semantic_linear(titles, s) if semantic else TEMPERATURE * s
+    s -= s.max(axis=1, keepdims=True)
+    z = _logit(1 / np.exp(s).sum(axis=1))
+    top = m.soc[s.argmax(axis=1)]
+    return z, np.array([t in set(o) for t, o in zip(top, ok, strict=True)], dtype=float)
+
+
+def platt(z: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Logistic regression of ``y`` on ``z`` (maximum likelihood, BFGS):
+    ``{"intercept": a, "slope": b}`` with ``P(y = 1) = 1 / (1 + exp(-(a + b z)))``."""
+    from scipy.optimize import minimize
+
+    if len(y) < 10 or y.min() == y.max():
+        raise DataValidationError(
+            f"labelled titles: {len(y)} rows with {int(y.sum())} right first candidates; "
+            "need at least 10 rows, some right and some wrong"
+        )
+    A = np.column_stack([np.ones_like(z), z])
+
+    def nll(b: np.ndarray) -> tuple[float, np.ndarray]:
+        u = A @ b
+        return float(np.sum(np.logaddexp(0, u) - y * u)), A.T @ (1 / (1 + np.exp(-u)) - y)
+
+    res = minimize(nll, np.array([0.0, 1.0]), jac=True, method="BFGS")
+    return {"intercept": round(float(res.x[0]), 4), "slope": round(float(res.x[1]), 4)}
+
+
+def fit_calibration(
+    labelled: pl.DataFrame, bundle: OnetBundle | None = None, semantic: bool = False
+) -> dict[str, float]:
+    """Calibration map of the matcher's confidence (issue 16): a logistic regression (Platt
+    1999) of "the first candidate is acceptable" on the logit of its conditional-logit
+    probability ``p``, so that the confidence ``1 / (1 + exp(-(intercept + slope x logit
+    p)))`` is the estimated probability that the first candidate is the labelled occupation
+    or its acceptable alternative.
+
+    The map is monotone in ``p``: it changes the confidence, never the ranking. Fit it on
+    titles the matcher was not developed on (``scripts/fit_calibration.py``: the held-back
+    halves of the development sets), since on titles whose errors were looked at the
+    accuracy, and so the fitted confidence, is too high.
+
+    Parameters
+    ----------
+    labelled : polars.DataFrame
+        ``title`` and ``ok`` (list of acceptable O*NET-SOC 2019 codes, as
+        :func:`~skillshore.skills.evaluation.read_title_set` gives) or ``onet_soc``.
+    bundle : OnetBundle, optional
+        O*NET data (default: the shipped bundle).
+    semantic : bool
+        Calibrate the semantic re-ranking's probabilities (needs the extra).
+
+    Returns
+    -------
+    dict
+        ``{"intercept": ..., "slope": ...}`` (:data:`~skillshore.skills.matcher.CALIBRATION`,
+        :data:`~skillshore.skills.matcher.SEMANTIC_CALIBRATION`).
+    """
+    return platt(*calibration_data(labelled, bundle, semantic))

@@ -23,6 +23,8 @@ DEGREES: dict[str, str] = FIELDS
 
 _OTHER_DEGREES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bb\.\s?eng\b\.?", re.I), "engineer"),
+    # "MSc(Eng)", "M.Sc.(Eng.)", "BSc (Eng)": the British engineering degrees
+    (re.compile(r"\b(?:m|b)\.?\s?sc\.?\s?\(eng\.?\)", re.I), "engineer engineering"),
     (re.compile(r"\be?mba\b", re.I), "manager business executive"),
     (re.compile(r"\bph\.?\s?d\b\.?", re.I), "scientist research"),
 )
@@ -68,6 +70,8 @@ _ACRONYMS: dict[str, str] = {
 }
 
 WORDS: dict[str, str] = {
+    "robot": "robotics",
+    "robots": "robotics",
     # British / Danish-English / lay word -> O*NET vocabulary
     "car": "automotive",
     "cars": "automotive",
@@ -161,6 +165,7 @@ WORDS: dict[str, str] = {
 """Single words (lower case) -> words added to the query."""
 
 PHRASES: dict[str, str] = {
+    "data science": "data scientist statistician statistics business intelligence analyst",
     "business administration": "business management operations manager",
     "public administration": "government public administrative manager",
     "office administration": "office clerk administrative",
@@ -221,6 +226,26 @@ def degree_level(raw: str) -> float:
     return -1.0 if level in ("vocational", "course") else 1.0
 
 
+# European driving licence categories (EU Directive 2006/126/EC), as Danish and English
+# titles write them: "Kat. C", "kategori CE", "C-kørekort", "category D licence"
+_LICENCE = re.compile(
+    r"\b(?:kat(?:egori)?\.?|category|class|klasse)\s*(C1E|C1|CE|C|D1E|D1|DE|D|T)\b"
+    r"|\b(C1E|C1|CE|C|D1E|D1|DE|D)[- ]?(?:k[øo]rekort|korekort|licen[cs]e)\b",
+    re.I,
+)
+_LICENCE_WORDS = {
+    "C": "truck driver heavy",
+    "C1": "light truck driver",
+    "CE": "heavy tractor-trailer truck driver",
+    "C1E": "light truck driver trailer",
+    "D": "bus driver transit",
+    "D1": "bus driver",
+    "DE": "bus driver transit",
+    "D1E": "bus driver",
+    "T": "tractor agricultural equipment operator",
+}
+
+
 def expand_title(raw: str) -> str:
     """Words to add to a raw catalog title: the field of its degree abbreviation, expanded
     abbreviations and acronyms, and the O*NET words of lay/British terms (module lists)."""
@@ -229,6 +254,7 @@ def expand_title(raw: str) -> str:
     extra: list[str] = [words] if words else []
     extra += [words for rx, words in _OTHER_DEGREES if rx.search(raw)]
     extra += [words for phrase, words in PHRASES.items() if phrase in low]
+    extra += [_LICENCE_WORDS[(a or b).upper()] for a, b in _LICENCE.findall(raw)]
     for tok in _TOKEN.findall(raw):
         base = tok.rstrip(".")
         if base in _ACRONYMS:

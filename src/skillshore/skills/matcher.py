@@ -47,7 +47,13 @@ import polars as pl
 from skillshore.errors import ConfigError, DataValidationError
 from skillshore.skills.candidates import top_candidates
 from skillshore.skills.features import FEATURES, OccupationIndex
-from skillshore.skills.fitting import fit_semantic, fit_temperature, fit_weights
+from skillshore.skills.fitting import (
+    _logit,
+    fit_calibration,
+    fit_semantic,
+    fit_temperature,
+    fit_weights,
+)
 from skillshore.skills.matches import TitleMatches, _apply_overrides, _deprecated_min_score
 from skillshore.skills.onet import OnetBundle, load_bundle
 from skillshore.skills.semantic import (
@@ -62,12 +68,15 @@ from skillshore.skills.text import (
 )
 
 __all__ = [
+    "CALIBRATION",
     "FEATURES",
+    "SEMANTIC_CALIBRATION",
     "TEMPERATURE",
     "TitleMatcher",
     "TitleMatches",
     "WEIGHTS",
     "clean_title",
+    "fit_calibration",
     "fit_semantic",
     "fit_temperature",
     "fit_weights",
@@ -101,12 +110,32 @@ TEMPERATURE = 1.054
 (mean confidence = top-1 accuracy) on the evaluation set and the Danish-style development
 titles pooled, so that the confidence is calibrated across title styles, not only on the
 set the weights were fitted on (``docs/skills.md``)."""
+CALIBRATION: dict[str, float] = {"intercept": 0.349, "slope": 0.6695}
+"""Calibration map of the lexical confidence (issue 16): the confidence of a candidate is
+``1 / (1 + exp(-(intercept + slope x logit p)))``, ``p`` its conditional-logit probability
+at :data:`TEMPERATURE`; fitted by :func:`~skillshore.skills.fitting.fit_calibration`
+(logistic regression of "the first candidate is the labelled occupation or its acceptable
+alternative") on the held-back halves (B) of the four fresh development sets, titles the
+matcher was not developed on (``python scripts/fit_calibration.py``; ``docs/skills.md``). Refit it whenever
+the matcher changes."""
+SEMANTIC_CALIBRATION: dict[str, float] = {"intercept": 0.5957, "slope": 0.6285}
+"""Calibration map of the semantic re-ranking's confidence (as :data:`CALIBRATION`, fitted
+on the same titles by ``python scripts/fit_calibration.py`` where the extra is installed)."""
 SEMANTIC: dict[str, float] = {"scale": 0.774, "cosine": 13.37}
 """Semantic re-ranking in the conditional logit: the linear score of a shortlisted
 occupation becomes ``scale x (lexical + cosine x cos(title, occupation))``; the two
 parameters were fitted by maximum likelihood (Nelder-Mead) on
 ``tests/data/skills_eval_titles.csv`` with :data:`WEIGHTS` held fixed, so the semantic
 confidence is a fitted probability too (``docs/skills.md``)."""
+
+
+def calibrate(p: np.ndarray, semantic: bool = False) -> np.ndarray:
+    """The confidence of candidates with conditional-logit probabilities ``p``
+    (:data:`CALIBRATION`, or :data:`SEMANTIC_CALIBRATION` for the semantic re-ranking's;
+    monotone, so the ranking is unchanged)."""
+    c = SEMANTIC_CALIBRATION if semantic else CALIBRATION
+    u = c["intercept"] + c["slope"] * _logit(np.asarray(p, dtype=float))
+    return 1 / (1 + np.exp(-u))
 
 
 def _softmax(s: np.ndarray) -> np.ndarray:
@@ -150,11 +179,14 @@ class TitleMatcher(OccupationIndex):
         super().__init__(bundle, restrict_to_rated)
         self._emb: np.ndarray | None = None
 
-    def _linear(self, titles: list[str]) -> np.ndarray:
-        f = self.features(titles)
+    def _linear(self, titles: list[str], chunk: int = 256) -> np.ndarray:
+        """The linear score ``sum_k w_k f_k``, computed ``chunk`` titles at a time (the
+        fifteen dense feature arrays of a chunk stay small and in cache)."""
         s = np.zeros((len(titles), len(self.soc)))
-        for k, w in self.weights.items():
-            s += w * f[k]
+        for a in range(0, len(titles), chunk):
+            f = self.features(titles[a : a + chunk])
+            for k, w in self.weights.items():
+                s[a : a + chunk] += w * f[k]
         return s
 
     def _normalize(self, linear: np.ndarray, semantic: bool = False) -> np.ndarray:
@@ -214,7 +246,7 @@ class TitleMatcher(OccupationIndex):
         self,
         catalog: pl.DataFrame,
         top_k: int = 5,
-        min_confidence: float = 0.3,
+        min_confidence: float = 0.5,
         overrides: pl.DataFrame | None = None,
         semantic: bool = False,
         min_score: float | None = None,
@@ -240,6 +272,7 @@ class TitleMatcher(OccupationIndex):
         fam = self.field_families() if raw else None
         idx = top_candidates(S, k, fam.dice(raw) if fam else None, fam.member if fam else None)
         sc, pr = np.take_along_axis(S, idx, axis=1), np.take_along_axis(prob, idx, axis=1)
+        pr = calibrate(pr, semantic)
         best2 = -np.partition(-S, 1, axis=1)[:, :2] if len(codes) else np.zeros((0, 2))
         titles = np.asarray(self.titles, dtype=object)
         kk = min(top_k, k)
@@ -299,7 +332,7 @@ def match_titles(
     catalog: pl.DataFrame,
     bundle: OnetBundle | None = None,
     top_k: int = 5,
-    min_confidence: float = 0.3,
+    min_confidence: float = 0.5,
     overrides: pl.DataFrame | None = None,
     restrict_to_rated: bool = True,
     semantic: bool | str = False,
@@ -317,8 +350,9 @@ def match_titles(
     top_k : int
         Number of ranked candidates kept per code.
     min_confidence : float
-        Best matches with a confidence (estimated probability of being right) below this
-        are flagged for review.
+        Best matches with a confidence (the calibrated probability that the match is
+        acceptable, :data:`CALIBRATION`) below this are flagged for review; the default
+        0.5 flags the matches more likely wrong than right.
     overrides : polars.DataFrame, optional
         ``code, onet_soc``: always wins over the matcher (score and confidence set to 1).
     restrict_to_rated : bool

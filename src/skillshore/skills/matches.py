@@ -24,7 +24,9 @@ class TitleMatches(TableMixin):
     best : polars.DataFrame
         ``code, title, onet_soc, onet_title, score, margin, confidence, source, flagged``;
         ``score`` is the ranking score in [0, 1], ``margin`` the best minus the second-best
-        score, ``confidence`` the conditional-logit probability that the match is right
+        score, ``confidence`` the calibrated probability that the match is acceptable
+        (its conditional-logit probability through the fitted map
+        :data:`~skillshore.skills.matcher.CALIBRATION`)
         (lexical, or lexical + semantic with ``method`` "lexical+semantic"); ``source`` is "matcher" or "override"
         (score and confidence 1).
     top : polars.DataFrame
@@ -73,7 +75,7 @@ class TitleMatches(TableMixin):
             rows |= {
                 "score p10 / median / p90": f"{q(0.1):.3f} / {q(0.5):.3f} / {q(0.9):.3f}",
                 "confidence p10 / median / p90": f"{c(0.1):.3f} / {c(0.5):.3f} / {c(0.9):.3f}",
-                "mean confidence (expected top-1 accuracy)": f"{m['confidence'].mean():.3f}",
+                "mean confidence (expected share of acceptable best matches)": f"{m['confidence'].mean():.3f}",
                 "median margin to 2nd": f"{m['margin'].median():.3f}",
             }
         return pd.DataFrame({"value": {k: str(v) for k, v in rows.items()}})

@@ -89,6 +89,21 @@ FIELDS: dict[str, str] = {
     "ling": "linguist language",
     "soc.san": "health social scientist",
     "arch.": "architect",
+    # single field parts, also read after a known prefix ("cand.scient.geol.": science +
+    # geology) and in chains the longest prefix does not cover ("bach.samf.vid.")
+    "samf": "social scientist social science",
+    "geol": "geoscientist geology",
+    "biol": "biologist biology",
+    "kem": "chemist chemistry",
+    "fys": "physicist physics",
+    "mat": "mathematician mathematics",
+    "hum": "humanities",
+    "datal": "computer scientist",
+    "hist": "historian history",
+    "fil": "philosophy",
+    "adm": "administration administrative",
+    "off.adm": "public administration",
+    "ll": "lawyer law legal",
 }
 """Field words of a Danish degree abbreviation; the longest known prefix of a dotted
 abbreviation is used ("cand.scient.pol." -> "scient.pol")."""
@@ -135,7 +150,9 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "master",
             r"\bmaster(?=\s+(?:of|in)\b)" + _OF + r"|\bmaster\s+(?:degree|programme|program)\b",
         ),
-        ("master", r"\bcivil(?:ingeni[øo]e?r|[øo]e?konom)\b"),
+        ("master", r"\bcivil(?:ingeni[øo]e?r|[øo]e?konom)\b|\bll\.?\s?m\b\.?"),
+        ("bachelor", r"\bll\.?\s?b\b\.?"),
+        ("professional_bachelor", r"(?-i:\bPBA?\b)"),
         ("master", r"\bciv\.\s?(?:ing|øk|oek)\b\.?|\bkandidat(?:uddannelse\w*)?\b"),
         ("master", r"\blang(?:e)?\s+videreg[åa]+ende" + _CYCLE),
         (
@@ -190,11 +207,16 @@ _LEVEL_ORDER = tuple(LEVELS)
 _NOISE = re.compile(
     r"\buddannelse[n]?\b|\bprogramme\b\s*$|^\s*(?:further training:)"
     r"|\((?:pre|before|until|after|from)[- ]?\d{4}\)|\bold\s+(?:training|name|programme|education)\b"
-    r"|\((?:two|one)[- ]subject\)",
+    r"|\((?:two|one)[- ]subject\)|\budd\.|\(?\b(?:gl\.|gammel)\s+ordning\)?",
     re.I,
 )
 _SPECIALTY = re.compile(
     r"\s*\b(?:with\s+)?(?:a\s+)?(?:specialty|speciality|specialisation|specialization)\s+in\b", re.I
+)
+# the Danish ones ("Smed - speciale bearbejdning", "Elektriker, retning: installation",
+# "med speciale i"), read before the Danish words ("speciale" is not special education)
+_DK_SPECIALTY = re.compile(
+    r"\s*[-,:(]?\s*\b(?:med\s+)?(?:speciale|specialisering|retning|linje)\b\s*(?:i\b|:)?", re.I
 )
 # "Office education", "Port and terminal training": the field word, not the teaching of it
 _PROGRAMME_WORD = re.compile(r"\b([a-zæøå]+)\s+(?:education|training|programme|program)\b", re.I)
@@ -204,7 +226,8 @@ _KEEP = frozenset(
     "commercial management and of in".split()
 )
 _COMPOUND = re.compile(
-    r"(\w{3,})(uddannelse[n]?|kursus|lærling(?:e|en)?|laerling|elev(?:en|er)?|svend(?:ebrev)?)\b",
+    r"(\w{3,})(uddannelse[n]?|udd\b\.?|kursus|lærling(?:e|en)?|laerling|elev(?:en|er)?"
+    r"|svend(?:ebrev)?)\b",
     re.I,
 )
 _ADULT = re.compile(r"\bvoksen(?=l[æa]rling|elev)", re.I)  # "voksenlærling": adult apprentice
@@ -248,16 +271,57 @@ class Programme:
         return LEVELS[self.level].rl if self.level else None
 
 
+_GENERIC = frozenset({"scient", "mag", "art", "tech", "techn", "ing"})
+_ABBR_GAP = re.compile(
+    r"\b((?:cand|mag|dr|bach|lic|civ|prof)\.(?:[a-zæøå]+\.)*)\s+(?=[a-zæøå]{2,8}\.)", re.I
+)
+_LAW = re.compile(r"\bll\.?\s?[mb]\b\.?", re.I)
+# a school, university or college named in brackets or after a comma is where, not what
+# (when written with a capital: a name)
+_INSTITUTION = re.compile(
+    r"\(([^()]*\b(?:school|universit\w*|college|\w*skole[n]?|seminari\w*|institut\w*)\b[^()]*)\)"
+    r"|,[^,]*\b(?:school|universit\w*|college)\b[^,]*$",
+    re.I,
+)
+
+
+# a Danish compound cut short with a dot ("toldass.", "maskinarb."): the whole word, so that
+# the glossary's entry for it ("toldassistent" = customs inspector) is found
+_DK_CUT = {"ass": "assistent", "arb": "arbejder", "tekn": "tekniker", "mek": "mekaniker"}
+_DK_CUT_RX = re.compile(r"\b([a-zæøå]{3,}?)(" + "|".join(_DK_CUT) + r")\.", re.I)
+
+
+def _whole_word(m: re.Match[str]) -> str:
+    return m.group(1) + _DK_CUT[m.group(2).lower()]
+
+
+def _named_institution(m: re.Match[str]) -> str:
+    """Drop a named school ("Aarhus University", "(Politiskolen)"); keep a kind of school
+    written in lower case ("film school")."""
+    return " " if re.search(r"[A-ZÆØÅ]", m.group(0)) else m.group(0)
+
+
+def _close_abbreviations(text: str) -> str:
+    """ "cand. med. vet." -> "cand.med.vet." (the parts of a degree abbreviation)."""
+    while True:
+        new = _ABBR_GAP.sub(r"\1", text)
+        if new == text:
+            return text
+        text = new
+
+
 def _field_words(raw: str) -> list[str]:
-    out = []
+    out = ["lawyer law legal"] if _LAW.search(raw) else []
     # "Cand.scient.(bio)", "civ.ing. (kemi)": a bracketed field part is part of the abbreviation
     for m in _FIELD_ABBR.finditer(re.sub(r"\.\s?\(([a-zæøå.]+)\)", r".\1.", raw.lower())):
         parts = [p for p in m.group(1).strip(".").split(".") if p]
-        for k in range(len(parts), 0, -1):
-            key = ".".join(parts[:k])
-            if key in FIELDS:
-                out.append(FIELDS[key])
-                break
+        k = len(parts)
+        while k and ".".join(parts[:k]) not in FIELDS:
+            k -= 1
+        if k:
+            out.append(FIELDS[".".join(parts[:k])])
+        # the parts after the longest known prefix name a field themselves ("geol.")
+        out += [FIELDS[p] for p in parts[max(k, 1) :] if p in FIELDS and p not in _GENERIC]
         if m.group(0).startswith("mag") and not out:
             out.append(FIELDS["mag"])
     return out
@@ -279,7 +343,8 @@ def parse_programme(raw: str) -> Programme:
     (``AMU``, short course, kursus, efteruddannelse, "Course in ...", "..., course").
     "uddannelse" (education) is dropped. The highest level found wins.
     """
-    text = _ADULT.sub("", raw.strip())
+    text = _DK_SPECIALTY.sub(", ", _close_abbreviations(_ADULT.sub("", raw.strip())))
+    text = _DK_CUT_RX.sub(_whole_word, text)
     found: list[tuple[str, str]] = []
     for m in _COMPOUND.finditer(text):  # "svejsekursus" (welding course)
         if m.group(2).lower().startswith("kursus"):
@@ -291,13 +356,16 @@ def parse_programme(raw: str) -> Programme:
     text = _COMPOUND.sub(r"\1", text)
     # Danish words from the title before the markers go: "datamatiker", "civiløkonom" and
     # "merkonom" are a level and an occupation at once
-    words = _field_words(raw) + danish_words(text)
+    words = _field_words(_close_abbreviations(raw)) + danish_words(text)
     for level, rx in _MARKERS if _ANY_MARKER.search(text) else ():
+        if rx.search(text) is None:  # one scan for the markers that are not there
+            continue
         for m in rx.finditer(text):
             if m.group(0).strip(" ,()"):
                 found.append((level, m.group(0).strip()))
         text = rx.sub(" ", text)
-    text = _NOISE.sub(" ", text)
+    stripped = _INSTITUTION.sub(_named_institution, text)
+    text = _NOISE.sub(" ", stripped if re.search(r"\w", stripped) or words else text)
     text = _SPECIALTY.sub(",", text)
     text = _PROGRAMME_WORD.sub(
         lambda m: m.group(0) if m.group(1).lower() in _KEEP else m.group(1), text

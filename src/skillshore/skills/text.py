@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
+from skillshore.skills.chars import ENGLISH_STOP_WORDS
 from skillshore.skills.lexicon import ABBREVIATIONS
 from skillshore.skills.programme import parse_programme
 
