@@ -9,9 +9,10 @@ strings or numbers); this mixin derives ``to_markdown()``, ``to_latex()`` and
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs about 0.25 s of a cold start (the title matcher's)
+    import pandas as pd
 
 __all__ = [
     "LATEX_SPECIALS",

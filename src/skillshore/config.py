@@ -99,7 +99,7 @@ class SkillsSection:
 
     onet_dir: str | None = None
     overrides: str | None = None
-    min_confidence: float = 0.3
+    min_confidence: float = 0.5
     top_k: int = 5
     semantic: bool = False
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import polars as pl
 
 from skillshore._results import TableMixin
 from skillshore.errors import DataValidationError
 from skillshore.skills.onet import OnetBundle
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["TitleMatches"]
 
@@ -78,6 +80,8 @@ class TitleMatches(TableMixin):
                 "mean confidence (expected share of acceptable best matches)": f"{m['confidence'].mean():.3f}",
                 "median margin to 2nd": f"{m['margin'].median():.3f}",
             }
+        import pandas as pd
+
         return pd.DataFrame({"value": {k: str(v) for k, v in rows.items()}})
 
 
