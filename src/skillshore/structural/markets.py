@@ -85,6 +85,16 @@ class MarketSample:
         persons of one code are misclassified together). The bootstrap then resamples
         clusters, not persons, so the intervals carry the error of an M estimated from
         few clusters.
+    validation_controls : array (V, k), optional
+        The labelled persons' *measured* wage controls (same columns as
+        ``wage_controls``). With ``calibrated_controls`` they give each true type's mean
+        control (:meth:`true_type_control_means`), and the type correction nets wages of
+        the controls' expected value given the measured type and the firm instead of their
+        measured cell mean (docs/estimation.md, "Mismeasured worker types": regression
+        calibration of the controls). Resampled with the validation set.
+    calibrated_controls : tuple of int
+        Columns of ``wage_controls`` measured with the same error as the types (e.g. the
+        title matcher's skills); empty (default): no calibration of the controls.
     misclassification : array (Nx, Nx), optional
         A known M instead (columns sum to 1, types in the order of the sorted distinct
         x), e.g. from the matcher's top-k probabilities; held fixed in the bootstrap.
@@ -114,6 +124,8 @@ class MarketSample:
     validation_true: np.ndarray | None = None
     validation_measured: np.ndarray | None = None
     validation_groups: np.ndarray | None = None
+    validation_controls: np.ndarray | None = None
+    calibrated_controls: tuple = ()
     misclassification: np.ndarray | None = None
     nonemployed_x: np.ndarray | None = None
     nonemployed_weights: np.ndarray | None = None
@@ -201,6 +213,7 @@ class MarketSample:
                     "validation_groups: one cluster label per labelled person of the validation set"
                 )
             s(self, "validation_groups", g)
+        self._check_control_calibration()
         if self.misclassification is not None:
             if self.validation_true is not None:
                 raise DataValidationError("give a validation set or a misclassification matrix")
@@ -234,6 +247,46 @@ class MarketSample:
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         members = tuple(np.flatnonzero(fm == k) for k in range(K))
         s(self, "_groups", (order, starts, counts, members))
+
+    def _check_control_calibration(self) -> None:
+        cols = tuple(int(c) for c in self.calibrated_controls)
+        object.__setattr__(self, "calibrated_controls", cols)
+        if self.validation_controls is None:
+            if cols:
+                raise DataValidationError(
+                    "calibrated_controls need the labelled persons' controls (validation_controls)"
+                )
+            return
+        vc = np.asarray(self.validation_controls, dtype=np.float64)
+        vc = vc[:, None] if vc.ndim == 1 else vc
+        k = None if self.wage_controls is None else np.shape(self.wage_controls)[-1]
+        if self.validation_true is None or vc.shape[0] != self.validation_true.shape[0]:
+            raise DataValidationError(
+                "validation_controls: one row per labelled person of the validation set"
+            )
+        if k is None or vc.shape[1] != k or not np.isfinite(vc).all():
+            raise DataValidationError(
+                f"validation_controls: finite values of the {k} wage control column(s)"
+            )
+        if any(c < 0 or c >= k for c in cols):
+            raise DataValidationError(f"calibrated_controls {cols}: columns of the {k} controls")
+        object.__setattr__(self, "validation_controls", vc)
+
+    def true_type_control_means(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean measured control of each *true* type in the validation set, (Nx, q) for the
+        ``calibrated_controls``, and which true types have labelled persons (Nx,).
+
+        Under classical measurement error given the type (E[h_measured - h_true | true c]
+        = 0) this is E[h_true | c], the controls' part that the type carries.
+        """
+        if self.validation_controls is None or not self.calibrated_controls:
+            raise DataValidationError("no validation_controls / calibrated_controls")
+        idx = _type_index(support, self.validation_true, "validation: true")
+        Nx = support.shape[0]
+        n = np.bincount(idx, minlength=Nx).astype(np.float64)
+        H = self.validation_controls[:, list(self.calibrated_controls)]
+        sums = np.stack([np.bincount(idx, weights=h, minlength=Nx) for h in H.T], axis=1)
+        return sums / np.where(n > 0, n, 1.0)[:, None], n > 0
 
     @property
     def n_markets(self) -> int:
@@ -269,16 +322,10 @@ class MarketSample:
             return self.misclassification
         if self.validation_true is None:
             return None
-        lookup = {r.tobytes(): i for i, r in enumerate(np.ascontiguousarray(support))}
-        codes = []
-        for name, v in (("true", self.validation_true), ("measured", self.validation_measured)):
-            idx = np.array([lookup.get(r.tobytes(), -1) for r in np.ascontiguousarray(v)])
-            if np.any(idx < 0):
-                bad = np.flatnonzero(idx < 0)[:5].tolist()
-                raise DataValidationError(
-                    f"validation: {name} types of rows {bad} are not worker types of the sample"
-                )
-            codes.append(idx)
+        codes = [
+            _type_index(support, v, f"validation: {name}")
+            for name, v in (("true", self.validation_true), ("measured", self.validation_measured))
+        ]
         C = np.bincount(codes[1] * Nx + codes[0], minlength=Nx * Nx).reshape(Nx, Nx)
         C = C.astype(np.float64)
         n = C.sum(axis=0)
@@ -342,6 +389,8 @@ class MarketSample:
             validation_true=self.validation_true,
             validation_measured=self.validation_measured,
             validation_groups=self.validation_groups,
+            validation_controls=self.validation_controls,
+            calibrated_controls=self.calibrated_controls,
             misclassification=self.misclassification,
             nonemployed_x=self.nonemployed_x,
             nonemployed_weights=self.nonemployed_weights,
@@ -377,6 +426,9 @@ class MarketSample:
                 validation_true=self.validation_true[v],
                 validation_measured=self.validation_measured[v],
                 validation_groups=groups,
+                validation_controls=None
+                if self.validation_controls is None
+                else self.validation_controls[v],
             )
         if self.nonemployed_x is not None:
             v = rng.integers(0, self.nonemployed_x.shape[0], self.nonemployed_x.shape[0])
@@ -385,6 +437,16 @@ class MarketSample:
                 nonemployed_weights=self.nonemployed_weights[v],
             )
         return dataclasses.replace(out, **kw) if kw else out
+
+
+def _type_index(support: np.ndarray, v: np.ndarray, name: str) -> np.ndarray:
+    """Row of ``support`` of each row of ``v`` (clear error for a type not on it)."""
+    lookup = {r.tobytes(): i for i, r in enumerate(np.ascontiguousarray(support))}
+    idx = np.array([lookup.get(r.tobytes(), -1) for r in np.ascontiguousarray(v)])
+    if np.any(idx < 0):
+        bad = np.flatnonzero(idx < 0)[:5].tolist()
+        raise DataValidationError(f"{name} types of rows {bad} are not worker types of the sample")
+    return idx
 
 
 def market_sample_from_frames(
@@ -407,6 +469,7 @@ def market_sample_from_frames(
     validation: pd.DataFrame | None = None,
     true_cols: list[str] | None = None,
     validation_group_col: str | None = None,
+    calibrated_controls: list[str] | None = None,
     nonemployed: pd.DataFrame | None = None,
 ) -> MarketSample:
     """Build a :class:`MarketSample` from a worker frame and a firm frame.
@@ -425,6 +488,11 @@ def market_sample_from_frames(
         Labelled persons for the type correction: measured types in ``x_cols``, true
         types in ``true_cols`` (same order), optionally their sampling cluster in
         ``validation_group_col`` (:class:`MarketSample` ``validation_groups``).
+    calibrated_controls : list of str, optional
+        Wage controls (among ``wage_control_cols``) measured with the types' error; the
+        validation frame then needs all ``wage_control_cols`` (the labelled persons'
+        measured controls) and the type correction calibrates these controls
+        (:class:`MarketSample` ``validation_controls``).
     nonemployed : DataFrame, optional
         Non-employed persons with their types in ``x_cols`` (optional ``weight_col``).
     """
@@ -471,6 +539,17 @@ def market_sample_from_frames(
                 validation[validation_group_col].to_numpy() if validation_group_col else None
             ),
         )
+        if calibrated_controls:
+            wc = list(wage_control_cols or [])
+            bad = [c for c in calibrated_controls if c not in wc]
+            miss = [c for c in wc if c not in validation.columns]
+            if bad or miss:
+                raise DataValidationError(
+                    f"calibrated_controls: {bad} are not wage controls; the validation frame "
+                    f"lacks control column(s) {miss}"
+                )
+            val["validation_controls"] = validation[wc].to_numpy(dtype=np.float64)
+            val["calibrated_controls"] = tuple(wc.index(c) for c in calibrated_controls)
     if nonemployed is not None:
         miss = [c for c in x_cols if c not in nonemployed.columns]
         if miss:

@@ -69,7 +69,9 @@ def _levels(
         zr = P.log_density_ratio(out)
         w, wg, fj = s.weights[ok], s.wage[ok], s.firm[ok]
         if s.wage_controls is not None:
-            res = residualise_wages(wg, s.wage_controls[ok], fj * P.Nx + c[ok], s.wage_reference)
+            cells = fj * P.Nx + c[ok]
+            H = _calibrated_controls(P, out, s, ok, cells)
+            res = residualise_wages(wg, H, cells, s.wage_reference)
             wg = res.wage
             info["wage_controls"] = dict(enumerate(res.coef.tolist()))
             info["wage_sigma"] = res.sigma
@@ -107,6 +109,37 @@ def _levels(
         info["mean_wage"] = cal.w0 + p["lambda_x"] * (float((mu * z).sum() / mu.sum()) - p["nu_x"])
     vec = np.concatenate([Phi.ravel(), [p[k] for k in SCALARS], beta])
     return vec, info
+
+
+def _calibrated_controls(
+    P: MarketProblem, out: dict, s: MarketSample, ok: np.ndarray, cells: np.ndarray
+) -> np.ndarray:
+    """The wage controls of the records ``ok``, with the ``calibrated_controls`` (measured
+    with the types' error) regression-calibrated when the types are corrected: each
+    (firm, measured type) cell's mean replaced by E[h_true | c', k, j] = sum_c P(c | c',
+    k, j) E[h | true c], the true types' means from the labelled persons
+    (docs/estimation.md, "Mismeasured worker types"); the within-cell deviations, which
+    identify the controls' coefficients, are kept. Unchanged without M or calibrated
+    controls."""
+    H = np.array(s.wage_controls[ok], dtype=np.float64)
+    if P.M is None or not s.calibrated_controls:
+        return H
+    cols = list(s.calibrated_controls)
+    m, have = s.true_type_control_means(P.X)
+    g = np.unique(cells, return_inverse=True)[1]
+    cnt = np.bincount(g).astype(np.float64)
+    Hc = H[:, cols]
+    mean_cell = np.stack([np.bincount(g, weights=h) / cnt for h in Hc.T], axis=1)[g]
+    # a true type without labelled persons: its measured mean in its own measured cell
+    # (no calibration for it)
+    c_rec = P.rec[1][ok]
+    if not have.all():
+        for c_ in np.flatnonzero(~have):
+            sel = c_rec == c_
+            m[c_] = Hc[sel].mean(axis=0) if sel.any() else Hc.mean(axis=0)
+    expect = P.expected_given_measured(out["mu"], m)[ok]
+    H[:, cols] = Hc - mean_cell + expect
+    return H
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,10 @@ __all__ = [
     "dask_options",
 ]
 
+#: Wage controls measured with the worker types' error (the title matcher's skills): the
+#: type correction regression-calibrates them (docs/estimation.md, "Mismeasured worker
+#: types"); schooling and experience are register data, measured without that error.
+CALIBRATED_CONTROLS = ("cognitive", "manual", "interpersonal")
 N_CELLS = 12  # quantile cells of measured skill (docs/estimation.md, "The pipeline")
 #: Bootstrap replicates the counterfactual and decomposition intervals use at most: each
 #: solves every market under every scenario again (paper scale, 32 markets: about 2 s a
@@ -137,7 +141,9 @@ def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
     v = validation_set(cfg)
     if v is None:
         return {}
-    lab = wdf[["person_id", "x", "educ_code"]].merge(
+    from skillshore.structural.markets import WAGE_CONTROLS
+
+    lab = wdf[["person_id", "x", "educ_code", *WAGE_CONTROLS]].merge(
         v.to_pandas().rename(columns={"code": "educ_code"}), on="educ_code", how="inner"
     )
     if lab.empty:
@@ -151,8 +157,11 @@ def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
     n = min(cfg.structural.validation_size, len(lab))
     pick = np.sort(rng.choice(len(lab), size=n, replace=False))
     return {
-        "validation": lab.iloc[pick][["person_id", "x", "x_true"]].reset_index(drop=True),
+        "validation": lab.iloc[pick][["person_id", "x", "x_true", *WAGE_CONTROLS]].reset_index(
+            drop=True
+        ),
         "true_cols": ["x_true"],
+        "calibrated_controls": list(CALIBRATED_CONTROLS),
     }
 
 
