@@ -85,6 +85,10 @@ class MarketSample:
         persons of one code are misclassified together). The bootstrap then resamples
         clusters, not persons, so the intervals carry the error of an M estimated from
         few clusters.
+    validation_weights : array (V,), optional
+        Weight of each labelled row (default 1), e.g. a code's persons times the
+        probability of a true type from :func:`skillshore.structural.soft_types.
+        soft_validation` (a soft validation set over all codes).
     validation_controls : array (V, k), optional
         The labelled persons' *measured* wage controls (same columns as
         ``wage_controls``). With ``calibrated_controls`` they give each true type's mean
@@ -92,9 +96,16 @@ class MarketSample:
         the controls' expected value given the measured type and the firm instead of their
         measured cell mean (docs/estimation.md, "Mismeasured worker types": regression
         calibration of the controls). Resampled with the validation set.
+    validation_control_weights : array (V,), optional
+        Weights of the labelled rows in the true types' mean controls (default
+        ``validation_weights``), e.g. without the rows of codes whose measured skill is an
+        outlier (their measured controls say nothing about their true type's).
     calibrated_controls : tuple of int
         Columns of ``wage_controls`` measured with the same error as the types (e.g. the
-        title matcher's skills); empty (default): no calibration of the controls.
+        title matcher's skills); empty (default): no calibration of the controls. Without
+        ``validation_controls`` each true type's mean control is taken as the mean
+        measured control of the *measured* type of the same rank (the measured skill has
+        the distribution of the true one: quantile cells of either have the same means).
     misclassification : array (Nx, Nx), optional
         A known M instead (columns sum to 1, types in the order of the sorted distinct
         x), e.g. from the matcher's top-k probabilities; held fixed in the bootstrap.
@@ -124,7 +135,9 @@ class MarketSample:
     validation_true: np.ndarray | None = None
     validation_measured: np.ndarray | None = None
     validation_groups: np.ndarray | None = None
+    validation_weights: np.ndarray | None = None
     validation_controls: np.ndarray | None = None
+    validation_control_weights: np.ndarray | None = None
     calibrated_controls: tuple = ()
     misclassification: np.ndarray | None = None
     nonemployed_x: np.ndarray | None = None
@@ -213,6 +226,13 @@ class MarketSample:
                     "validation_groups: one cluster label per labelled person of the validation set"
                 )
             s(self, "validation_groups", g)
+        if self.validation_weights is not None:
+            vw = np.asarray(self.validation_weights, dtype=np.float64).reshape(-1)
+            if self.validation_true is None or vw.size != self.validation_true.shape[0]:
+                raise DataValidationError("validation_weights: one per labelled row")
+            if not np.isfinite(vw).all() or np.any(vw < 0):
+                raise DataValidationError("validation_weights: finite and >= 0")
+            s(self, "validation_weights", vw)
         self._check_control_calibration()
         if self.misclassification is not None:
             if self.validation_true is not None:
@@ -251,11 +271,9 @@ class MarketSample:
     def _check_control_calibration(self) -> None:
         cols = tuple(int(c) for c in self.calibrated_controls)
         object.__setattr__(self, "calibrated_controls", cols)
+        if cols and self.wage_controls is None:
+            raise DataValidationError("calibrated_controls need wage_controls")
         if self.validation_controls is None:
-            if cols:
-                raise DataValidationError(
-                    "calibrated_controls need the labelled persons' controls (validation_controls)"
-                )
             return
         vc = np.asarray(self.validation_controls, dtype=np.float64)
         vc = vc[:, None] if vc.ndim == 1 else vc
@@ -271,6 +289,13 @@ class MarketSample:
         if any(c < 0 or c >= k for c in cols):
             raise DataValidationError(f"calibrated_controls {cols}: columns of the {k} controls")
         object.__setattr__(self, "validation_controls", vc)
+        if self.validation_control_weights is not None:
+            cw = np.asarray(self.validation_control_weights, dtype=np.float64).reshape(-1)
+            if cw.size != vc.shape[0] or not np.isfinite(cw).all() or np.any(cw < 0):
+                raise DataValidationError(
+                    "validation_control_weights: one finite weight >= 0 per labelled row"
+                )
+            object.__setattr__(self, "validation_control_weights", cw)
 
     def true_type_control_means(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean measured control of each *true* type in the validation set, (Nx, q) for the
@@ -283,9 +308,15 @@ class MarketSample:
             raise DataValidationError("no validation_controls / calibrated_controls")
         idx = _type_index(support, self.validation_true, "validation: true")
         Nx = support.shape[0]
-        n = np.bincount(idx, minlength=Nx).astype(np.float64)
+        vw = (
+            self.validation_weights
+            if self.validation_control_weights is None
+            else self.validation_control_weights
+        )
+        n = np.bincount(idx, weights=vw, minlength=Nx).astype(np.float64)
         H = self.validation_controls[:, list(self.calibrated_controls)]
-        sums = np.stack([np.bincount(idx, weights=h, minlength=Nx) for h in H.T], axis=1)
+        vw = np.ones(idx.size) if vw is None else vw
+        sums = np.stack([np.bincount(idx, weights=h * vw, minlength=Nx) for h in H.T], axis=1)
         return sums / np.where(n > 0, n, 1.0)[:, None], n > 0
 
     @property
@@ -326,7 +357,9 @@ class MarketSample:
             _type_index(support, v, f"validation: {name}")
             for name, v in (("true", self.validation_true), ("measured", self.validation_measured))
         ]
-        C = np.bincount(codes[1] * Nx + codes[0], minlength=Nx * Nx).reshape(Nx, Nx)
+        C = np.bincount(
+            codes[1] * Nx + codes[0], weights=self.validation_weights, minlength=Nx * Nx
+        ).reshape(Nx, Nx)
         C = C.astype(np.float64)
         n = C.sum(axis=0)
         C[:, n == 0] = np.eye(Nx)[:, n == 0]
@@ -389,7 +422,9 @@ class MarketSample:
             validation_true=self.validation_true,
             validation_measured=self.validation_measured,
             validation_groups=self.validation_groups,
+            validation_weights=self.validation_weights,
             validation_controls=self.validation_controls,
+            validation_control_weights=self.validation_control_weights,
             calibrated_controls=self.calibrated_controls,
             misclassification=self.misclassification,
             nonemployed_x=self.nonemployed_x,
@@ -426,9 +461,15 @@ class MarketSample:
                 validation_true=self.validation_true[v],
                 validation_measured=self.validation_measured[v],
                 validation_groups=groups,
+                validation_weights=None
+                if self.validation_weights is None
+                else self.validation_weights[v],
                 validation_controls=None
                 if self.validation_controls is None
                 else self.validation_controls[v],
+                validation_control_weights=None
+                if self.validation_control_weights is None
+                else self.validation_control_weights[v],
             )
         if self.nonemployed_x is not None:
             v = rng.integers(0, self.nonemployed_x.shape[0], self.nonemployed_x.shape[0])
@@ -469,6 +510,8 @@ def market_sample_from_frames(
     validation: pd.DataFrame | None = None,
     true_cols: list[str] | None = None,
     validation_group_col: str | None = None,
+    validation_weight_col: str | None = None,
+    validation_control_weight_col: str | None = None,
     calibrated_controls: list[str] | None = None,
     nonemployed: pd.DataFrame | None = None,
 ) -> MarketSample:
@@ -487,7 +530,9 @@ def market_sample_from_frames(
     validation : DataFrame, optional
         Labelled persons for the type correction: measured types in ``x_cols``, true
         types in ``true_cols`` (same order), optionally their sampling cluster in
-        ``validation_group_col`` (:class:`MarketSample` ``validation_groups``).
+        ``validation_group_col`` (:class:`MarketSample` ``validation_groups``) and a
+        weight in ``validation_weight_col`` (and ``validation_control_weight_col`` for the
+        control means, :class:`MarketSample` ``validation_control_weights``).
     calibrated_controls : list of str, optional
         Wage controls (among ``wage_control_cols``) measured with the types' error; the
         validation frame then needs all ``wage_control_cols`` (the labelled persons'
@@ -525,7 +570,11 @@ def market_sample_from_frames(
         names = tuple(shifter_cols)
     val: dict = {}
     if validation is not None:
-        gcols = [validation_group_col] if validation_group_col else []
+        gcols = [
+            c
+            for c in (validation_group_col, validation_weight_col, validation_control_weight_col)
+            if c
+        ]
         miss = [c for c in [*x_cols, *(true_cols or []), *gcols] if c not in validation.columns]
         if not true_cols or len(true_cols) != len(x_cols) or miss:
             raise DataValidationError(
@@ -537,6 +586,11 @@ def market_sample_from_frames(
             validation_measured=validation[x_cols].to_numpy(dtype=np.float64),
             validation_groups=(
                 validation[validation_group_col].to_numpy() if validation_group_col else None
+            ),
+            validation_weights=(
+                validation[validation_weight_col].to_numpy(dtype=np.float64)
+                if validation_weight_col
+                else None
             ),
         )
         if calibrated_controls:
@@ -550,6 +604,10 @@ def market_sample_from_frames(
                 )
             val["validation_controls"] = validation[wc].to_numpy(dtype=np.float64)
             val["calibrated_controls"] = tuple(wc.index(c) for c in calibrated_controls)
+            if validation_control_weight_col:
+                val["validation_control_weights"] = validation[
+                    validation_control_weight_col
+                ].to_numpy(dtype=np.float64)
     if nonemployed is not None:
         miss = [c for c in x_cols if c not in nonemployed.columns]
         if miss:

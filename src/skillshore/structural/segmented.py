@@ -117,26 +117,32 @@ def _calibrated_controls(
     """The wage controls of the records ``ok``, with the ``calibrated_controls`` (measured
     with the types' error) regression-calibrated when the types are corrected: each
     (firm, measured type) cell's mean replaced by E[h_true | c', k, j] = sum_c P(c | c',
-    k, j) E[h | true c], the true types' means from the labelled persons
-    (docs/estimation.md, "Mismeasured worker types"); the within-cell deviations, which
+    k, j) E[h | true c], the true types' means from the labelled persons' measured
+    controls, or without them the measured types' means (MarketSample
+    ``calibrated_controls``; docs/estimation.md, "Mismeasured worker types"); the
+    within-cell deviations, which
     identify the controls' coefficients, are kept. Unchanged without M or calibrated
     controls."""
     H = np.array(s.wage_controls[ok], dtype=np.float64)
     if P.M is None or not s.calibrated_controls:
         return H
     cols = list(s.calibrated_controls)
-    m, have = s.true_type_control_means(P.X)
     g = np.unique(cells, return_inverse=True)[1]
     cnt = np.bincount(g).astype(np.float64)
     Hc = H[:, cols]
     mean_cell = np.stack([np.bincount(g, weights=h) / cnt for h in Hc.T], axis=1)[g]
-    # a true type without labelled persons: its measured mean in its own measured cell
-    # (no calibration for it)
+    # each measured type's mean control (weighted by records), the fallback for a true type
     c_rec = P.rec[1][ok]
-    if not have.all():
-        for c_ in np.flatnonzero(~have):
-            sel = c_rec == c_
-            m[c_] = Hc[sel].mean(axis=0) if sel.any() else Hc.mean(axis=0)
+    w = s.weights[ok]
+    n_c = np.bincount(c_rec, weights=w, minlength=P.Nx)
+    by_type = np.stack([np.bincount(c_rec, weights=h * w, minlength=P.Nx) for h in Hc.T], axis=1)
+    by_type = by_type / np.where(n_c > 0, n_c, 1.0)[:, None]
+    by_type[n_c == 0] = (Hc * w[:, None]).sum(axis=0) / w.sum()
+    if s.validation_controls is None:
+        m = by_type
+    else:
+        m, have = s.true_type_control_means(P.X)
+        m[~have] = by_type[~have]
     expect = P.expected_given_measured(out["mu"], m)[ok]
     H[:, cols] = Hc - mean_cell + expect
     return H
