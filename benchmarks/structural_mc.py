@@ -155,7 +155,12 @@ def run_study_one(out: Path, scale: str, seed: int, year: int, correct: bool = F
             cfg, structural=dataclasses.replace(cfg.structural, validation="validation_codes.csv")
         )
         t = time.perf_counter()
-        out = out.with_name(out.name + "-corrected")
+        out2 = out.with_name(out.name + "-corrected")
+        if (out / ".cache").is_dir():  # stages before the structural one are unchanged
+            import shutil
+
+            shutil.copytree(out / ".cache", out2 / ".cache", dirs_exist_ok=True)
+        out = out2
         run_study(cfg, out=out)
     dt = time.perf_counter() - t
     rows = json.loads((out / "results.json").read_text())["structural"]

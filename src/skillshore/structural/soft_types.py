@@ -148,7 +148,11 @@ def soft_validation(
         code_skill.loc[known].to_numpy(), lab.loc[known].to_numpy(np.int64), cuts
     )
     P = model.probabilities(agg[skill_col].to_numpy(), outliers)
-    core = model.probabilities(agg[skill_col].to_numpy(), outliers=False) * (1 - model.outlier)
+    core = (
+        model.probabilities(agg[skill_col].to_numpy(), outliers=False) * (1 - model.outlier)
+        if outliers
+        else P.copy()
+    )
     is_lab = agg[code_col].isin(lab.index).to_numpy()
     if is_lab.any():
         P[is_lab] = np.eye(P.shape[1])[lab.loc[agg.loc[is_lab, code_col]].to_numpy(np.int64)]

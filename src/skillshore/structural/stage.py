@@ -39,6 +39,10 @@ CALIBRATED_CONTROLS = ("cognitive", "manual", "interpersonal")
 #: The type correction's validation set: every worker with model-based probabilities of
 #: the true types (True) or only the labelled codes' persons (False); wire to a config key.
 SOFT_TYPES = True
+#: Spread the fitted outlier share of the codes uniformly over the true types (True) or
+#: use the outlier share only to fit sigma and delta robustly (False, default: measured on
+#: demo seeds 0-6, docs/estimation.md §4c); wire to a config key.
+SOFT_OUTLIERS = False
 N_CELLS = 12  # quantile cells of measured skill (docs/estimation.md, "The pipeline")
 #: Bootstrap replicates the counterfactual and decomposition intervals use at most: each
 #: solves every market under every scenario again (paper scale, 32 markets: about 2 s a
@@ -167,7 +171,12 @@ def validation_options(
                 f"{cfg.source}: [structural] validation: no {year} worker has a labelled code"
             )
         soft_v, _ = soft_validation(
-            codes, lab, (hi + lo) / 2, skill_col="skill_measured", keep_cols=list(WAGE_CONTROLS)
+            codes,
+            lab,
+            (hi + lo) / 2,
+            skill_col="skill_measured",
+            keep_cols=list(WAGE_CONTROLS),
+            outliers=SOFT_OUTLIERS,
         )
         soft_v["x"] = type_grid(soft_v["cell"].to_numpy(), cfg)
         soft_v["x_true"] = type_grid(soft_v["true_cell"].to_numpy(), cfg)
