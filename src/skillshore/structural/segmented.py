@@ -25,6 +25,7 @@ import pandas as pd
 from skillshore._results import fmt_num
 from skillshore.matching import MatchingModel
 from skillshore.structural.calibration import YearCalibration
+from skillshore.structural.frames import market_sample_from_frames
 from skillshore.structural.levels import (
     SCALARS,
     ForeignNorm,
@@ -32,7 +33,7 @@ from skillshore.structural.levels import (
     structural_levels,
     wage_equation,
 )
-from skillshore.structural.markets import MarketSample, market_sample_from_frames
+from skillshore.structural.markets import MarketSample
 from skillshore.structural.profiled import MarketFitResult, MarketProblem, fit_markets
 from skillshore.structural.result import Inference, StructuralEstimate, parameter_names
 from skillshore.structural.wages import residualise_wages
