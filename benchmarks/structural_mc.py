@@ -20,6 +20,11 @@ bootstrap, measured skill cells, wage controls and calibration) on each economy 
 reads results.json's structural block (estimate, interval, planted truth): the coverage
 of what a user of ``skillshore run`` gets.
 
+``--types measured --correct`` switches the type correction on (``[structural] validation
+= "validation_codes.csv"``, the economy's labelled quarter of the education codes; the
+stage then builds the soft validation set over all codes, docs/estimation.md §4c):
+the study as configured first (it writes the economy), then again with the correction.
+
 ``--misclassify STAY`` measures each worker's skill cell with error (right with
 probability STAY, else a neighbouring cell) and gives the estimator a validation set of
 ``--validation`` workers with both cells (corrected estimator; ``--naive`` ignores it).
@@ -134,14 +139,29 @@ def run_one(
     return row
 
 
-def run_study_one(out: Path, scale: str, seed: int, year: int) -> dict:
-    """The whole study on one economy (measured types); its results.json structural rows."""
+def run_study_one(out: Path, scale: str, seed: int, year: int, correct: bool = False) -> dict:
+    """The whole study on one economy (measured types); its results.json structural rows.
+    With ``correct``, a second run with the economy's validation set (type correction)."""
     import json
 
     from skillshore import run_study
+    from skillshore.config import load_config
 
     t = time.perf_counter()
     run_study(None, scale=scale, seed=seed, out=out)
+    if correct:
+        cfg = load_config(out / "data" / "study.toml")
+        cfg = dataclasses.replace(
+            cfg, structural=dataclasses.replace(cfg.structural, validation="validation_codes.csv")
+        )
+        t = time.perf_counter()
+        out2 = out.with_name(out.name + "-corrected")
+        if (out / ".cache").is_dir():  # stages before the structural one are unchanged
+            import shutil
+
+            shutil.copytree(out / ".cache", out2 / ".cache", dirs_exist_ok=True)
+        out = out2
+        run_study(cfg, out=out)
     dt = time.perf_counter() - t
     rows = json.loads((out / "results.json").read_text())["structural"]
     row = {"seed": seed, "seconds": dt, "failed": 0}
@@ -182,6 +202,7 @@ def main() -> None:
     ap.add_argument("--validation", type=int, default=2000)
     ap.add_argument("--naive", action="store_true", help="ignore the validation set")
     ap.add_argument("--types", default="true", choices=["true", "measured"])
+    ap.add_argument("--correct", action="store_true", help="measured types: type correction on")
     ap.add_argument("--markdown", default=None, help="write the table as Markdown here")
     args = ap.parse_args()
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="skillshore-mc-"))
@@ -193,7 +214,7 @@ def main() -> None:
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             out = root / f"{args.scale}{seed}"
             if args.types == "measured":
-                rows.append(run_study_one(out, args.scale, seed, args.year))
+                rows.append(run_study_one(out, args.scale, seed, args.year, args.correct))
             else:
                 rows.append(
                     run_one(
@@ -238,7 +259,7 @@ def main() -> None:
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.markdown:
         Path(args.markdown).write_text(
-            f"{args.scale}, {args.types} types, year {args.year}, seeds {args.first_seed}-"
+            f"{args.scale}, {args.types} types{', corrected' if args.correct else ''}, year {args.year}, seeds {args.first_seed}-"
             f"{args.first_seed + len(df) - 1}, B = {args.boot if args.types == 'true' else 'config'}\n\n"
             + markdown(table)
         )

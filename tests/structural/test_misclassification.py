@@ -266,3 +266,68 @@ def test_validation_clusters_are_resampled_whole():
             x=x, firm=np.zeros(3, int), firm_y=[0.5], firm_market=[0],
             validation_true=true, validation_measured=meas, validation_groups=code[:3],
         )  # fmt: skip
+
+
+def test_controls_are_regression_calibrated(markets):
+    """With ``calibrated_controls`` the type correction replaces each (firm, measured type)
+    cell's mean control by sum_c P(c | c', k, j) m_c, P proportional to M[c', c] mu_kcj and
+    m_c the labelled persons' mean control of true type c (docs/estimation.md §4c),
+    keeping the within-cell deviations; a transcription of that formula, independent of
+    ``MarketProblem.expected_given_measured``."""
+    from skillshore.structural.segmented import _calibrated_controls
+
+    eqs, cal = markets
+    M = neighbour_misclassification(NX, stay=0.6)
+    base = _population_sample(eqs, M, misclassification=M)
+    x = np.unique(base.x)
+    c_rec = np.searchsorted(x, base.x[:, 0])
+    # two records per cell (controls m_c' +- 0.1 with half the mass each); validation: the
+    # true types' mean controls are m_c = 2 x_c + 0.3 (a regression to the mean: measured
+    # controls of a measured type are those of its own grid point, 2 x_c')
+    R = base.x.shape[0]
+    dup = np.r_[np.arange(R), np.arange(R)]
+    h = np.r_[2 * x[c_rec] + 0.1, 2 * x[c_rec] - 0.1][:, None]
+    s = dataclasses.replace(
+        base,
+        x=base.x[dup],
+        firm=base.firm[dup],
+        weights=base.weights[dup] / 2,
+        wage=base.wage[dup],
+        wage_controls=h,
+        wage_reference=np.zeros(1),
+        misclassification=None,
+        validation_true=x[:, None],
+        validation_measured=x[:, None],
+        validation_controls=(2 * x + 0.3)[:, None],
+        calibrated_controls=(0,),
+    )
+    est = estimate_markets(
+        dataclasses.replace(
+            s,
+            misclassification=M,
+            validation_true=None,
+            validation_measured=None,
+            validation_controls=None,
+            calibrated_controls=(),
+        ),
+        cal,
+    )
+    out = est.fit.result.out  # an equilibrium of these markets (any mu serves the check)
+    ok = np.ones(2 * R, bool)
+    from skillshore.structural.profiled import MarketProblem
+
+    Pc = MarketProblem(s, cal, est.fit.problem.sx, "uniform", None, None, True)
+    Pc.M = M  # the known M (the validation set above only carries the control means)
+    cells = s.firm * NX + np.searchsorted(x, s.x[:, 0])
+    H = _calibrated_controls(Pc, out, s, ok, cells)
+    mu = out["mu"]
+    k, c, j = Pc.rec
+    m = 2 * x + 0.3
+    want = np.array(
+        [
+            (M[c_, :] * mu[k_, :, j_] * m).sum() / (M[c_, :] * mu[k_, :, j_]).sum()
+            for k_, c_, j_ in zip(k, c, j, strict=True)
+        ]
+    )
+    dev = np.r_[np.full(R, 0.1), np.full(R, -0.1)]
+    np.testing.assert_allclose(H[:, 0], want + dev, rtol=1e-10, atol=1e-12)

@@ -41,8 +41,9 @@ from skillshore.structural.figures import (
     plot_firm_matching,
     plot_unemployment,
 )
+from skillshore.structural.frames import market_sample_from_frames
 from skillshore.structural.levels import SCALARS
-from skillshore.structural.markets import MarketSample, market_sample_from_frames
+from skillshore.structural.markets import MarketSample
 from skillshore.structural.offshored import (
     distribute_offshored,
     impute_offshored_matches,

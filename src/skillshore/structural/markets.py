@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from skillshore._constants import RAW_MATERIAL_HS2
@@ -26,7 +25,6 @@ __all__ = [
     "WAGE_REFERENCE",
     "MarketSample",
     "export_supply_shifter",
-    "market_sample_from_frames",
 ]
 
 WAGE_CONTROLS = ("educ_years", "experience", "experience2", "cognitive", "manual", "interpersonal")
@@ -85,6 +83,27 @@ class MarketSample:
         persons of one code are misclassified together). The bootstrap then resamples
         clusters, not persons, so the intervals carry the error of an M estimated from
         few clusters.
+    validation_weights : array (V,), optional
+        Weight of each labelled row (default 1), e.g. a code's persons times the
+        probability of a true type from :func:`skillshore.structural.soft_types.
+        soft_validation` (a soft validation set over all codes).
+    validation_controls : array (V, k), optional
+        The labelled persons' *measured* wage controls (same columns as
+        ``wage_controls``). With ``calibrated_controls`` they give each true type's mean
+        control (:meth:`true_type_control_means`), and the type correction nets wages of
+        the controls' expected value given the measured type and the firm instead of their
+        measured cell mean (docs/estimation.md, "Mismeasured worker types": regression
+        calibration of the controls). Resampled with the validation set.
+    validation_control_weights : array (V,), optional
+        Weights of the labelled rows in the true types' mean controls (default
+        ``validation_weights``), e.g. without the rows of codes whose measured skill is an
+        outlier (their measured controls say nothing about their true type's).
+    calibrated_controls : tuple of int
+        Columns of ``wage_controls`` measured with the same error as the types (e.g. the
+        title matcher's skills); empty (default): no calibration of the controls. Without
+        ``validation_controls`` each true type's mean control is taken as the mean
+        measured control of the *measured* type of the same rank (the measured skill has
+        the distribution of the true one: quantile cells of either have the same means).
     misclassification : array (Nx, Nx), optional
         A known M instead (columns sum to 1, types in the order of the sorted distinct
         x), e.g. from the matcher's top-k probabilities; held fixed in the bootstrap.
@@ -114,6 +133,10 @@ class MarketSample:
     validation_true: np.ndarray | None = None
     validation_measured: np.ndarray | None = None
     validation_groups: np.ndarray | None = None
+    validation_weights: np.ndarray | None = None
+    validation_controls: np.ndarray | None = None
+    validation_control_weights: np.ndarray | None = None
+    calibrated_controls: tuple = ()
     misclassification: np.ndarray | None = None
     nonemployed_x: np.ndarray | None = None
     nonemployed_weights: np.ndarray | None = None
@@ -201,6 +224,14 @@ class MarketSample:
                     "validation_groups: one cluster label per labelled person of the validation set"
                 )
             s(self, "validation_groups", g)
+        if self.validation_weights is not None:
+            vw = np.asarray(self.validation_weights, dtype=np.float64).reshape(-1)
+            if self.validation_true is None or vw.size != self.validation_true.shape[0]:
+                raise DataValidationError("validation_weights: one per labelled row")
+            if not np.isfinite(vw).all() or np.any(vw < 0):
+                raise DataValidationError("validation_weights: finite and >= 0")
+            s(self, "validation_weights", vw)
+        self._check_control_calibration()
         if self.misclassification is not None:
             if self.validation_true is not None:
                 raise DataValidationError("give a validation set or a misclassification matrix")
@@ -234,6 +265,57 @@ class MarketSample:
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         members = tuple(np.flatnonzero(fm == k) for k in range(K))
         s(self, "_groups", (order, starts, counts, members))
+
+    def _check_control_calibration(self) -> None:
+        cols = tuple(int(c) for c in self.calibrated_controls)
+        object.__setattr__(self, "calibrated_controls", cols)
+        if cols and self.wage_controls is None:
+            raise DataValidationError("calibrated_controls need wage_controls")
+        if self.validation_controls is None:
+            return
+        vc = np.asarray(self.validation_controls, dtype=np.float64)
+        vc = vc[:, None] if vc.ndim == 1 else vc
+        k = None if self.wage_controls is None else np.shape(self.wage_controls)[-1]
+        if self.validation_true is None or vc.shape[0] != self.validation_true.shape[0]:
+            raise DataValidationError(
+                "validation_controls: one row per labelled person of the validation set"
+            )
+        if k is None or vc.shape[1] != k or not np.isfinite(vc).all():
+            raise DataValidationError(
+                f"validation_controls: finite values of the {k} wage control column(s)"
+            )
+        if any(c < 0 or c >= k for c in cols):
+            raise DataValidationError(f"calibrated_controls {cols}: columns of the {k} controls")
+        object.__setattr__(self, "validation_controls", vc)
+        if self.validation_control_weights is not None:
+            cw = np.asarray(self.validation_control_weights, dtype=np.float64).reshape(-1)
+            if cw.size != vc.shape[0] or not np.isfinite(cw).all() or np.any(cw < 0):
+                raise DataValidationError(
+                    "validation_control_weights: one finite weight >= 0 per labelled row"
+                )
+            object.__setattr__(self, "validation_control_weights", cw)
+
+    def true_type_control_means(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean measured control of each *true* type in the validation set, (Nx, q) for the
+        ``calibrated_controls``, and which true types have labelled persons (Nx,).
+
+        Under classical measurement error given the type (E[h_measured - h_true | true c]
+        = 0) this is E[h_true | c], the controls' part that the type carries.
+        """
+        if self.validation_controls is None or not self.calibrated_controls:
+            raise DataValidationError("no validation_controls / calibrated_controls")
+        idx = _type_index(support, self.validation_true, "validation: true")
+        Nx = support.shape[0]
+        vw = (
+            self.validation_weights
+            if self.validation_control_weights is None
+            else self.validation_control_weights
+        )
+        n = np.bincount(idx, weights=vw, minlength=Nx).astype(np.float64)
+        H = self.validation_controls[:, list(self.calibrated_controls)]
+        vw = np.ones(idx.size) if vw is None else vw
+        sums = np.stack([np.bincount(idx, weights=h * vw, minlength=Nx) for h in H.T], axis=1)
+        return sums / np.where(n > 0, n, 1.0)[:, None], n > 0
 
     @property
     def n_markets(self) -> int:
@@ -269,17 +351,13 @@ class MarketSample:
             return self.misclassification
         if self.validation_true is None:
             return None
-        lookup = {r.tobytes(): i for i, r in enumerate(np.ascontiguousarray(support))}
-        codes = []
-        for name, v in (("true", self.validation_true), ("measured", self.validation_measured)):
-            idx = np.array([lookup.get(r.tobytes(), -1) for r in np.ascontiguousarray(v)])
-            if np.any(idx < 0):
-                bad = np.flatnonzero(idx < 0)[:5].tolist()
-                raise DataValidationError(
-                    f"validation: {name} types of rows {bad} are not worker types of the sample"
-                )
-            codes.append(idx)
-        C = np.bincount(codes[1] * Nx + codes[0], minlength=Nx * Nx).reshape(Nx, Nx)
+        codes = [
+            _type_index(support, v, f"validation: {name}")
+            for name, v in (("true", self.validation_true), ("measured", self.validation_measured))
+        ]
+        C = np.bincount(
+            codes[1] * Nx + codes[0], weights=self.validation_weights, minlength=Nx * Nx
+        ).reshape(Nx, Nx)
         C = C.astype(np.float64)
         n = C.sum(axis=0)
         C[:, n == 0] = np.eye(Nx)[:, n == 0]
@@ -342,6 +420,10 @@ class MarketSample:
             validation_true=self.validation_true,
             validation_measured=self.validation_measured,
             validation_groups=self.validation_groups,
+            validation_weights=self.validation_weights,
+            validation_controls=self.validation_controls,
+            validation_control_weights=self.validation_control_weights,
+            calibrated_controls=self.calibrated_controls,
             misclassification=self.misclassification,
             nonemployed_x=self.nonemployed_x,
             nonemployed_weights=self.nonemployed_weights,
@@ -377,6 +459,15 @@ class MarketSample:
                 validation_true=self.validation_true[v],
                 validation_measured=self.validation_measured[v],
                 validation_groups=groups,
+                validation_weights=None
+                if self.validation_weights is None
+                else self.validation_weights[v],
+                validation_controls=None
+                if self.validation_controls is None
+                else self.validation_controls[v],
+                validation_control_weights=None
+                if self.validation_control_weights is None
+                else self.validation_control_weights[v],
             )
         if self.nonemployed_x is not None:
             v = rng.integers(0, self.nonemployed_x.shape[0], self.nonemployed_x.shape[0])
@@ -387,118 +478,14 @@ class MarketSample:
         return dataclasses.replace(out, **kw) if kw else out
 
 
-def market_sample_from_frames(
-    workers: pd.DataFrame,
-    firms: pd.DataFrame,
-    x_cols: list[str],
-    y_cols: list[str],
-    *,
-    firm_col: str = "firm_id",
-    market_col: str = "market",
-    wage_col: str | None = None,
-    wage_control_cols: list[str] | None = None,
-    wage_reference: list[float] | None = None,
-    weight_col: str | None = None,
-    offshored_col: str | None = None,
-    markets: pd.DataFrame | None = None,
-    shifter_cols: list[str] | None = None,
-    foreign_pool: float | None = None,
-    n_worker_types: int | None = None,
-    validation: pd.DataFrame | None = None,
-    true_cols: list[str] | None = None,
-    validation_group_col: str | None = None,
-    nonemployed: pd.DataFrame | None = None,
-) -> MarketSample:
-    """Build a :class:`MarketSample` from a worker frame and a firm frame.
-
-    Parameters
-    ----------
-    workers : DataFrame
-        One row per domestic match: ``firm_col``, ``x_cols``, optional wage and weight.
-    firms : DataFrame
-        One row per firm (every firm of each market, including firms without matched
-        workers in the sample): ``firm_col``, ``market_col``, ``y_cols``, optional
-        ``offshored_col`` (offshored workers).
-    markets : DataFrame, optional
-        ``market_col`` and ``shifter_cols`` (one row per market).
-    validation : DataFrame, optional
-        Labelled persons for the type correction: measured types in ``x_cols``, true
-        types in ``true_cols`` (same order), optionally their sampling cluster in
-        ``validation_group_col`` (:class:`MarketSample` ``validation_groups``).
-    nonemployed : DataFrame, optional
-        Non-employed persons with their types in ``x_cols`` (optional ``weight_col``).
-    """
-    for name, df, cols in (
-        ("workers", workers, [firm_col, *x_cols]),
-        ("firms", firms, [firm_col, market_col, *y_cols]),
-    ):
-        miss = [c for c in cols if c not in df.columns]
-        if miss:
-            raise DataValidationError(f"{name}: missing column(s) {miss}")
-    if firms[firm_col].duplicated().any():
-        dup = firms.loc[firms[firm_col].duplicated(), firm_col].head(5).tolist()
-        raise DataValidationError(f"firms: one row per firm expected (duplicates {dup})")
-    fcode = pd.Index(firms[firm_col])
-    rec_firm = fcode.get_indexer(workers[firm_col])
-    if np.any(rec_firm < 0):
-        bad = workers.loc[rec_firm < 0, firm_col].head(5).tolist()
-        raise DataValidationError(f"workers: firms {bad} are not in the firm frame")
-    mk_codes, mk_labels = pd.factorize(firms[market_col], sort=True)
-    z = None
-    names: tuple = ()
-    if shifter_cols:
-        if markets is None:
-            raise DataValidationError("shifter_cols need the markets frame")
-        mk = markets.set_index(market_col)
-        missing = [m for m in mk_labels if m not in mk.index]
-        if missing:
-            raise DataValidationError(f"markets: no shifters for market(s) {missing[:5]}")
-        z = mk.loc[list(mk_labels), shifter_cols].to_numpy(dtype=np.float64)
-        names = tuple(shifter_cols)
-    val: dict = {}
-    if validation is not None:
-        gcols = [validation_group_col] if validation_group_col else []
-        miss = [c for c in [*x_cols, *(true_cols or []), *gcols] if c not in validation.columns]
-        if not true_cols or len(true_cols) != len(x_cols) or miss:
-            raise DataValidationError(
-                f"validation: needs the measured {x_cols} and true types (true_cols, one per "
-                f"x column); missing {miss}"
-            )
-        val = dict(
-            validation_true=validation[true_cols].to_numpy(dtype=np.float64),
-            validation_measured=validation[x_cols].to_numpy(dtype=np.float64),
-            validation_groups=(
-                validation[validation_group_col].to_numpy() if validation_group_col else None
-            ),
-        )
-    if nonemployed is not None:
-        miss = [c for c in x_cols if c not in nonemployed.columns]
-        if miss:
-            raise DataValidationError(f"nonemployed: missing column(s) {miss}")
-        val["nonemployed_x"] = nonemployed[x_cols].to_numpy(dtype=np.float64)
-        if weight_col is not None and weight_col in nonemployed.columns:
-            val["nonemployed_weights"] = nonemployed[weight_col].to_numpy(dtype=np.float64)
-    return MarketSample(
-        x=workers[x_cols].to_numpy(dtype=np.float64),
-        firm=rec_firm,
-        firm_y=firms[y_cols].to_numpy(dtype=np.float64),
-        firm_market=mk_codes,
-        weights=None if weight_col is None else workers[weight_col].to_numpy(dtype=np.float64),
-        wage=None if wage_col is None else workers[wage_col].to_numpy(dtype=np.float64),
-        wage_controls=None
-        if not wage_control_cols
-        else workers[wage_control_cols].to_numpy(dtype=np.float64),
-        wage_reference=None if wage_reference is None else np.asarray(wage_reference, float),
-        firm_offshored=None
-        if offshored_col is None
-        else firms[offshored_col].to_numpy(dtype=np.float64),
-        shifters=z,
-        market_labels=tuple(mk_labels),
-        shifter_names=names,
-        foreign_pool=foreign_pool,
-        n_worker_types=n_worker_types,
-        **val,
-    )
+def _type_index(support: np.ndarray, v: np.ndarray, name: str) -> np.ndarray:
+    """Row of ``support`` of each row of ``v`` (clear error for a type not on it)."""
+    lookup = {r.tobytes(): i for i, r in enumerate(np.ascontiguousarray(support))}
+    idx = np.array([lookup.get(r.tobytes(), -1) for r in np.ascontiguousarray(v)])
+    if np.any(idx < 0):
+        bad = np.flatnonzero(idx < 0)[:5].tolist()
+        raise DataValidationError(f"{name} types of rows {bad} are not worker types of the sample")
+    return idx
 
 
 def export_supply_shifter(

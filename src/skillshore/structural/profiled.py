@@ -262,13 +262,29 @@ class MarketProblem:
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.log(mu) - np.log(m0)[:, :, None] - out["log_dy"][:, None, :]
         z = np.where(mu > 0, z, 0.0)
+        return self.expected_given_measured(mu, z)
+
+    def expected_given_measured(self, mu: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Each match record's expectation over its unknown true type c given its measured
+        type c' and its firm, sum_c P(c | c', k, j) v_c with P(c | c', k, j) proportional
+        to M[c', c] mu_kcj (without M: the value at the record's type).
+
+        ``v`` is (K, Nx, J) (a value per market, true type and firm; returns (R,)) or
+        (Nx, q) (a vector per true type; returns (R, q)).
+        """
         k, c, j = self.rec
-        if self.M is None:
-            return z[k, c, j]
-        num = np.einsum("dc,kcj->kdj", self.M, mu * z)
-        den = np.einsum("dc,kcj->kdj", self.M, mu)
+        if v.ndim == 2:
+            if self.M is None:
+                return v[c]
+            num = np.einsum("dc,kcj,cq->kdjq", self.M, mu, v)[k, c, j]
+            den = np.einsum("dc,kcj->kdj", self.M, mu)[k, c, j][:, None]
+        else:
+            if self.M is None:
+                return v[k, c, j]
+            num = np.einsum("dc,kcj->kdj", self.M, mu * v)[k, c, j]
+            den = np.einsum("dc,kcj->kdj", self.M, mu)[k, c, j]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return num[k, c, j] / den[k, c, j]
+            return num / den
 
     def moments(self, out: dict) -> np.ndarray:
         """Moment gaps (model - data or target), relative to the domestic matched mass:

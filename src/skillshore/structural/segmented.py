@@ -25,6 +25,7 @@ import pandas as pd
 from skillshore._results import fmt_num
 from skillshore.matching import MatchingModel
 from skillshore.structural.calibration import YearCalibration
+from skillshore.structural.frames import market_sample_from_frames
 from skillshore.structural.levels import (
     SCALARS,
     ForeignNorm,
@@ -32,7 +33,7 @@ from skillshore.structural.levels import (
     structural_levels,
     wage_equation,
 )
-from skillshore.structural.markets import MarketSample, market_sample_from_frames
+from skillshore.structural.markets import MarketSample
 from skillshore.structural.profiled import MarketFitResult, MarketProblem, fit_markets
 from skillshore.structural.result import Inference, StructuralEstimate, parameter_names
 from skillshore.structural.wages import residualise_wages
@@ -69,7 +70,9 @@ def _levels(
         zr = P.log_density_ratio(out)
         w, wg, fj = s.weights[ok], s.wage[ok], s.firm[ok]
         if s.wage_controls is not None:
-            res = residualise_wages(wg, s.wage_controls[ok], fj * P.Nx + c[ok], s.wage_reference)
+            cells = fj * P.Nx + c[ok]
+            H = _calibrated_controls(P, out, s, ok, cells)
+            res = residualise_wages(wg, H, cells, s.wage_reference)
             wg = res.wage
             info["wage_controls"] = dict(enumerate(res.coef.tolist()))
             info["wage_sigma"] = res.sigma
@@ -107,6 +110,43 @@ def _levels(
         info["mean_wage"] = cal.w0 + p["lambda_x"] * (float((mu * z).sum() / mu.sum()) - p["nu_x"])
     vec = np.concatenate([Phi.ravel(), [p[k] for k in SCALARS], beta])
     return vec, info
+
+
+def _calibrated_controls(
+    P: MarketProblem, out: dict, s: MarketSample, ok: np.ndarray, cells: np.ndarray
+) -> np.ndarray:
+    """The wage controls of the records ``ok``, with the ``calibrated_controls`` (measured
+    with the types' error) regression-calibrated when the types are corrected: each
+    (firm, measured type) cell's mean replaced by E[h_true | c', k, j] = sum_c P(c | c',
+    k, j) E[h | true c], the true types' means from the labelled persons' measured
+    controls, or without them the measured types' means (MarketSample
+    ``calibrated_controls``; docs/estimation.md, "Mismeasured worker types"); the
+    within-cell deviations, which
+    identify the controls' coefficients, are kept. Unchanged without M or calibrated
+    controls."""
+    H = np.array(s.wage_controls[ok], dtype=np.float64)
+    if P.M is None or not s.calibrated_controls:
+        return H
+    cols = list(s.calibrated_controls)
+    g = np.unique(cells, return_inverse=True)[1]
+    cnt = np.bincount(g).astype(np.float64)
+    Hc = H[:, cols]
+    mean_cell = np.stack([np.bincount(g, weights=h) / cnt for h in Hc.T], axis=1)[g]
+    # each measured type's mean control (weighted by records), the fallback for a true type
+    c_rec = P.rec[1][ok]
+    w = s.weights[ok]
+    n_c = np.bincount(c_rec, weights=w, minlength=P.Nx)
+    by_type = np.stack([np.bincount(c_rec, weights=h * w, minlength=P.Nx) for h in Hc.T], axis=1)
+    by_type = by_type / np.where(n_c > 0, n_c, 1.0)[:, None]
+    by_type[n_c == 0] = (Hc * w[:, None]).sum(axis=0) / w.sum()
+    if s.validation_controls is None:
+        m = by_type
+    else:
+        m, have = s.true_type_control_means(P.X)
+        m[~have] = by_type[~have]
+    expect = P.expected_given_measured(out["mu"], m)[ok]
+    H[:, cols] = Hc - mean_cell + expect
+    return H
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,17 @@ __all__ = [
     "dask_options",
 ]
 
+#: Wage controls measured with the worker types' error (the title matcher's skills): the
+#: type correction regression-calibrates them (docs/estimation.md, "Mismeasured worker
+#: types"); schooling and experience are register data, measured without that error.
+CALIBRATED_CONTROLS = ("cognitive", "manual", "interpersonal")
+#: The type correction's validation set: every worker with model-based probabilities of
+#: the true types (True) or only the labelled codes' persons (False); wire to a config key.
+SOFT_TYPES = True
+#: Spread the fitted outlier share of the codes uniformly over the true types (True) or
+#: use the outlier share only to fit sigma and delta robustly (False, default: measured on
+#: demo seeds 0-6, docs/estimation.md §4c); wire to a config key.
+SOFT_OUTLIERS = False
 N_CELLS = 12  # quantile cells of measured skill (docs/estimation.md, "The pipeline")
 
 
@@ -126,14 +137,56 @@ def validation_set(cfg: StudyConfig) -> pl.DataFrame | None:
     return v
 
 
-def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
+def validation_options(
+    wdf: Any, cfg: StudyConfig, year: int, soft: bool | None = None
+) -> dict[str, Any]:
     """The labelled persons of ``year`` (measured ``x``, true ``x_true``) for the type
     correction: the workers whose education code is in the validation set, at most
-    ``[structural] validation_size`` of them drawn with the study's random seed."""
+    ``[structural] validation_size`` of them drawn with the study's random seed. With
+    ``soft`` (default :data:`SOFT_TYPES`) every worker instead, with a probability for each
+    true type from the measurement-error model fitted on the labelled codes
+    (:func:`~skillshore.structural.soft_types.soft_validation`; labelled codes keep their
+    known type), clustered by education code in the bootstrap."""
+    from skillshore.structural.soft_types import soft_validation
+
     v = validation_set(cfg)
     if v is None:
         return {}
-    lab = wdf[["person_id", "x", "educ_code"]].merge(
+    if SOFT_TYPES if soft is None else soft:
+        from skillshore.structural.markets import WAGE_CONTROLS
+
+        cell = wdf["cell"].to_numpy()
+        sk = wdf["skill_measured"].to_numpy()
+        hi = np.array([sk[cell == c].max() for c in range(N_CELLS - 1)])
+        lo = np.array([sk[cell == c].min() for c in range(1, N_CELLS)])
+        lab = v.to_pandas().rename(columns={"code": "educ_code"})
+        lab["true_cell"] = np.minimum((lab["x_true"] * N_CELLS).astype(np.int64), N_CELLS - 1)
+        codes = wdf.assign(educ_code=wdf["educ_code"].astype(str))
+        if not codes["educ_code"].isin(lab["educ_code"]).any():
+            raise ConfigError(
+                f"{cfg.source}: [structural] validation: no {year} worker has a labelled code"
+            )
+        soft_v, _ = soft_validation(
+            codes,
+            lab,
+            (hi + lo) / 2,
+            skill_col="skill_measured",
+            keep_cols=list(WAGE_CONTROLS),
+            outliers=SOFT_OUTLIERS,
+        )
+        soft_v["x"] = type_grid(soft_v["cell"].to_numpy(), cfg)
+        soft_v["x_true"] = type_grid(soft_v["true_cell"].to_numpy(), cfg)
+        return {
+            "validation": soft_v,
+            "true_cols": ["x_true"],
+            "validation_group_col": "educ_code",
+            "validation_weight_col": "weight",
+            "validation_control_weight_col": "weight_core",
+            "calibrated_controls": list(CALIBRATED_CONTROLS),
+        }
+    from skillshore.structural.markets import WAGE_CONTROLS
+
+    lab = wdf[["person_id", "x", "educ_code", *WAGE_CONTROLS]].merge(
         v.to_pandas().rename(columns={"code": "educ_code"}), on="educ_code", how="inner"
     )
     if lab.empty:
@@ -147,8 +200,11 @@ def validation_options(wdf: Any, cfg: StudyConfig, year: int) -> dict[str, Any]:
     n = min(cfg.structural.validation_size, len(lab))
     pick = np.sort(rng.choice(len(lab), size=n, replace=False))
     return {
-        "validation": lab.iloc[pick][["person_id", "x", "x_true"]].reset_index(drop=True),
+        "validation": lab.iloc[pick][["person_id", "x", "x_true", *WAGE_CONTROLS]].reset_index(
+            drop=True
+        ),
         "true_cols": ["x_true"],
+        "calibrated_controls": list(CALIBRATED_CONTROLS),
     }
 
 
@@ -257,8 +313,9 @@ def structural_sample(
     )
     keep = firms.filter(pl.col("industry").is_in(firms.join(w, on="firm_id")["industry"].implode()))
     wdf = w.select(
-        "person_id", "firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS, "educ_code"
-    ).to_pandas()
+        "person_id", "firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS, "educ_code",
+        pl.col(skill).alias("skill_measured"),
+    ).to_pandas()  # fmt: skip
     markets, cols = None, None
     if year > cfg.study.years[0] and validate.get("customs") is not None:
         z = market_shifter(validate, cfg, year)
