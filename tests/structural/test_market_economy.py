@@ -114,9 +114,11 @@ def test_between_firm_gaps_within_and_pooled_markets(population):
     def decile_gap(v, w, key):  # employment-weighted top-decile mean minus bottom one
         o = np.lexsort((v, key))
         v, w = v[o], w[o] / w.sum()
+
         def low(vv, ww):
             take = np.clip(0.1 - (np.cumsum(ww) - ww), 0.0, ww)
             return take @ vv / 0.1
+
         return low(v[::-1], w[::-1]) - low(v, w)
 
     gaps, skill, emp = [], [], []

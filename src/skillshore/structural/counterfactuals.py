@@ -212,9 +212,7 @@ def wage_inequality(
     if parts is not None and markets == "within":
         w = np.array([p.matched_domestic for p in parts])
         firm_gap = _mean_gap([p.wage_by_firm() for p in parts], parts, w, gap, q)
-        skill_gap = _mean_gap(
-            [p.mean_matched_quality_by_firm(0) for p in parts], parts, w, gap, q
-        )
+        skill_gap = _mean_gap([p.mean_matched_quality_by_firm(0) for p in parts], parts, w, gap, q)
     else:
         firm_gap = _gap(eq.wage_by_firm(), emp_y, gap, q, by=y)
         skill_gap = _gap(eq.mean_matched_quality_by_firm(0), emp_y, gap, q, by=y)
@@ -353,9 +351,7 @@ def counterfactuals(
         if base is None:
             base = eq
         eqs[sc.name] = eq
-    stats = pd.DataFrame(
-        {k: wage_inequality(e, gap=gap, markets=markets) for k, e in eqs.items()}
-    )
+    stats = pd.DataFrame({k: wage_inequality(e, gap=gap, markets=markets) for k, e in eqs.items()})
     return CounterfactualTable(tuple(scenarios), stats, eqs, baseline_label)
 
 
