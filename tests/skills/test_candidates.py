@@ -7,7 +7,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from skillshore.skills.candidates import FIELD_SLOTS, top_candidates
+from skillshore.skills.candidates import (
+    FIELD_SLOTS,
+    add_segment_reading,
+    title_segments,
+    top_candidates,
+)
 from skillshore.skills.danish import GLOSSARY, danish_words
 from skillshore.skills.fields import FIELD_OCCUPATIONS, field_table
 from skillshore.skills.fitting import fit_temperature
@@ -95,6 +100,53 @@ def test_top_candidates_planted():
     assert len(set(idx[0])) == 5
     np.testing.assert_array_equal(top_candidates(scores, 5), by_score[:, :5])
     assert FIELD_SLOTS < 5
+
+
+@pytest.mark.parametrize(
+    "title, parts",
+    [
+        (
+            "Sprøjtecertifikat, plantebeskyttelsesmidler",
+            ["Sprøjtecertifikat", "plantebeskyttelsesmidler"],
+        ),
+        ("Bachelor in chemistry and physics", ["Bachelor", "chemistry", "physics"]),
+        ("Tømrer (EUD)", ["Tømrer", "EUD"]),  # a marker part proposes little (the bar)
+        ("Kok", []),
+        ("IT-teknolog, AP", []),  # parts of at most two characters are dropped
+        ("Service og teknik / maskinfører", ["Service", "teknik", "maskinfører"]),
+    ],
+)
+def test_title_segments(title, parts):
+    assert title_segments(title) == parts
+
+
+def test_add_segment_reading_planted():
+    """The best part's first new candidate replaces the last place only when its part's
+    score reaches the whole title's score of the last candidate; ineligible titles, titles
+    without parts and the first candidate never change."""
+    scores = np.tile(np.linspace(1.0, 0.0, 10), (3, 1))  # occupation i scores 1 - i / 9
+    idx = np.tile(np.arange(5), (3, 1))  # last candidate 4 scores 5/9 on the whole title
+    table = {"alpha": (0, 0.99), "beta": (8, 0.7), "gamma": (9, 0.5)}
+
+    def segment_scores(parts):
+        out = np.zeros((len(parts), 10))
+        for r, p in enumerate(parts):
+            j, v = table[p]
+            out[r, j] = v
+            out[r, 0] = max(out[r, 0], 0.6)  # every part likes occupation 0 (already chosen)
+        return out
+
+    titles = ["alpha, beta, gamma", "alpha / gamma", "alpha and beta"]
+    out = add_segment_reading(idx, scores, titles, np.array([True, True, False]), segment_scores)
+    # title 0: proposals 8 (0.7), 9 (0.5), and alpha's first new one (its second best,
+    # occupation 1, is chosen already; 2 is next, score 0): 8 wins and 0.7 >= 5/9
+    assert list(out[0]) == [0, 1, 2, 3, 8]
+    # title 1: gamma's 9 scores 0.5 < 5/9, alpha proposes nothing above the bar
+    assert list(out[1]) == list(idx[1])
+    assert list(out[2]) == list(idx[2])  # not eligible
+    assert list(
+        add_segment_reading(idx, scores, ["Kok"] * 3, np.ones(3, bool), segment_scores)[0]
+    ) == list(idx[0])
 
 
 def test_fit_temperature_recovers_a_planted_temperature(matcher):

@@ -12,10 +12,20 @@ best-scoring occupations of the field's family (:data:`~skillshore.skills.fields
 that are not already among the first candidates take the last :data:`FIELD_SLOTS` places.
 The first candidate, its score and its confidence are the linear score's; the field only
 changes which occupations fill the lower ranks.
+
+The third source is a **second reading** of a composite title (sixth round,
+``docs/skills.md``): a title the matcher is unsure of ("Sprøjtecertifikat,
+plantebeskyttelsesmidler", "Pædagog, specialisering i social- og specialpædagogik") is
+split into its parts (:func:`title_segments`), each part is scored on its own, and the best
+part's candidate not yet proposed takes the last place when it scores, on its part, at
+least as high as the candidate it replaces scores on the whole title
+(:func:`add_segment_reading`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,13 +38,28 @@ from skillshore.skills.text import _roots, clean_title
 if TYPE_CHECKING:
     from skillshore.skills.matcher import TitleMatcher
 
-__all__ = ["FIELD_MIN_DICE", "FIELD_SLOTS", "FieldFamilies", "top_candidates"]
+__all__ = [
+    "FIELD_MIN_DICE",
+    "FIELD_SLOTS",
+    "FieldFamilies",
+    "SEGMENT_MAX_CONFIDENCE",
+    "add_segment_reading",
+    "title_segments",
+    "top_candidates",
+]
 
 FIELD_SLOTS = 2
 """Places of the top five given to the field's family (the last ones)."""
 FIELD_MIN_DICE = 0.6
 """Smallest IDF-weighted Dice overlap of the title with one of a field's programme names
 for the field to propose candidates."""
+SEGMENT_MAX_CONFIDENCE = 0.5
+"""Titles whose first candidate has a calibrated confidence below this (the matches more
+likely wrong than right, flagged for review by default) get a second reading of their
+parts (:func:`add_segment_reading`)."""
+_SEGMENT_SPLIT = re.compile(
+    r"\s*(?:[,;:/()]|\s-\s|\s(?:i|og|med|in|and|with|for|of|af|til)\s)\s*", re.IGNORECASE
+)
 
 
 class FieldFamilies:
@@ -132,3 +157,72 @@ def top_candidates(
         rest = [i for i in idx[q] if i not in set(idx[q, :keep]) | set(extra)]
         idx[q] = np.concatenate([idx[q, :keep], extra, rest])[:k]
     return idx
+
+
+def title_segments(title: str) -> list[str]:
+    """The parts of a composite title: split at punctuation (``, ; : / ( )``, a spaced
+    dash) and at the English and Danish linking words "in, and, with, for, of; i, og, med,
+    af, til"; parts of at most two characters and parts that clean to nothing (a level
+    marker) are dropped. Empty unless at least two parts remain."""
+    parts = [p for p in _SEGMENT_SPLIT.split(title) if p and len(p) > 2]
+    parts = [p for p in parts if clean_title(p).strip()]
+    return parts if len(parts) >= 2 else []
+
+
+def add_segment_reading(
+    idx: np.ndarray,
+    scores: np.ndarray,
+    titles: list[str],
+    eligible: np.ndarray,
+    segment_scores: Callable[[list[str]], np.ndarray],
+    per_segment: int = 3,
+) -> np.ndarray:
+    """Give the last place of ``idx`` to a second reading of each eligible composite title.
+
+    Parameters
+    ----------
+    idx : numpy.ndarray
+        ``(n_titles, k)`` candidates, best first (:func:`top_candidates`); ``k >= 2``.
+    scores : numpy.ndarray
+        ``(n_titles, n_occupations)`` scores of the whole titles.
+    titles : list of str
+        The raw titles.
+    eligible : numpy.ndarray
+        Boolean ``(n_titles,)``: titles that may get a second reading.
+    segment_scores : callable
+        Parts -> ``(n_parts, n_occupations)`` scores on the scale of ``scores``.
+    per_segment : int
+        Each part proposes the first of its ``per_segment`` best occupations not yet among
+        the candidates.
+
+    Returns
+    -------
+    numpy.ndarray
+        The candidates: where the best proposal (by its part's score) scores at least the
+        whole title's score of the last candidate, it replaces the last candidate. The
+        first candidate never changes.
+    """
+    out = idx.copy()
+    if idx.shape[1] < 2 or not len(titles):
+        return out
+    segs = {q: title_segments(titles[q]) for q in np.flatnonzero(eligible)}
+    segs = {q: p for q, p in segs.items() if p}
+    if not segs:
+        return out
+    flat = [p for parts in segs.values() for p in parts]
+    S = segment_scores(flat)
+    best = _best(S, min(per_segment, S.shape[1]))
+    row = 0
+    for q, parts in segs.items():
+        chosen = set(out[q].tolist())
+        proposals: list[tuple[float, int]] = []
+        for r in range(row, row + len(parts)):
+            for j in best[r]:
+                if j not in chosen and all(j != p for _, p in proposals):
+                    proposals.append((float(S[r, j]), int(j)))
+                    break
+        row += len(parts)
+        proposals = [p for p in proposals if p[0] >= scores[q, out[q, -1]]]
+        if proposals:
+            out[q, -1] = max(proposals)[1]
+    return out

