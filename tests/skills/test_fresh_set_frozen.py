@@ -43,3 +43,12 @@ def test_fifth_fresh_title_set_is_unchanged():
     want = (DATA / "skills_fresh5_titles.sha256").read_text().split()[0]
     got = hashlib.sha256((DATA / "skills_fresh5_titles.csv").read_bytes()).hexdigest()
     assert got == want
+
+
+def test_sixth_fresh_title_set_is_unchanged():
+    """The sixth blind set, written during the sixth round by a helper who saw neither the
+    matcher nor the earlier sets; scored once with the fifth round's matcher and once with
+    the sixth's."""
+    want = (DATA / "skills_fresh6_titles.sha256").read_text().split()[0]
+    got = hashlib.sha256((DATA / "skills_fresh6_titles.csv").read_bytes()).hexdigest()
+    assert got == want
