@@ -52,3 +52,11 @@ def test_sixth_fresh_title_set_is_unchanged():
     want = (DATA / "skills_fresh6_titles.sha256").read_text().split()[0]
     got = hashlib.sha256((DATA / "skills_fresh6_titles.csv").read_bytes()).hexdigest()
     assert got == want
+
+
+def test_seventh_fresh_title_set_is_unchanged():
+    """The seventh blind set, written after the sixth round by a helper who saw neither the
+    matcher nor the earlier sets; scored once with the sixth round's matcher."""
+    want = (DATA / "skills_fresh7_titles.sha256").read_text().split()[0]
+    got = hashlib.sha256((DATA / "skills_fresh7_titles.csv").read_bytes()).hexdigest()
+    assert got == want
