@@ -19,7 +19,7 @@ import re
 import numpy as np
 from scipy import sparse
 
-__all__ = ["ENGLISH_STOP_WORDS", "CharTfidf", "char_ngrams"]
+__all__ = ["ENGLISH_STOP_WORDS", "CharTfidf", "char_ngrams", "count_matrix"]
 
 ENGLISH_STOP_WORDS = frozenset(
     """
@@ -82,14 +82,7 @@ class CharTfidf:
         self.idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
 
     def _counts(self, docs: list[str]) -> sparse.csr_matrix:
-        get = self.vocab.get
-        cols = [[j for j in map(get, char_ngrams(d)) if j is not None] for d in docs]
-        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum([len(c) for c in cols], out=indptr[1:])
-        idx = np.fromiter((j for c in cols for j in c), dtype=np.int64, count=int(indptr[-1]))
-        m = sparse.csr_matrix((np.ones(len(idx)), idx, indptr), shape=(len(docs), len(self.vocab)))
-        m.sum_duplicates()
-        return m
+        return count_matrix([char_ngrams(d) for d in docs], self.vocab)
 
     def transform(self, docs: list[str]) -> sparse.csr_matrix:
         """``(len(docs), n_ngrams)`` unit-length TF-IDF rows (zero rows stay zero)."""
@@ -98,3 +91,16 @@ class CharTfidf:
         norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         m.data /= np.repeat(np.where(norm > 0, norm, 1.0), np.diff(m.indptr))
         return m
+
+
+def count_matrix(token_lists, vocab: dict[str, int]) -> sparse.csr_matrix:
+    """``(len(token_lists), len(vocab))`` counts of each list's tokens (tokens outside
+    ``vocab`` are ignored), as a CSR matrix with summed duplicates."""
+    get = vocab.get
+    cols = [[j for j in map(get, toks) if j is not None] for toks in token_lists]
+    indptr = np.zeros(len(cols) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in cols], out=indptr[1:])
+    idx = np.fromiter((j for c in cols for j in c), dtype=np.int64, count=int(indptr[-1]))
+    m = sparse.csr_matrix((np.ones(len(idx)), idx, indptr), shape=(len(cols), len(vocab)))
+    m.sum_duplicates()
+    return m

@@ -17,7 +17,7 @@ import polars as pl
 from scipy import sparse
 
 from skillshore.skills.candidates import FieldFamilies
-from skillshore.skills.chars import CharTfidf
+from skillshore.skills.chars import CharTfidf, count_matrix
 from skillshore.skills.danish import _english, set_english_words
 from skillshore.skills.index_cache import index_key, load_index_state, save_index_state
 from skillshore.skills.lexicon import degree_level, expand_title
@@ -276,14 +276,7 @@ class OccupationIndex:
         return out
 
     def _counts(self, docs: list[list[str]], binary: bool = False) -> sparse.csr_matrix:
-        get = self._vocab.get
-        cols = [[j for j in map(get, set(rs) if binary else rs) if j is not None] for rs in docs]
-        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum([len(c) for c in cols], out=indptr[1:])
-        idx = np.fromiter((j for c in cols for j in c), dtype=np.int64, count=int(indptr[-1]))
-        m = sparse.csr_matrix((np.ones(len(idx)), idx, indptr), shape=(len(docs), len(self._vocab)))
-        m.sum_duplicates()
-        return m
+        return count_matrix([set(rs) if binary else rs for rs in docs], self._vocab)
 
     def _bm25(self, tf: sparse.csr_matrix) -> sparse.csr_matrix:
         dl = np.asarray(tf.sum(1)).ravel()
