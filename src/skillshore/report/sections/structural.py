@@ -25,9 +25,11 @@ _CF = (
     "the shock size set in [counterfactuals] of the config. Every market (industry) is "
     "solved on its own with its estimated firms, workforce and offshoring cost, and the "
     "markets are pooled with the data's masses. Wages in model units (DKK per hour in the "
-    "seed paper), rates as shares; 10-90 gaps are the employment-weighted mean of the top "
-    "decile minus that of the bottom decile of E(wage | y) across firms and E(wage | x) "
-    "across worker types. "
+    "seed paper), rates as shares; 10-90 gaps are the employment-weighted mean over the "
+    "top decile of the type minus that over the bottom decile: E(wage | y) and E(x | y) by "
+    "decile of firm type y within each market, averaged with the markets' employment (the "
+    "seed's statistic is that of one market; differences between the markets' wage levels "
+    "are not counted as between-firm inequality), E(wage | x) by decile of worker type x. "
 )
 
 
