@@ -110,3 +110,37 @@ def test_lower_offshoring_cost_raises_matched_quality_and_lowers_wage(seed_2006_
     assert np.all(np.diff(quality) > 0)
     assert np.all(np.diff(wages) < 0)
     assert all(e.converged for e in seed_2006_path)
+
+
+def test_globalization_moves_firms_skill_mix_only_through_worker_potentials():
+    """Under the logit (IIA) structure a firm's domestic skill mix pi(x | y) changes with
+    the globalization primitives (C*, nu*, w0*, fbar*) only through the worker potentials:
+    lambda log pi(x, y) = q(x, y) - a(x) - b(y), and q and b's x-part do not move, so
+
+        pi'(x | y) = pi(x | y) exp(-(a'(x) - a(x)) / lambda) / normaliser(y)
+
+    exactly (docs/model.md, "Why globalization barely moves skill segregation"). The same
+    identity fails for a structural change (Phi up), so the check can fail."""
+    m = _gaussian_model(21)
+    eq = solve(m, tol=1e-13)
+
+    def conditional(e):
+        p = e.pi
+        return p / p.sum(axis=0, keepdims=True)
+
+    def tilted(e0, e1):
+        t = conditional(e0) * np.exp(-(e1.a - e0.a) / m.lam)[:, None]
+        return t / t.sum(axis=0, keepdims=True)
+
+    glob = m.replace(C_star=m.C_star + 0.8, nu_x_star=0.5, fbar_star=0.7 * m.fbar_star)
+    eq_g = solve(glob, tol=1e-13)
+    assert (
+        np.max(np.abs(eq_g.offshoring_rate - eq.offshoring_rate)) > 0.02
+    )  # a real shock (0.46 -> 0.43)
+    np.testing.assert_allclose(conditional(eq_g), tilted(eq, eq_g), rtol=0, atol=1e-10)
+    # the tilt is common to every firm type: the skill mix moves, but not firm by firm
+    assert np.max(np.abs(conditional(eq_g) - conditional(eq))) > 1e-3
+
+    struct = m.replace(Phi=2.0 * m.Phi)
+    eq_s = solve(struct, tol=1e-13)
+    assert np.max(np.abs(conditional(eq_s) - tilted(eq, eq_s))) > 1e-2
