@@ -63,8 +63,12 @@ def test_a_good_run_reproduces_everything():
     sc = scorecard(GOOD)
     assert sc.n_reproduced == sc.n_computed == len(FINDINGS)
     df = sc.to_frame()
-    assert list(df.columns) == ["seed", "this run", "reproduced"]
+    assert list(df.columns) == ["seed", "this run", "lower", "upper", "reproduced"]
     assert all(df[c].dtype.kind == "f" for c in df.columns)
+    # the IV coefficient's interval is b -+ 1.96 s; no interval given: NaN
+    row = df.loc[[f.spec.claim for f in sc.findings if f.spec.key == "iv_high"][0]]
+    assert row["lower"] == pytest.approx(0.1491 - 1.959964 * 0.0544, abs=1e-6)
+    assert np.isnan(df["lower"].iloc[-1])
     # run values are computed: differences and coefficients of the inputs
     row = sc.to_dict()["iv_low_vs_high_productivity"]
     assert row["run"] == pytest.approx(0.2736 + 0.1732) and row["seed"] == pytest.approx(0.4468)
@@ -175,3 +179,37 @@ def test_facts_inputs_read_the_trend_and_skip_missing_years():
     b, a = np.polyfit(years[1:], vals[1:], 1)
     assert got["new_match_contribution_first"] == pytest.approx(a + b * 1997, abs=1e-12)
     assert got["new_match_contribution_last"] == pytest.approx(a + b * 2001, abs=1e-12)
+
+
+def test_sign_findings_carry_the_interval_of_their_number():
+    """A decomposition part's bootstrap interval travels with its finding; the rule still
+    judges the point estimate (a sign of order 1e-5 with an interval across zero)."""
+    sc = scorecard(
+        GOOD
+        | {
+            "decomposition_skill_gap_globalization": 1.6e-5,
+            "decomposition_skill_gap_globalization_lower": -2e-4,
+            "decomposition_skill_gap_globalization_upper": 3e-4,
+        }
+    )
+    d = sc.to_dict()["globalization_lowers_segregation"]
+    assert (d["run"], d["lower"], d["upper"], d["reproduced"]) == (1.6e-5, -2e-4, 3e-4, False)
+    with pytest.raises(ValueError, match="unknown scorecard inputs"):
+        scorecard(GOOD | {"iv_high_lower": 0.0})  # IV intervals come from the s.e.
+
+
+def test_model_inputs_take_bootstrap_intervals():
+    from dataclasses import replace
+
+    from skillshore.structural import decompose_change, seed_economy
+
+    d = decompose_change(seed_economy(1996, n=8), seed_economy(2006, n=8))
+    assert not any(k.endswith("_lower") for k in model_inputs(None, d))  # no draws: none
+    parts = d.parts.to_numpy()
+    draws = parts[None] + np.linspace(-1.0, 1.0, 41)[:, None, None]  # known spread
+    mi = model_inputs(None, replace(d, draws=draws))
+    k = "decomposition_firm_gap_structural"
+    col = list(d.parts.columns).index("structural")
+    row = list(d.parts.index).index("firm_gap")
+    lo, hi = np.quantile(draws[:, row, col], [0.025, 0.975])
+    assert (mi[f"{k}_lower"], mi[f"{k}_upper"]) == pytest.approx((lo, hi))

@@ -18,6 +18,12 @@ Rules (``z`` = 1.96, a two-sided 5% test):
 * ``increase`` / ``decrease``: last - first > 0 / < 0 (run value last - first; for the
   stylized facts, first and last are the ends of the fitted linear trend);
 * ``positive`` / ``negative``: the number itself > 0 / < 0.
+
+Each finding also carries this run's 95% interval where the run has one: b -+ z s for
+the IV coefficients, and the bootstrap percentile interval of a model number (a
+counterfactual change or a decomposition part; inputs ``<name>_lower`` and
+``<name>_upper``). The rules judge the point estimate, as the seed's statements do; the
+interval shows whether the sign is resolved (e.g. a decomposition part of order 1e-5).
 """
 
 from __future__ import annotations
@@ -177,6 +183,14 @@ FINDINGS: tuple[FindingSpec, ...] = (
 #: Every input name a scorecard can use.
 INPUTS: tuple[str, ...] = tuple(dict.fromkeys(k for f in FINDINGS for k in f.inputs))
 
+_SIGN_RULES = ("positive", "negative")
+
+#: Optional interval inputs: ``<name>_lower`` / ``<name>_upper`` of the single number a
+#: ``positive`` / ``negative`` finding judges.
+INTERVAL_INPUTS: tuple[str, ...] = tuple(
+    f"{f.inputs[0]}_{end}" for f in FINDINGS if f.rule in _SIGN_RULES for end in ("lower", "upper")
+)
+
 
 def _judge(rule: str, v: list[float]) -> tuple[float, float]:
     """(run value, reproduced as 1.0/0.0)."""
@@ -206,6 +220,8 @@ class Finding:
     spec: FindingSpec
     run_value: float
     reproduced: float
+    lower: float = math.nan
+    upper: float = math.nan
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,11 +240,14 @@ class Scorecard(TableMixin):
         return int(sum(not math.isnan(f.reproduced) for f in self.findings))
 
     def to_frame(self) -> pd.DataFrame:
-        """Numeric columns seed / this run / reproduced (1, 0, NaN), one row per claim."""
+        """Numeric columns seed / this run / lower / upper (the run's 95% interval, NaN
+        where it has none) / reproduced (1, 0, NaN), one row per claim."""
         return pd.DataFrame(
             {
                 "seed": [f.spec.seed_value for f in self.findings],
                 "this run": [f.run_value for f in self.findings],
+                "lower": [f.lower for f in self.findings],
+                "upper": [f.upper for f in self.findings],
                 "reproduced": [f.reproduced for f in self.findings],
             },
             index=pd.Index([f.spec.claim for f in self.findings], name="finding"),
@@ -243,7 +262,8 @@ class Scorecard(TableMixin):
         return df
 
     def to_dict(self) -> dict[str, dict[str, object]]:
-        """{key: {claim, source, seed, run, reproduced}} with JSON-ready values (None for NaN)."""
+        """{key: {claim, source, seed, run, lower, upper, reproduced}} with JSON-ready
+        values (None for NaN)."""
 
         def num(x: float) -> float | None:
             return None if math.isnan(x) else float(x)
@@ -254,6 +274,8 @@ class Scorecard(TableMixin):
                 "source": f.spec.source,
                 "seed": num(f.spec.seed_value),
                 "run": num(f.run_value),
+                "lower": num(f.lower),
+                "upper": num(f.upper),
                 "reproduced": None if math.isnan(f.reproduced) else bool(f.reproduced),
             }
             for f in self.findings
@@ -274,12 +296,12 @@ def scorecard(
     Parameters
     ----------
     inputs : mapping of str to float
-        Named numbers of the run (:data:`INPUTS`); unknown names raise, missing or NaN
-        ones leave their findings "not computed".
+        Named numbers of the run (:data:`INPUTS`, and optionally :data:`INTERVAL_INPUTS`);
+        unknown names raise, missing or NaN ones leave their findings "not computed".
     findings : tuple of FindingSpec
         Default :data:`FINDINGS`.
     """
-    known = {k for f in findings for k in f.inputs}
+    known = {k for f in findings for k in f.inputs} | set(INTERVAL_INPUTS)
     unknown = sorted(set(inputs) - known)
     if unknown:
         raise ValueError(f"unknown scorecard inputs {unknown}; expected some of {sorted(known)}")
@@ -290,7 +312,13 @@ def scorecard(
             out.append(Finding(spec, math.nan, math.nan))
             continue
         run, ok = _judge(spec.rule, vals)
-        out.append(Finding(spec, float(run), ok))
+        lo = hi = math.nan
+        if spec.rule in ("significant_positive", "not_significant"):
+            lo, hi = vals[0] - _Z * vals[1], vals[0] + _Z * vals[1]
+        elif spec.rule in _SIGN_RULES:
+            lo = float(inputs.get(f"{spec.inputs[0]}_lower", math.nan))
+            hi = float(inputs.get(f"{spec.inputs[0]}_upper", math.nan))
+        out.append(Finding(spec, float(run), ok, lo, hi))
     return Scorecard(tuple(out))
 
 
@@ -302,7 +330,9 @@ def model_inputs(counterfactuals=None, decomposition=None, share: float = 0.1) -
     the offshoring probability of the top / bottom ``share`` of firm types by y (by firm
     mass; in an economy of several markets, within each market, averaged with the
     markets' employment, as the between-firm gaps are: seed eq. 10 compares the firms of
-    one market); ``matched_quality_change``: change in E(x_0 | domestic match).
+    one market); ``matched_quality_change``: change in E(x_0 | domestic match). Where
+    the table or the decomposition has bootstrap draws, the intervals of the numbers the
+    sign findings judge come as ``<name>_lower`` / ``<name>_upper``.
     """
     out: dict[str, float] = {}
     if counterfactuals is not None and "c_F_zero" in counterfactuals.equilibria:
@@ -311,6 +341,13 @@ def model_inputs(counterfactuals=None, decomposition=None, share: float = 0.1) -
         ch = counterfactuals.change()["c_F_zero"]
         out["cf_zero_mean_wage_change"] = float(ch["mean_wage"])
         out["cf_zero_firm_gap_change"] = float(ch["firm_gap"])
+        ci = counterfactuals.conf_int()
+        for name, stat in (
+            ("cf_zero_mean_wage_change", "mean_wage"),
+            ("cf_zero_firm_gap_change", "firm_gap"),
+        ):
+            if (stat, "c_F_zero") in ci.index:
+                out[f"{name}_lower"], out[f"{name}_upper"] = map(float, ci.loc[(stat, "c_F_zero")])
         top, bottom = _offshoring_change_by_y(base, zero, share)
         out["offshoring_change_top_firms"] = top
         out["offshoring_change_bottom_firms"] = bottom
@@ -318,12 +355,17 @@ def model_inputs(counterfactuals=None, decomposition=None, share: float = 0.1) -
             zero.mean_matched_quality[0] - base.mean_matched_quality[0]
         )
     if decomposition is not None:
-        st = decomposition.stats
+        st, ci = decomposition.stats, decomposition.conf_int()
         for stat in ("firm_gap", "skill_gap"):
             for g in ("globalization", "structural"):
                 if stat in st.index and g in st.columns:
                     out[f"decomposition_{stat}_{g}"] = float(st.loc[stat, g])
-    return {k: v for k, v in out.items() if k in INPUTS}
+                    if (stat, g) in ci.index:
+                        lo, hi = map(float, ci.loc[(stat, g)])
+                        out[f"decomposition_{stat}_{g}_lower"] = lo
+                        out[f"decomposition_{stat}_{g}_upper"] = hi
+    keep = set(INPUTS) | set(INTERVAL_INPUTS)
+    return {k: v for k, v in out.items() if k in keep and not math.isnan(v)}
 
 
 def _offshoring_change_by_y(base, zero, share: float) -> tuple[float, float]:
