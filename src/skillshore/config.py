@@ -160,6 +160,11 @@ class StructuralSection:
     # share of the market's jobs (filled plus vacant), so a firm twice as large meets
     # workers as two firms of its type
     base_measure: Literal["uniform", "capacity"] = "uniform"
+    # what a bootstrap replicate redraws (docs/estimation.md §4, "Inference"): "firms"
+    # firms within each market; "clusters" Owen's pigeonhole bootstrap of industries,
+    # firms within them and education codes (also the industries' shocks and the title
+    # matcher's per-code errors)
+    bootstrap_scheme: Literal["firms", "clusters"] = "firms"
 
 
 @dataclass(frozen=True)
