@@ -50,6 +50,9 @@ class Draw:
         Original match record of each replicate record, in replicate-firm order.
     record_firm : array (R*,)
         Replicate firm of each replicate record.
+    record_scale : array (R*,) or None
+        Factor on each replicate record's weight (None: 1), the ``clusters`` scheme's
+        post-stratification of the worker types' masses.
     validation : array (V*,) or None
         Original validation row of each replicate validation row (None: no validation set).
     validation_groups : array (V*,) or None
@@ -63,6 +66,7 @@ class Draw:
     firm_market: np.ndarray
     records: np.ndarray
     record_firm: np.ndarray
+    record_scale: np.ndarray | None = None
     validation: np.ndarray | None = None
     validation_groups: np.ndarray | None = None
     nonemployed: np.ndarray | None = None
@@ -107,6 +111,17 @@ def _cluster_copies(
     return rows[picked], np.repeat(np.arange(drawn.size), sizes[drawn])
 
 
+def _type_mass_scale(s: MarketSample, rec: np.ndarray) -> np.ndarray:
+    """Weight factor of each replicate record that gives every worker type (distinct x)
+    its mass in ``s`` (types with no replicate record stay empty)."""
+    _, ti = np.unique(s.x, axis=0, return_inverse=True)
+    ti = ti.reshape(-1)
+    n = ti.max() + 1
+    full = np.bincount(ti, weights=s.weights, minlength=n)
+    rep = np.bincount(ti[rec], weights=s.weights[rec], minlength=n)
+    return np.where(rep > 0, full / np.where(rep > 0, rep, 1.0), 1.0)[ti[rec]]
+
+
 def draw(s: MarketSample, rng: np.random.Generator, scheme: Scheme = "firms") -> Draw:
     """A bootstrap replicate of ``s`` under ``scheme`` (see the module docstring).
 
@@ -123,7 +138,11 @@ def draw(s: MarketSample, rng: np.random.Generator, scheme: Scheme = "firms") ->
     clusters (``worker_groups``) with replacement, independently; a record's replicate
     weight is its firm copy's times its cluster's multiplicity (the record is repeated,
     so that wages and the wage equation see the same weights). Every factor has
-    multiplicity 1 in expectation, so each record's expected weight is 1. The
+    multiplicity 1 in expectation, so each record's expected count is 1. The weights
+    are then post-stratified to the sample's mass of each worker type (distinct x):
+    types are quantile cells of measured skill, of fixed shares in any economy, and a
+    replicate with a cell far above its population share has no equilibrium (more
+    matched than present workers of that type). The
     validation rows of a cluster that also labels workers (``validation_groups`` equal
     to the education code) take that cluster's multiplicity (the code's measurement
     error and its labelled rows move together); other validation clusters and the
@@ -151,12 +170,13 @@ def draw(s: MarketSample, rng: np.random.Generator, scheme: Scheme = "firms") ->
     )
     fm = np.repeat(np.arange(K), sizes) if scheme == "clusters" else s.firm_market[firms]
     rec, rf = _records(s, firms)
-    val = vgr = ne = None
+    val = vgr = ne = scale = None
     if scheme == "clusters":
         labels, inv = np.unique(s.worker_groups, return_inverse=True)
         mult = np.bincount(rng.integers(0, labels.size, labels.size), minlength=labels.size)
         times = mult[inv[rec]]
         rec, rf = np.repeat(rec, times), np.repeat(rf, times)
+        scale = _type_mass_scale(s, rec)
     if s.validation_true is not None:
         V = s.validation_true.shape[0]
         if s.validation_groups is None:
@@ -179,7 +199,7 @@ def draw(s: MarketSample, rng: np.random.Generator, scheme: Scheme = "firms") ->
     if s.nonemployed_x is not None:
         U = s.nonemployed_x.shape[0]
         ne = rng.integers(0, U, U)
-    return Draw(mk, firms, fm, rec, rf, val, vgr, ne)
+    return Draw(mk, firms, fm, rec, rf, scale, val, vgr, ne)
 
 
 def _rows(a: np.ndarray | None, idx: np.ndarray | None) -> np.ndarray | None:
@@ -200,7 +220,7 @@ def take(s: MarketSample, d: Draw) -> MarketSample:
         firm=d.record_firm,
         firm_y=s.firm_y[d.firms],
         firm_market=d.firm_market,
-        weights=s.weights[idx],
+        weights=s.weights[idx] if d.record_scale is None else s.weights[idx] * d.record_scale,
         wage=_rows(s.wage, idx),
         wage_controls=_rows(s.wage_controls, idx),
         wage_reference=s.wage_reference,
