@@ -149,3 +149,25 @@ def test_worker_groups_are_validated(tiny_sample):
         bare.resample(np.random.default_rng(0), "clusters")
     with pytest.raises(DataValidationError, match="scheme must be one of"):
         s.resample(np.random.default_rng(0), "codes")
+
+
+def test_a_codes_validation_rows_take_its_multiplicity():
+    """One market, one firm: a replicate's workers of code c are mult_c times the sample's,
+    and so are the labelled rows of c (the code's error and its labels move together)."""
+    rng = np.random.default_rng(2)
+    code = np.repeat(["a", "b", "c", "d"], [5, 3, 4, 2])
+    x = np.linspace(0, 1, code.size)[:, None]
+    vcode = np.repeat(["a", "b", "c", "d", "e"], [2, 1, 3, 1, 2])  # "e" labels no worker
+    s = MarketSample(
+        x=x, firm=np.zeros(code.size, int), firm_y=[0.5], firm_market=[0],
+        shifters=None, worker_groups=code,
+        validation_true=x[:9], validation_measured=x[:9], validation_groups=vcode,
+    )  # fmt: skip
+    seen_e = set()
+    for _ in range(50):
+        d = draw(s, rng, "clusters")
+        for c, n, v in zip("abcd", (5, 3, 4, 2), (2, 1, 3, 1), strict=True):
+            m = np.sum(code[d.records] == c) / n
+            assert np.sum(vcode[d.validation] == c) == m * v
+        seen_e.add(int(np.sum(vcode[d.validation] == "e")))
+    assert seen_e == {2}  # "e", the one unshared cluster, drawn on its own: 1 of 1
