@@ -142,11 +142,10 @@ def draw(s: MarketSample, rng: np.random.Generator, scheme: Scheme = "firms") ->
     are then post-stratified to the sample's mass of each worker type (distinct x):
     types are quantile cells of measured skill, of fixed shares in any economy, and a
     replicate with a cell far above its population share has no equilibrium (more
-    matched than present workers of that type). The
-    validation rows of a cluster that also labels workers (``validation_groups`` equal
-    to the education code) take that cluster's multiplicity (the code's measurement
-    error and its labelled rows move together); other validation clusters and the
-    non-employed are drawn independently. Owen shows the pigeonhole variance is mildly
+    matched than present workers of that type). The validation rows of a cluster that
+    also labels workers (``validation_groups`` equal to the education code) take that
+    cluster's multiplicity (the code's measurement error and its labelled rows move
+    together); other validation clusters and the non-employed are drawn independently. Owen shows the pigeonhole variance is mildly
     conservative for crossed designs (it counts the residual variance more than once);
     resampling firms within resampled markets also counts the firms' variance twice
     (Davison and Hinkley 1997, §3.8), so intervals err on the wide side.
