@@ -19,7 +19,8 @@ against the Monte Carlo sd of the estimates, and the mean bias.
 ``--types measured`` runs the whole study (``skillshore.run_study``, the study's own
 bootstrap, measured skill cells, wage controls and calibration) on each economy and
 reads results.json's structural block (estimate, interval, planted truth): the coverage
-of what a user of ``skillshore run`` gets.
+of what a user of ``skillshore run`` gets (``--boot B`` sets its ``[structural] bootstrap``,
+else the config's).
 
 ``--types measured --correct`` switches the type correction on (``[structural] validation
 = "validation_codes.csv"``, the economy's labelled quarter of the education codes; the
