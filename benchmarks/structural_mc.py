@@ -14,16 +14,25 @@ against the Monte Carlo sd of the estimates, and the mean bias.
     python benchmarks/structural_mc.py --misclassify 0.6 --validation 2000   # mismeasured types
     python benchmarks/structural_mc.py --types measured --scale demo --seeds 4   # the study itself
     python benchmarks/structural_mc.py ... --markdown table.md   # the table for docs/estimation.md
+    python benchmarks/structural_mc.py --types measured --bootstrap clusters --keep DIR
 
 ``--types measured`` runs the whole study (``skillshore.run_study``, the study's own
 bootstrap, measured skill cells, wage controls and calibration) on each economy and
 reads results.json's structural block (estimate, interval, planted truth): the coverage
-of what a user of ``skillshore run`` gets.
+of what a user of ``skillshore run`` gets (``--boot B`` sets its ``[structural] bootstrap``,
+else the config's).
 
 ``--types measured --correct`` switches the type correction on (``[structural] validation
 = "validation_codes.csv"``, the economy's labelled quarter of the education codes; the
 stage then builds the soft validation set over all codes, docs/estimation.md §4c):
 the study as configured first (it writes the economy), then again with the correction.
+
+``--bootstrap clusters`` uses Owen's pigeonhole bootstrap (industries, firms within them
+and education codes; ``MarketSample.resample(rng, "clusters")``) instead of the firms
+within markets (``firms``, the API default); with ``--types measured`` it sets ``[structural]
+bootstrap_scheme`` for the study. Each scheme's measured study runs in its own folder
+``DIR/<scale><seed>/run-<scheme>`` on the same economy (``DIR/<scale><seed>/data``), the
+stages before the structural one reused from a sibling run's cache.
 
 ``--misclassify STAY`` measures each worker's skill cell with error (right with
 probability STAY, else a neighbouring cell) and gives the estimator a validation set of
@@ -103,6 +112,7 @@ def run_one(
     stay: float | None = None,
     n_validation: int = 2000,
     naive: bool = False,
+    scheme: str = "firms",
 ) -> dict:
     """Generate (or reuse) one economy, estimate with a bootstrap, compare with the truth."""
     if not (out / "truth.json").exists():
@@ -124,6 +134,7 @@ def run_one(
         year=year,
         max_fail_share=max_fail,
         correct_types=not naive,
+        bootstrap_scheme=scheme,
     )
     dt = time.perf_counter() - t
     pf = e.params_frame()
@@ -139,30 +150,42 @@ def run_one(
     return row
 
 
-def run_study_one(out: Path, scale: str, seed: int, year: int, correct: bool = False) -> dict:
+def run_study_one(
+    out: Path,
+    scale: str,
+    seed: int,
+    year: int,
+    correct: bool = False,
+    scheme: str | None = None,
+    B: int | None = None,
+) -> dict:
     """The whole study on one economy (measured types); its results.json structural rows.
-    With ``correct``, a second run with the economy's validation set (type correction)."""
+    With ``correct``, the economy's validation set (type correction); with ``scheme``, that
+    ``[structural] bootstrap_scheme`` (else the config's default); with ``B``, that many
+    bootstrap replicates (else the config's ``[structural] bootstrap``)."""
     import json
+    import shutil
 
     from skillshore import run_study
-    from skillshore.config import load_config
+    from skillshore.synth.study import synthetic_study
 
-    t = time.perf_counter()
-    run_study(None, scale=scale, seed=seed, out=out)
+    cfg = synthetic_study(out, scale, seed, lambda msg: None)  # writes or reuses out/data
+    st = cfg.structural
     if correct:
-        cfg = load_config(out / "data" / "study.toml")
-        cfg = dataclasses.replace(
-            cfg, structural=dataclasses.replace(cfg.structural, validation="validation_codes.csv")
-        )
-        t = time.perf_counter()
-        out2 = out.with_name(out.name + "-corrected")
-        if (out / ".cache").is_dir():  # stages before the structural one are unchanged
-            import shutil
-
-            shutil.copytree(out / ".cache", out2 / ".cache", dirs_exist_ok=True)
-        out = out2
-        run_study(cfg, out=out)
+        st = dataclasses.replace(st, validation="validation_codes.csv")
+    if scheme is not None:
+        st = dataclasses.replace(st, bootstrap_scheme=scheme)
+    if B is not None:
+        st = dataclasses.replace(st, bootstrap=B)
+    cfg = dataclasses.replace(cfg, structural=st)
+    run = out / f"run-{scheme or 'default'}{'-corrected' if correct else ''}"
+    for sib in sorted(out.glob("run-*/.cache")):  # stages before the structural one
+        if sib.parent != run and not (run / ".cache").exists():
+            shutil.copytree(sib, run / ".cache")
+    t = time.perf_counter()
+    run_study(cfg, out=run)
     dt = time.perf_counter() - t
+    out = run
     rows = json.loads((out / "results.json").read_text())["structural"]
     row = {"seed": seed, "seconds": dt, "failed": 0}
     for r in rows:
@@ -195,7 +218,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--year", type=int, default=2006)
-    ap.add_argument("--boot", type=int, default=49)
+    ap.add_argument("--boot", type=int, default=None, help="replicates (49; measured: config)")
     ap.add_argument("--keep", default=None, help="folder for the generated economies")
     ap.add_argument("--max-fail", type=float, default=0.2, help="share of failed replicates")
     ap.add_argument("--misclassify", type=float, default=None, metavar="STAY")
@@ -203,6 +226,8 @@ def main() -> None:
     ap.add_argument("--naive", action="store_true", help="ignore the validation set")
     ap.add_argument("--types", default="true", choices=["true", "measured"])
     ap.add_argument("--correct", action="store_true", help="measured types: type correction on")
+    ap.add_argument("--bootstrap", default=None, choices=["firms", "clusters"],
+                    help="bootstrap scheme (default: the API's / the config's)")  # fmt: skip
     ap.add_argument("--markdown", default=None, help="write the table as Markdown here")
     args = ap.parse_args()
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="skillshore-mc-"))
@@ -214,7 +239,11 @@ def main() -> None:
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             out = root / f"{args.scale}{seed}"
             if args.types == "measured":
-                rows.append(run_study_one(out, args.scale, seed, args.year, args.correct))
+                rows.append(
+                    run_study_one(
+                        out, args.scale, seed, args.year, args.correct, args.bootstrap, args.boot
+                    )
+                )
             else:
                 rows.append(
                     run_one(
@@ -222,12 +251,13 @@ def main() -> None:
                         args.scale,
                         seed,
                         args.year,
-                        args.boot,
+                        args.boot or 49,
                         cluster.scheduler_address,
                         args.max_fail,
                         args.misclassify,
                         args.validation,
                         args.naive,
+                        args.bootstrap or "firms",
                     )
                 )
             r = rows[-1]
@@ -253,14 +283,15 @@ def main() -> None:
         }
     table = pd.DataFrame(out).T
     print(
-        f"\n{args.scale}, year {args.year}, {len(df)} seeds, B = {args.boot}; "
+        f"\n{args.scale}, year {args.year}, {len(df)} seeds, B = {args.boot or 'default'}, "
+        f"bootstrap {args.bootstrap or 'default'}; "
         f"{time.perf_counter() - t0:.0f} s in all"
     )
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.markdown:
         Path(args.markdown).write_text(
-            f"{args.scale}, {args.types} types{', corrected' if args.correct else ''}, year {args.year}, seeds {args.first_seed}-"
-            f"{args.first_seed + len(df) - 1}, B = {args.boot if args.types == 'true' else 'config'}\n\n"
+            f"{args.scale}, {args.types} types{', corrected' if args.correct else ''}, bootstrap {args.bootstrap or 'default'}, year {args.year}, seeds {args.first_seed}-"
+            f"{args.first_seed + len(df) - 1}, B = {args.boot or (49 if args.types == 'true' else 'config')}\n\n"
             + markdown(table)
         )
     # a seed whose year was not estimated has no rows (NaN): counted apart, not as a miss

@@ -160,6 +160,12 @@ class StructuralSection:
     # share of the market's jobs (filled plus vacant), so a firm twice as large meets
     # workers as two firms of its type
     base_measure: Literal["uniform", "capacity"] = "uniform"
+    # what a bootstrap replicate redraws (docs/estimation.md §4, "Cluster bootstrap"):
+    # "clusters" (default) Owen's pigeonhole bootstrap of industries, firms within them
+    # and education codes (also the industries' shocks and the title matcher's per-code
+    # errors; its sd matched the Monte Carlo sd at the seed's size, the firms' was a
+    # third); "firms" firms within each market
+    bootstrap_scheme: Literal["firms", "clusters"] = "clusters"
 
 
 @dataclass(frozen=True)

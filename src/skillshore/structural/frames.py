@@ -24,6 +24,7 @@ def market_sample_from_frames(
     wage_control_cols: list[str] | None = None,
     wage_reference: list[float] | None = None,
     weight_col: str | None = None,
+    worker_group_col: str | None = None,
     offshored_col: str | None = None,
     markets: pd.DataFrame | None = None,
     shifter_cols: list[str] | None = None,
@@ -47,6 +48,9 @@ def market_sample_from_frames(
         One row per firm (every firm of each market, including firms without matched
         workers in the sample): ``firm_col``, ``market_col``, ``y_cols``, optional
         ``offshored_col`` (offshored workers).
+    worker_group_col : str, optional
+        The workers' cluster for the ``"clusters"`` bootstrap, e.g. the education code
+        (:class:`MarketSample` ``worker_groups``).
     markets : DataFrame, optional
         ``market_col`` and ``shifter_cols`` (one row per market).
     validation : DataFrame, optional
@@ -64,7 +68,11 @@ def market_sample_from_frames(
         Non-employed persons with their types in ``x_cols`` (optional ``weight_col``).
     """
     for name, df, cols in (
-        ("workers", workers, [firm_col, *x_cols]),
+        (
+            "workers",
+            workers,
+            [firm_col, *x_cols, *([worker_group_col] if worker_group_col else [])],
+        ),
         ("firms", firms, [firm_col, market_col, *y_cols]),
     ):
         miss = [c for c in cols if c not in df.columns]
@@ -156,5 +164,6 @@ def market_sample_from_frames(
         shifter_names=names,
         foreign_pool=foreign_pool,
         n_worker_types=n_worker_types,
+        worker_groups=None if worker_group_col is None else workers[worker_group_col].to_numpy(),
         **val,
     )

@@ -10,11 +10,12 @@ optional market shifters z_k and, for the correction of mismeasured worker types
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+import pandas as pd
 import polars as pl
 
 from skillshore._constants import RAW_MATERIAL_HS2
@@ -61,6 +62,10 @@ class MarketSample:
         Labels for reports.
     foreign_pool : float, optional
         |fbar*|/|fbar| (else the calibration's).
+    worker_groups : array (R,), optional
+        The cluster of each match record for the ``"clusters"`` bootstrap (e.g. the
+        worker's education code: worker types are measured per code, so all workers of
+        one code share one measurement error); see :meth:`resample`.
     n_worker_types : int, optional
         Size of the worker-type grid for the base measure dx = 1/n (default: the number
         of distinct x in the sample).
@@ -128,6 +133,7 @@ class MarketSample:
     shifter_names: tuple = ()
     foreign_pool: float | None = None
     n_worker_types: int | None = None
+    worker_groups: np.ndarray | None = None
     wage_controls: np.ndarray | None = None
     wage_reference: np.ndarray | None = None
     validation_true: np.ndarray | None = None
@@ -177,6 +183,19 @@ class MarketSample:
             if wg.shape != firm.shape:
                 raise DataValidationError("wage: one value per match record (NaN where missing)")
             s(self, "wage", wg)
+        if self.worker_groups is not None:
+            wgr = np.asarray(self.worker_groups, dtype=object).reshape(-1)
+            if wgr.shape != firm.shape:
+                raise DataValidationError(
+                    f"worker_groups: one cluster label per match record ({firm.size}), "
+                    f"got {wgr.size}"
+                )
+            bad = np.flatnonzero(pd.isna(wgr))
+            if bad.size:
+                raise DataValidationError(
+                    f"worker_groups: missing cluster labels in rows {bad[:5].tolist()}"
+                )
+            s(self, "worker_groups", wgr.astype(str))
         if self.wage_controls is not None:
             H = np.asarray(self.wage_controls, dtype=np.float64)
             H = H[:, None] if H.ndim == 1 else H
@@ -396,42 +415,16 @@ class MarketSample:
 
     def take_firms(self, picks: np.ndarray) -> MarketSample:
         """The sample of the firms ``picks`` (repeats allowed: each copy its own firm)."""
-        order, starts, counts, _ = self._groups
-        picks = np.asarray(picks, dtype=np.int64)
-        rep = counts[picks]
-        base = np.repeat(starts[picks], rep)
-        offs = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
-        idx = order[base + offs]
-        return MarketSample(
-            x=self.x[idx],
-            firm=np.repeat(np.arange(picks.size), rep),
-            firm_y=self.firm_y[picks],
-            firm_market=self.firm_market[picks],
-            weights=self.weights[idx],
-            wage=None if self.wage is None else self.wage[idx],
-            wage_controls=None if self.wage_controls is None else self.wage_controls[idx],
-            wage_reference=self.wage_reference,
-            firm_offshored=None if self.firm_offshored is None else self.firm_offshored[picks],
-            shifters=self.shifters,
-            market_labels=self.market_labels,
-            shifter_names=self.shifter_names,
-            foreign_pool=self.foreign_pool,
-            n_worker_types=self.n_worker_types,
-            validation_true=self.validation_true,
-            validation_measured=self.validation_measured,
-            validation_groups=self.validation_groups,
-            validation_weights=self.validation_weights,
-            validation_controls=self.validation_controls,
-            validation_control_weights=self.validation_control_weights,
-            calibrated_controls=self.calibrated_controls,
-            misclassification=self.misclassification,
-            nonemployed_x=self.nonemployed_x,
-            nonemployed_weights=self.nonemployed_weights,
-        )
+        from skillshore.structural.resampling import firm_draw, take
 
-    def resample(self, rng: np.random.Generator) -> MarketSample:
-        """A bootstrap replicate: firms drawn with replacement within each market.
+        return take(self, firm_draw(self, picks))
 
+    def resample(
+        self, rng: np.random.Generator, scheme: Literal["firms", "clusters"] = "firms"
+    ) -> MarketSample:
+        """A bootstrap replicate (:func:`skillshore.structural.resampling.draw`).
+
+        ``scheme="firms"`` (default): firms drawn with replacement within each market.
         A firm brings all its workers and its offshored workers, so every replicate
         satisfies the identifying assumption firm by firm (offshored / domestic workers =
         purchases abroad / value added) and keeps each market's number of firms (the
@@ -439,43 +432,14 @@ class MarketSample:
         correction and the non-employed are resampled independently (separate samples);
         with ``validation_groups`` the validation set's clusters are drawn with
         replacement, each bringing all its labelled persons.
+
+        ``scheme="clusters"``: Owen's (2007) pigeonhole bootstrap over markets, firms
+        within markets and ``worker_groups`` (education codes), which also redraws the
+        markets' shocks and the codes' measurement errors (docs/estimation.md §4).
         """
-        members = self._groups[3]
-        picks = np.concatenate([m[rng.integers(0, m.size, m.size)] for m in members])
-        out = self.take_firms(picks)
-        kw: dict = {}
-        if self.validation_true is not None:
-            if self.validation_groups is None:
-                v = rng.integers(0, self.validation_true.shape[0], self.validation_true.shape[0])
-                groups = None
-            else:
-                labels, inv = np.unique(self.validation_groups, return_inverse=True)
-                order = np.argsort(inv, kind="stable")
-                starts = np.r_[0, np.cumsum(np.bincount(inv))]
-                drawn = rng.integers(0, labels.size, labels.size)
-                v = np.concatenate([order[starts[g] : starts[g + 1]] for g in drawn])
-                groups = np.repeat(np.arange(labels.size), np.diff(starts)[drawn])
-            kw.update(
-                validation_true=self.validation_true[v],
-                validation_measured=self.validation_measured[v],
-                validation_groups=groups,
-                validation_weights=None
-                if self.validation_weights is None
-                else self.validation_weights[v],
-                validation_controls=None
-                if self.validation_controls is None
-                else self.validation_controls[v],
-                validation_control_weights=None
-                if self.validation_control_weights is None
-                else self.validation_control_weights[v],
-            )
-        if self.nonemployed_x is not None:
-            v = rng.integers(0, self.nonemployed_x.shape[0], self.nonemployed_x.shape[0])
-            kw.update(
-                nonemployed_x=self.nonemployed_x[v],
-                nonemployed_weights=self.nonemployed_weights[v],
-            )
-        return dataclasses.replace(out, **kw) if kw else out
+        from skillshore.structural.resampling import draw, take
+
+        return take(self, draw(self, rng, scheme))
 
 
 def _type_index(support: np.ndarray, v: np.ndarray, name: str) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from skillshore._results import fmt_num
+from skillshore.errors import DataValidationError, ModelInputError
 from skillshore.matching import MatchingModel
 from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.frames import market_sample_from_frames
@@ -35,6 +36,7 @@ from skillshore.structural.levels import (
 )
 from skillshore.structural.markets import MarketSample
 from skillshore.structural.profiled import MarketFitResult, MarketProblem, fit_markets
+from skillshore.structural.resampling import SCHEMES
 from skillshore.structural.result import Inference, StructuralEstimate, parameter_names
 from skillshore.structural.wages import residualise_wages
 
@@ -183,8 +185,8 @@ def _replicate(s: MarketSample, rng, cal, st: _Settings, init, support, jacobian
     return _point(s, cal, st, init, support, jacobian, replicate=True)[0]
 
 
-def _resample(s: MarketSample, rng: np.random.Generator) -> MarketSample:
-    return s.resample(rng)
+def _resample(s: MarketSample, rng: np.random.Generator, scheme: str = "firms") -> MarketSample:
+    return s.resample(rng, scheme)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, eq=False)
@@ -297,6 +299,7 @@ def estimate_markets(
     max_fail_share: float = 0.2,
     year: int | None = None,
     correct_types: bool = True,
+    bootstrap_scheme: Literal["firms", "clusters"] = "firms",
 ) -> StructuralEstimate:
     """Estimate Phi, lambda, C, C*, the nu's (and shifter slopes) market by market.
 
@@ -321,7 +324,12 @@ def estimate_markets(
     foreign_normalisation : {"symmetric", "wage_share"} or float
         How kappa_f is split into C* and nu_y* (as in :func:`estimate`).
     bootstrap : int
-        Replications; firms are resampled within markets (:meth:`MarketSample.resample`).
+        Replications (:meth:`MarketSample.resample`).
+    bootstrap_scheme : {"firms", "clusters"}
+        ``firms`` (default): firms resampled within markets; ``clusters``: Owen's (2007)
+        pigeonhole bootstrap of markets, firms within markets and the sample's
+        ``worker_groups`` (education codes), which also carries the markets' shocks and
+        the codes' measurement errors (docs/estimation.md §4, "Inference").
     seed, n_workers, scheduler, processes, progress :
         See :func:`skillshore.structural.run_bootstrap`.
     level, ci_method :
@@ -348,6 +356,12 @@ def estimate_markets(
     -------
     StructuralEstimate
     """
+    if bootstrap_scheme not in SCHEMES:
+        raise ModelInputError(
+            f"bootstrap_scheme must be one of {SCHEMES}, got {bootstrap_scheme!r}"
+        )
+    if bootstrap and bootstrap_scheme == "clusters" and sample.worker_groups is None:
+        raise DataValidationError("bootstrap_scheme='clusters' needs the sample's worker_groups")
     shares = None if worker_shares is None else tuple(np.asarray(worker_shares, float))
     st = _Settings(
         lambda_x_share, base_measure, foreign_normalisation, gtol, 40, shares, correct_types
@@ -372,7 +386,7 @@ def estimate_markets(
         MarketFit(P, fit, tuple(sample.market_labels)),
         fn,
         sample,
-        _resample,
+        functools.partial(_resample, scheme=bootstrap_scheme),
         phi_shape=sample.dims,
         calibration=calibration,
         info=info,

@@ -316,6 +316,11 @@ def structural_sample(
         "person_id", "firm_id", "x", "cell", "hourly_wage", *WAGE_CONTROLS, "educ_code",
         pl.col(skill).alias("skill_measured"),
     ).to_pandas()  # fmt: skip
+    # the "clusters" bootstrap's worker clusters: the education code (a worker without
+    # one is a cluster of its own)
+    wdf["cluster"] = (
+        wdf["educ_code"].astype("string").fillna("person " + wdf["person_id"].astype("string"))
+    )
     markets, cols = None, None
     if year > cfg.study.years[0] and validate.get("customs") is not None:
         z = market_shifter(validate, cfg, year)
@@ -339,6 +344,7 @@ def structural_sample(
         markets=markets,
         shifter_cols=cols,
         n_worker_types=N_CELLS,
+        worker_group_col="cluster",
         nonemployed=nonemployed_types(validate, skills, year, cfg, w[skill].to_numpy(), cell),
         **validation_options(wdf, cfg, year),
     )
@@ -359,6 +365,7 @@ def structural_stage(
     kw = dict(
         lambda_x_share=cfg.structural.lambda_x_share,
         base_measure=cfg.structural.base_measure,
+        bootstrap_scheme=cfg.structural.bootstrap_scheme,
         seed=cfg.study.seed,
         progress=True,  # bootstrap replications: a bar on a terminal, plain lines in a log
         **dask_options(cfg),

@@ -130,7 +130,7 @@ def synthetic_workers(out_dir: str | Path, year: int) -> pd.DataFrame:
     )
     if w["cell"].null_count():
         raise DataValidationError(f"{d}: workers with an education code outside the catalog")
-    return w.select("firm_id", "cell", "x", "hourly_wage", *WAGE_CONTROLS).to_pandas()
+    return w.select("firm_id", "cell", "x", "hourly_wage", *WAGE_CONTROLS, "educ_code").to_pandas()
 
 
 def synthetic_market_sample(
@@ -196,6 +196,7 @@ def synthetic_market_sample(
         markets=markets,
         shifter_cols=cols,
         n_worker_types=n_cells,
+        worker_group_col="educ_code",  # the "clusters" bootstrap's worker clusters
         **wage_kw,
     )
 
