@@ -151,6 +151,17 @@ class StructuralSection:
     # code's true type on the model's grid, in (0, 1)); "" = no correction
     validation: str = ""
     validation_size: int = 2000
+    # how the labelled codes correct the types (docs/estimation.md §4c): "soft" every
+    # worker with the probabilities of the true types from a measurement-error model
+    # fitted on the labelled codes (an ordered probit), "labelled" only the labelled
+    # codes' persons (at most validation_size of them)
+    validation_method: Literal["soft", "labelled"] = "soft"
+    # "soft": also spread the fitted share of outlier codes uniformly over the true types
+    # (off: the share only makes the fit of the probit robust; measured in §4c)
+    validation_outliers: bool = False
+    # wage controls measured with the types' error, regression-calibrated by the
+    # correction (schooling and experience are register data, measured without it)
+    calibrated_controls: tuple[str, ...] = ("cognitive", "manual", "interpersonal")
     # the type scale of the estimates: worker cells' mid-ranks and firms' productivity
     # percentiles are placed linearly on these supports (Phi scales with their widths)
     x_support: tuple[float, float] = (0.0, 1.0)

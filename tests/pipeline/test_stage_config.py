@@ -119,3 +119,19 @@ def test_skill_paths_resolve_against_the_config_folder(tmp_path, monkeypatch):
     res = skills_stage(cfg, RawTables(tiny_frames(), None))
     row = res.codes.filter(pl.col("code") == "3252")
     assert row["onet_soc"].item() == "53-3032.00"  # the override (the matcher says glazier)
+
+
+def test_type_correction_options_are_config_keys(tmp_path):
+    """[structural] validation_method / validation_outliers / calibrated_controls: checked
+    on load (choices) and before any data is read (control names)."""
+    from skillshore.structural.stage import validation_options
+
+    with pytest.raises(ConfigError, match=r"\[structural\] validation_method: 'fuzzy'"):
+        _cfg(structural={"validation_method": "fuzzy"})
+    (tmp_path / "v.csv").write_text("code,x_true\n3252,0.5\n")
+    cfg = _cfg(
+        tmp_path, structural={"validation": "v.csv", "calibrated_controls": ["cognitive", "iq"]}
+    )
+    assert cfg.structural.validation_method == "soft" and not cfg.structural.validation_outliers
+    with pytest.raises(ConfigError, match=r"calibrated_controls: \['iq'\] are not wage controls"):
+        validation_options(None, cfg, 1996)

@@ -32,17 +32,6 @@ __all__ = [
     "dask_options",
 ]
 
-#: Wage controls measured with the worker types' error (the title matcher's skills): the
-#: type correction regression-calibrates them (docs/estimation.md, "Mismeasured worker
-#: types"); schooling and experience are register data, measured without that error.
-CALIBRATED_CONTROLS = ("cognitive", "manual", "interpersonal")
-#: The type correction's validation set: every worker with model-based probabilities of
-#: the true types (True) or only the labelled codes' persons (False); wire to a config key.
-SOFT_TYPES = True
-#: Spread the fitted outlier share of the codes uniformly over the true types (True) or
-#: use the outlier share only to fit sigma and delta robustly (False, default: measured on
-#: demo seeds 0-6, docs/estimation.md §4c); wire to a config key.
-SOFT_OUTLIERS = False
 N_CELLS = 12  # quantile cells of measured skill (docs/estimation.md, "The pipeline")
 
 
@@ -143,7 +132,7 @@ def validation_options(
     """The labelled persons of ``year`` (measured ``x``, true ``x_true``) for the type
     correction: the workers whose education code is in the validation set, at most
     ``[structural] validation_size`` of them drawn with the study's random seed. With
-    ``soft`` (default :data:`SOFT_TYPES`) every worker instead, with a probability for each
+    ``soft`` (default: ``[structural] validation_method = "soft"``) every worker instead, with a probability for each
     true type from the measurement-error model fitted on the labelled codes
     (:func:`~skillshore.structural.soft_types.soft_validation`; labelled codes keep their
     known type), clustered by education code in the bootstrap."""
@@ -152,7 +141,15 @@ def validation_options(
     v = validation_set(cfg)
     if v is None:
         return {}
-    if SOFT_TYPES if soft is None else soft:
+    from skillshore.structural.markets import WAGE_CONTROLS
+
+    bad = [c for c in cfg.structural.calibrated_controls if c not in WAGE_CONTROLS]
+    if bad:
+        raise ConfigError(
+            f"{cfg.source}: [structural] calibrated_controls: {bad} are not wage controls; "
+            f"choose among {list(WAGE_CONTROLS)}"
+        )
+    if (cfg.structural.validation_method == "soft") if soft is None else soft:
         from skillshore.structural.markets import WAGE_CONTROLS
 
         cell = wdf["cell"].to_numpy()
@@ -172,7 +169,7 @@ def validation_options(
             (hi + lo) / 2,
             skill_col="skill_measured",
             keep_cols=list(WAGE_CONTROLS),
-            outliers=SOFT_OUTLIERS,
+            outliers=cfg.structural.validation_outliers,
         )
         soft_v["x"] = type_grid(soft_v["cell"].to_numpy(), cfg)
         soft_v["x_true"] = type_grid(soft_v["true_cell"].to_numpy(), cfg)
@@ -182,7 +179,7 @@ def validation_options(
             "validation_group_col": "educ_code",
             "validation_weight_col": "weight",
             "validation_control_weight_col": "weight_core",
-            "calibrated_controls": list(CALIBRATED_CONTROLS),
+            "calibrated_controls": list(cfg.structural.calibrated_controls),
         }
     from skillshore.structural.markets import WAGE_CONTROLS
 
@@ -204,7 +201,7 @@ def validation_options(
             drop=True
         ),
         "true_cols": ["x_true"],
-        "calibrated_controls": list(CALIBRATED_CONTROLS),
+        "calibrated_controls": list(cfg.structural.calibrated_controls),
     }
 
 
