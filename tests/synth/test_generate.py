@@ -434,3 +434,89 @@ def test_study_selects_the_base_measure_of_the_firm_volumes(tiny):
     out, cfg, f, truth, t = tiny
     assert truth["dgp"]["firm_volume"] == "capacity"
     assert cfg.structural.base_measure == "capacity" == synthetic_base_measure(out)
+
+
+def test_wages_satisfy_the_worker_side_on_the_planted_matches(tiny):
+    """Worker-side equation of the logit model on the matches the cells are drawn from
+    (docs/model.md: w = w0 + lambda_x (log(pi / f0) - nu_x)): with the planted tilts at an
+    unchanged firm total the generator pays w'(x_c, y_j) = w(x_c, y_j) + lambda_x
+    log(p_final / p_cell) (``SynthSettings.consistent_wages``). Transcribed here from the
+    rebuilt population equilibria (``market_equilibria``), the drawn-from distribution of
+    truth/matches.parquet and the DGP's wage controls: a worker's log wage net of the
+    controls is log max(w', w0) + N(0, 0.15^2). Regressing it, net of log max(w, w0), on
+    d = log max(w', w0) - log max(w, w0) gives slope 1 (0 if the adjustment were
+    dropped); tolerance 4 s.e. of the slope, 0.15 / sqrt(sum (d - mean d)^2)."""
+    out, _, f, truth, t = tiny
+    from skillshore.synth.truth import market_equilibria
+
+    assert truth["dgp"]["consistent_wages"] is True
+    rows = []
+    for year in range(truth["years"][0], truth["years"][1] + 1):
+        p = truth["parameters_by_year"][str(year)]
+        lambda_x = p["lambda"] * truth["dgp"]["lambda_x_share"]
+        for mk in market_equilibria(out, year, "high"):
+            eq, n = mk["equilibrium"], len(mk["firm_id"])
+            w_eq = eq.wages().T.reshape(-1)
+            p_cell = (eq.pi / eq.pi.sum(axis=0)).T.reshape(-1)
+            rows.append(
+                pl.DataFrame(
+                    {
+                        "year": np.full(n * N_CELLS, year, np.int32),
+                        "firm_id": np.repeat(mk["firm_id"], N_CELLS),
+                        "cell": np.tile(np.arange(N_CELLS, dtype=np.int32), n),
+                        "w": w_eq,
+                        "p_cell": p_cell,
+                        "lambda_x": np.full(n * N_CELLS, lambda_x),
+                        "w0": np.full(n * N_CELLS, p["w0"]),
+                    }
+                )
+            )
+    m = (
+        t["matches"]
+        .filter(pl.col("group") == "high")
+        .with_columns(
+            p_final=pl.col("draw_mean") / pl.col("draw_mean").sum().over(["year", "firm_id"])
+        )
+        .join(pl.concat(rows), on=["year", "firm_id", "cell"], how="inner")
+    )
+    assert m.height == t["matches"].filter(pl.col("group") == "high").height
+    m = m.with_columns(
+        lw=pl.max_horizontal("w", "w0").log(),
+        lw_c=pl.max_horizontal(
+            pl.col("w") + pl.col("lambda_x") * (pl.col("p_final") / pl.col("p_cell")).log(), "w0"
+        ).log(),
+    )
+    cat = t["catalog_truth"]
+    sk = ("cognitive", "manual", "interpersonal")
+    educ = cat.select(pl.col("code").alias("educ_code"), "group", "cell", *sk)
+    train = cat.select(pl.col("code").alias("train_code"), *[pl.col(s).alias(f"t_{s}") for s in sk])
+    coef = truth["dgp"]["wage_coefficients"]
+    w = (
+        f["workers"]
+        .join(educ, on="educ_code", how="left")
+        .filter(pl.col("group") == "high")
+        .join(train, on="train_code", how="left")
+        .with_columns([pl.max_horizontal(s, pl.col(f"t_{s}").fill_null(0.0)).alias(s) for s in sk])
+        .join(
+            m.select("year", "firm_id", "cell", "lw", "lw_c"),
+            on=["year", "firm_id", "cell"],
+            how="left",
+        )
+    )
+    assert w["lw"].null_count() == 0
+    ex = w["experience"].to_numpy()
+    ctrl = (
+        coef["educ_years"] * (w["educ_years"].to_numpy() - 12)
+        + coef["experience"] * ex
+        + coef["experience2"] * ex**2
+        + sum(coef[s] * (w[s].to_numpy() - 0.5) for s in sk)
+    )
+    e = np.log(w["hourly_wage"].to_numpy()) - ctrl - w["lw"].to_numpy()
+    d = (w["lw_c"] - w["lw"]).to_numpy()
+    dc = d - d.mean()
+    se = 0.15 / np.sqrt(np.sum(dc**2))
+    slope = np.sum(dc * e) / np.sum(dc**2)
+    assert se < 0.2, se  # slope 0 (adjustment dropped) lies > 5 s.e. from 1
+    assert abs(slope - 1) < 4 * se, (slope, se)
+    # level: mean of e - d is the noise's, s.e. 0.15 / sqrt(n)
+    assert abs(np.mean(e - d)) < 4 * 0.15 / np.sqrt(len(e)), np.mean(e - d)

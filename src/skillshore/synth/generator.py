@@ -28,6 +28,7 @@ from skillshore.synth.careers import (
     WAGE_COEF,
     CodeBook,
     Workforce,
+    consistent_wages,
     finish_workers,
     tilt_to_mean,
     worker_rows,
@@ -400,6 +401,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         }
         hr = rng["hire"]
         counts = {}
+        wages = dict(ym.wages)
         for grp in ("high", "low"):
             n = np.floor(ym.n_exp[grp] + hr.random(len(act))).astype(np.int64)
             pc = planted[grp]
@@ -414,6 +416,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 n = np.maximum(n, 1)
                 n_mean = np.maximum(ym.n_exp[grp], 1.0)  # n_exp < 1 always draws one worker
             counts[grp] = hr.multinomial(n, pc)
+            if s.consistent_wages:  # the worker side of the model on the drawn-from pc
+                wages[grp] = consistent_wages(
+                    ym.wages[grp], ym.p_cell[grp], pc, p["lambda"] * s.lambda_x_share
+                )
             match_parts.append(
                 pl.DataFrame(
                     {
@@ -434,7 +440,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         local = np.full(firms.n, -1)
         local[act] = np.arange(len(act))
         work_parts.append(
-            worker_rows(t, pid, fglob, grp_arr, cell, local, ym, wf, book, firms, p, rng["wage"])
+            worker_rows(t, pid, fglob, grp_arr, cell, local, wages, wf, book, firms, p, rng["wage"])
         )
         emp = np.bincount(local[fglob], minlength=len(act))
         ratio = ym.offshored / dom["shock"]
@@ -541,6 +547,10 @@ def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
             "mapped onto the preset's support",
             "derivative_step_c_F": DERIV_STEP,
             "wage_coefficients": WAGE_COEF,
+            "wage_rule": "log wage = log max(w, w0) + controls + noise; w = the "
+            "equilibrium's w(x_c, y_j), plus lambda_x log(p_final / p_cell) (p_final the "
+            "distribution the firm's cells are drawn from, p_cell the equilibrium's "
+            "pi(x | y_j)) when consistent_wages",
             "training_rule": "skill = max(education skill, training skill), elementwise",
             "stay_rule": "an incumbent of high-offshorable skill cell c stays with probability "
             "stay_prob - stay_tilt_high w_t z_c, z_c in [-1, 1] (Fact 3), up to the cell's target",
