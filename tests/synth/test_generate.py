@@ -13,7 +13,7 @@ from skillshore.cli import app
 from skillshore.config import load_config
 from skillshore.offshoring.measures import narrow_offshoring
 from skillshore.synth import generate
-from skillshore.synth.params import N_CELLS
+from skillshore.synth.params import N_CELLS, SynthSettings
 from skillshore.tables import load_tables
 
 NAMES = ("workers", "catalog", "firms", "customs", "world_trade")
@@ -436,7 +436,7 @@ def test_study_selects_the_base_measure_of_the_firm_volumes(tiny):
     assert cfg.structural.base_measure == "capacity" == synthetic_base_measure(out)
 
 
-def test_wages_satisfy_the_worker_side_on_the_planted_matches(tiny):
+def _wage_slope(out, f, truth, t) -> tuple[float, float, float, float, float]:
     """Worker-side equation of the logit model on the matches the cells are drawn from
     (docs/model.md: w = w0 + lambda_x (log(pi / f0) - nu_x)): with the planted tilts at an
     unchanged firm total the generator pays w'(x_c, y_j) = w(x_c, y_j) + lambda_x
@@ -445,11 +445,11 @@ def test_wages_satisfy_the_worker_side_on_the_planted_matches(tiny):
     truth/matches.parquet and the DGP's wage controls: a worker's log wage net of the
     controls is log max(w', w0) + N(0, 0.15^2). Regressing it, net of log max(w, w0), on
     d = log max(w', w0) - log max(w, w0) gives slope 1 (0 if the adjustment were
-    dropped); tolerance 4 s.e. of the slope, 0.15 / sqrt(sum (d - mean d)^2)."""
-    out, _, f, truth, t = tiny
+    dropped); its s.e. is 0.15 / sqrt(sum (d - mean d)^2). Returns (slope, s.e., mean
+    residual net of log max(w, w0), the same net of log max(w', w0), and the s.e. of a
+    mean, 0.15 / sqrt(n))."""
     from skillshore.synth.truth import market_equilibria
 
-    assert truth["dgp"]["consistent_wages"] is True
     rows = []
     for year in range(truth["years"][0], truth["years"][1] + 1):
         p = truth["parameters_by_year"][str(year)]
@@ -516,7 +516,32 @@ def test_wages_satisfy_the_worker_side_on_the_planted_matches(tiny):
     dc = d - d.mean()
     se = 0.15 / np.sqrt(np.sum(dc**2))
     slope = np.sum(dc * e) / np.sum(dc**2)
-    assert se < 0.2, se  # slope 0 (adjustment dropped) lies > 5 s.e. from 1
+    return slope, se, float(np.mean(e)), float(np.mean(e - d)), 0.15 / np.sqrt(len(e))
+
+
+def test_consistent_wages_satisfy_the_worker_side_on_the_planted_matches(tmp_path):
+    """``consistent_wages=True``: slope 1 within 4 s.e. (``_wage_slope``); the s.e. is small
+    enough that slope 0 (the adjustment dropped) lies more than 5 s.e. away."""
+    out = tmp_path / "cw"
+    s = SynthSettings(consistent_wages=True)
+    generate(out, scale="tiny", seed=2, years=(2000, 2006), base_years=(1997, 1999), settings=s)
+    cfg = load_config(out / "study.toml")
+    f = load_tables(cfg.tables, years=cfg.all_years)
+    truth = json.loads((out / "truth.json").read_text())
+    assert truth["dgp"]["consistent_wages"] is True
+    t = {n: pl.read_parquet(out / "truth" / f"{n}.parquet") for n in ("catalog_truth", "matches")}
+    slope, se, _, gap, gap_se = _wage_slope(out, f, truth, t)
+    assert se < 0.2, se
     assert abs(slope - 1) < 4 * se, (slope, se)
-    # level: mean of e - d is the noise's, s.e. 0.15 / sqrt(n)
-    assert abs(np.mean(e - d)) < 4 * 0.15 / np.sqrt(len(e)), np.mean(e - d)
+    assert abs(gap) < 4 * gap_se, (gap, gap_se)
+
+
+def test_default_wages_are_the_equilibriums(tiny):
+    """Default (``consistent_wages=False``): the wages are the untilted equilibrium's, so
+    the same regression gives slope 0 within 4 s.e. and the level of log max(w, w0)."""
+    out, _, f, truth, t = tiny
+    assert truth["dgp"]["consistent_wages"] is False
+    slope, se, gap, _, gap_se = _wage_slope(out, f, truth, t)
+    assert se < 0.2, se
+    assert abs(slope) < 4 * se, (slope, se)
+    assert abs(gap) < 4 * gap_se, (gap, gap_se)

@@ -25,7 +25,7 @@ Wages (DKK per hour): log w = log max(w(x, y), w0) + 0.04
 (educ_years - 12) + 0.03 exper - 0.0006 exper^2 + 0.25 (cog - 1/2) + 0.05 (man - 1/2)
 + 0.3 (int - 1/2) + N(0, 0.15^2) (the seed's wage table, skills after training), with
 w(x, y) the equilibrium's wage plus lambda_x log(p_final / p_cell) when the planted tilts
-move the firm's cell distribution (``SynthSettings.consistent_wages``, default;
+move the firm's cell distribution (``SynthSettings.consistent_wages``, off by default;
 :func:`consistent_wages`).
 """
 
