@@ -545,3 +545,27 @@ def test_default_wages_are_the_equilibriums(tiny):
     assert se < 0.2, se
     assert abs(slope) < 4 * se, (slope, se)
     assert abs(gap) < 4 * gap_se, (gap, gap_se)
+
+
+def test_nonemployed_are_the_equilibriums_unemployed(tiny):
+    """The ``nonemployed`` table (listed in study.toml): each study year and
+    high-offshorable cell holds the stochastic rounding of sum_k M_k f0_k(x_c) over the
+    rebuilt equilibria (``market_equilibria``; |count - expectation| < 1 exactly), with
+    education codes of that group and cell, person ids disjoint from the workers'."""
+    from skillshore.synth.truth import market_equilibria
+    from skillshore.tables.schemas import OPTIONAL_SCHEMAS
+
+    out, cfg, f, truth, t = tiny
+    assert cfg.tables["nonemployed"] == out / "nonemployed.parquet"
+    ne = pl.read_parquet(out / "nonemployed.parquet")
+    assert ne.schema == OPTIONAL_SCHEMAS["nonemployed"].polars_schema
+    assert not set(ne["person_id"]) & set(f["workers"]["person_id"])
+    codes = t["catalog_truth"].select(pl.col("code").alias("educ_code"), "group", "cell")
+    ne = ne.join(codes, on="educ_code", how="left")
+    assert (ne["group"] == "high").all()
+    for year in (truth["years"][0], truth["years"][1]):
+        want = sum(
+            mk["market_size"] * mk["equilibrium"].f0 for mk in market_equilibria(out, year, "high")
+        )
+        got = np.bincount(ne.filter(pl.col("year") == year)["cell"].to_numpy(), minlength=N_CELLS)
+        assert np.all(np.abs(got - want) < 1), (got, want)

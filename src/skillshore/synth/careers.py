@@ -45,6 +45,7 @@ __all__ = [
     "WAGE_COEF",
     "consistent_wages",
     "finish_workers",
+    "nonemployed_rows",
     "tilt_to_mean",
     "worker_rows",
 ]
@@ -294,6 +295,41 @@ def worker_rows(
             "age": age.astype(np.int32),
             "region": firms.region[fglob],
         }
+    )
+
+
+def nonemployed_rows(
+    parts: list[tuple[int, np.ndarray]],
+    book: CodeBook,
+    educ_codes: np.ndarray,
+    first_id: int,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """The ``nonemployed`` table (schema ``OPTIONAL_SCHEMAS["nonemployed"]``): for each
+    study year ``t`` and high-offshorable skill cell in ``parts`` (year, cell per person),
+    a person with an education code drawn uniformly in the cell (as new workers are),
+    age 19-59, status "unemployed"; ids from ``first_id`` on (after the workers').
+    These are the unemployed of the equilibria, f0(x) (seed, "Identification"), drawn by
+    stochastic rounding of M f0(x_c) summed over the year's markets."""
+    from skillshore.tables.schemas import OPTIONAL_SCHEMAS
+
+    year = np.concatenate([np.full(len(c), t, np.int32) for t, c in parts] or [np.zeros(0)])
+    cell = np.concatenate([c for _, c in parts] or [np.zeros(0, np.int64)]).astype(np.int64)
+    code = book.draw(rng, cell) if len(cell) else np.zeros(0, np.int64)  # group 0: high
+    n = len(cell)
+    schema = OPTIONAL_SCHEMAS["nonemployed"].polars_schema
+    return pl.DataFrame(
+        {
+            "person_id": np.arange(first_id, first_id + n, dtype=np.int64),
+            "year": year.astype(np.int32),
+            "educ_code": educ_codes[code].astype(object),
+            "train_code": np.full(n, None, dtype=object),
+            "educ_years": book.educ_years[code].astype(np.float64),
+            "isced": np.full(n, None, dtype=object),
+            "age": rng.integers(19, 60, n).astype(np.int32),
+            "status": np.full(n, "unemployed", dtype=object),
+        },
+        schema=schema,
     )
 
 

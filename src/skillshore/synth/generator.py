@@ -30,6 +30,7 @@ from skillshore.synth.careers import (
     Workforce,
     consistent_wages,
     finish_workers,
+    nonemployed_rows,
     tilt_to_mean,
     worker_rows,
 )
@@ -219,7 +220,7 @@ def generate(
         tables, truth, extra = _simulate(cfg, s, int(seed), (y0, y1), (b0, b1))
     truth.update({"scale": scale, "seed": int(seed)})
     paths = {}
-    for name in TABLES:
+    for name in (*TABLES, *(n for n in tables if n not in TABLES)):
         paths[name] = out_dir / f"{name}.parquet"
         _write_parquet(tables[name], paths[name])
     tdir = out_dir / "truth"
@@ -247,7 +248,7 @@ def generate(
     return SynthResult(
         out_dir=out_dir,
         paths=paths,
-        rows={n: tables[n].height for n in TABLES},
+        rows={n: tables[n].height for n in paths},
         truth=json.loads((out_dir / "truth.json").read_text()),
         seconds=time.perf_counter() - t_start,
     )
@@ -271,9 +272,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 "customs",
                 "segregation",
                 "firm_type",
+                "nonemployed",
             ),
-            # an 11th stream leaves the first ten unchanged (SeedSequence children by index)
-            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(11)),
+            # a new stream leaves the earlier ones unchanged (SeedSequence children by index)
+            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(12)),
             strict=True,
         )
     )
@@ -336,6 +338,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
     z_cell = (np.arange(N_CELLS) - (N_CELLS - 1) / 2) / ((N_CELLS - 1) / 2)
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     work_parts, fy_parts, model_parts, match_parts, market_rows = [], [], [], [], []
+    ne_parts: list[tuple[int, np.ndarray]] = []
     first_markets = None
     for t in study:
         p = params[t]
@@ -434,6 +437,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                     }
                 )
             )
+        # the unemployed of the high-offshorable markets: stochastic rounding of M f0(x_c)
+        u_exp = ym.unemployed["high"].sum(axis=0)
+        u_n = np.floor(u_exp + rng["nonemployed"].random(N_CELLS)).astype(np.int64)
+        ne_parts.append((t, np.repeat(np.arange(N_CELLS), u_n)))
         # Fact 3: the more skilled high-offshorable incumbents turn over more, later on
         stay_shift = np.concatenate([-s.stay_tilt_high * wt * z_cell, np.zeros(N_CELLS)])
         pid, fglob, grp_arr, cell = wf.step(t, act, counts, stay_shift)
@@ -520,6 +527,11 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         "customs": customs,
         "world_trade": trade.world_trade,
     }
+    if s.nonemployed:
+        first = int(workers["person_id"].max() or 0) + 1
+        tables["nonemployed"] = nonemployed_rows(
+            ne_parts, book, educ_codes, first, rng["nonemployed"]
+        )
     extra = {
         "catalog_truth": cat_truth,
         "firm_years": model_panel.sort(["firm_id", "year"]),

@@ -178,6 +178,14 @@ class SynthSettings:
         bring the structural estimator's lambda back on the generator's true types and moves
         Phi away (demo, 2006, 8 seeds: lambda 20.9 -> 22.8, Phi 74.8 -> 81.8 for 37.56 and
         75.55): the bias comes from the worker margins (docs/synth.md, "Consistent wages").
+    nonemployed : bool
+        Write the optional ``nonemployed`` table (and list it in ``study.toml``): the
+        unemployed of the high-offshorable markets' equilibria, M f0(x_c) by stochastic
+        rounding, each with an education code of the cell (the seed's f0(x), from the
+        non-employed in the register). The structural stage then takes the worker types'
+        population shares from the matched workers and these (``MarketSample.type_shares``)
+        instead of equal shares, which the planted tilts violate (docs/synth.md,
+        "Consistent wages"). Own random stream: the other tables are unchanged.
     """
 
     kappa: float = 1.0
@@ -203,6 +211,7 @@ class SynthSettings:
     foreign_skill_tilt: float = 0.0
     firm_mass: str = "economy"
     consistent_wages: bool = False
+    nonemployed: bool = True
 
     def __post_init__(self) -> None:
         if self.firm_mass not in FIRM_MASSES:
