@@ -13,7 +13,7 @@ from skillshore.cli import app
 from skillshore.config import load_config
 from skillshore.offshoring.measures import narrow_offshoring
 from skillshore.synth import generate
-from skillshore.synth.params import N_CELLS
+from skillshore.synth.params import N_CELLS, SynthSettings
 from skillshore.tables import load_tables
 
 NAMES = ("workers", "catalog", "firms", "customs", "world_trade")
@@ -434,3 +434,138 @@ def test_study_selects_the_base_measure_of_the_firm_volumes(tiny):
     out, cfg, f, truth, t = tiny
     assert truth["dgp"]["firm_volume"] == "capacity"
     assert cfg.structural.base_measure == "capacity" == synthetic_base_measure(out)
+
+
+def _wage_slope(out, f, truth, t) -> tuple[float, float, float, float, float]:
+    """Worker-side equation of the logit model on the matches the cells are drawn from
+    (docs/model.md: w = w0 + lambda_x (log(pi / f0) - nu_x)): with the planted tilts at an
+    unchanged firm total the generator pays w'(x_c, y_j) = w(x_c, y_j) + lambda_x
+    log(p_final / p_cell) (``SynthSettings.consistent_wages``). Transcribed here from the
+    rebuilt population equilibria (``market_equilibria``), the drawn-from distribution of
+    truth/matches.parquet and the DGP's wage controls: a worker's log wage net of the
+    controls is log max(w', w0) + N(0, 0.15^2). Regressing it, net of log max(w, w0), on
+    d = log max(w', w0) - log max(w, w0) gives slope 1 (0 if the adjustment were
+    dropped); its s.e. is 0.15 / sqrt(sum (d - mean d)^2). Returns (slope, s.e., mean
+    residual net of log max(w, w0), the same net of log max(w', w0), and the s.e. of a
+    mean, 0.15 / sqrt(n))."""
+    from skillshore.synth.truth import market_equilibria
+
+    rows = []
+    for year in range(truth["years"][0], truth["years"][1] + 1):
+        p = truth["parameters_by_year"][str(year)]
+        lambda_x = p["lambda"] * truth["dgp"]["lambda_x_share"]
+        for mk in market_equilibria(out, year, "high"):
+            eq, n = mk["equilibrium"], len(mk["firm_id"])
+            w_eq = eq.wages().T.reshape(-1)
+            p_cell = (eq.pi / eq.pi.sum(axis=0)).T.reshape(-1)
+            rows.append(
+                pl.DataFrame(
+                    {
+                        "year": np.full(n * N_CELLS, year, np.int32),
+                        "firm_id": np.repeat(mk["firm_id"], N_CELLS),
+                        "cell": np.tile(np.arange(N_CELLS, dtype=np.int32), n),
+                        "w": w_eq,
+                        "p_cell": p_cell,
+                        "lambda_x": np.full(n * N_CELLS, lambda_x),
+                        "w0": np.full(n * N_CELLS, p["w0"]),
+                    }
+                )
+            )
+    m = (
+        t["matches"]
+        .filter(pl.col("group") == "high")
+        .with_columns(
+            p_final=pl.col("draw_mean") / pl.col("draw_mean").sum().over(["year", "firm_id"])
+        )
+        .join(pl.concat(rows), on=["year", "firm_id", "cell"], how="inner")
+    )
+    assert m.height == t["matches"].filter(pl.col("group") == "high").height
+    m = m.with_columns(
+        lw=pl.max_horizontal("w", "w0").log(),
+        lw_c=pl.max_horizontal(
+            pl.col("w") + pl.col("lambda_x") * (pl.col("p_final") / pl.col("p_cell")).log(), "w0"
+        ).log(),
+    )
+    cat = t["catalog_truth"]
+    sk = ("cognitive", "manual", "interpersonal")
+    educ = cat.select(pl.col("code").alias("educ_code"), "group", "cell", *sk)
+    train = cat.select(pl.col("code").alias("train_code"), *[pl.col(s).alias(f"t_{s}") for s in sk])
+    coef = truth["dgp"]["wage_coefficients"]
+    w = (
+        f["workers"]
+        .join(educ, on="educ_code", how="left")
+        .filter(pl.col("group") == "high")
+        .join(train, on="train_code", how="left")
+        .with_columns([pl.max_horizontal(s, pl.col(f"t_{s}").fill_null(0.0)).alias(s) for s in sk])
+        .join(
+            m.select("year", "firm_id", "cell", "lw", "lw_c"),
+            on=["year", "firm_id", "cell"],
+            how="left",
+        )
+    )
+    assert w["lw"].null_count() == 0
+    ex = w["experience"].to_numpy()
+    ctrl = (
+        coef["educ_years"] * (w["educ_years"].to_numpy() - 12)
+        + coef["experience"] * ex
+        + coef["experience2"] * ex**2
+        + sum(coef[s] * (w[s].to_numpy() - 0.5) for s in sk)
+    )
+    e = np.log(w["hourly_wage"].to_numpy()) - ctrl - w["lw"].to_numpy()
+    d = (w["lw_c"] - w["lw"]).to_numpy()
+    dc = d - d.mean()
+    se = 0.15 / np.sqrt(np.sum(dc**2))
+    slope = np.sum(dc * e) / np.sum(dc**2)
+    return slope, se, float(np.mean(e)), float(np.mean(e - d)), 0.15 / np.sqrt(len(e))
+
+
+def test_consistent_wages_satisfy_the_worker_side_on_the_planted_matches(tmp_path):
+    """``consistent_wages=True``: slope 1 within 4 s.e. (``_wage_slope``); the s.e. is small
+    enough that slope 0 (the adjustment dropped) lies more than 5 s.e. away."""
+    out = tmp_path / "cw"
+    s = SynthSettings(consistent_wages=True)
+    generate(out, scale="tiny", seed=2, years=(2000, 2006), base_years=(1997, 1999), settings=s)
+    cfg = load_config(out / "study.toml")
+    f = load_tables(cfg.tables, years=cfg.all_years)
+    truth = json.loads((out / "truth.json").read_text())
+    assert truth["dgp"]["consistent_wages"] is True
+    t = {n: pl.read_parquet(out / "truth" / f"{n}.parquet") for n in ("catalog_truth", "matches")}
+    slope, se, _, gap, gap_se = _wage_slope(out, f, truth, t)
+    assert se < 0.2, se
+    assert abs(slope - 1) < 4 * se, (slope, se)
+    assert abs(gap) < 4 * gap_se, (gap, gap_se)
+
+
+def test_default_wages_are_the_equilibriums(tiny):
+    """Default (``consistent_wages=False``): the wages are the untilted equilibrium's, so
+    the same regression gives slope 0 within 4 s.e. and the level of log max(w, w0)."""
+    out, _, f, truth, t = tiny
+    assert truth["dgp"]["consistent_wages"] is False
+    slope, se, gap, _, gap_se = _wage_slope(out, f, truth, t)
+    assert se < 0.2, se
+    assert abs(slope) < 4 * se, (slope, se)
+    assert abs(gap) < 4 * gap_se, (gap, gap_se)
+
+
+def test_nonemployed_are_the_equilibriums_unemployed(tiny):
+    """The ``nonemployed`` table (listed in study.toml): each study year and
+    high-offshorable cell holds the stochastic rounding of sum_k M_k f0_k(x_c) over the
+    rebuilt equilibria (``market_equilibria``; |count - expectation| < 1 exactly), with
+    education codes of that group and cell, person ids disjoint from the workers'."""
+    from skillshore.synth.truth import market_equilibria
+    from skillshore.tables.schemas import OPTIONAL_SCHEMAS
+
+    out, cfg, f, truth, t = tiny
+    assert cfg.tables["nonemployed"] == out / "nonemployed.parquet"
+    ne = pl.read_parquet(out / "nonemployed.parquet")
+    assert ne.schema == OPTIONAL_SCHEMAS["nonemployed"].polars_schema
+    assert not set(ne["person_id"]) & set(f["workers"]["person_id"])
+    codes = t["catalog_truth"].select(pl.col("code").alias("educ_code"), "group", "cell")
+    ne = ne.join(codes, on="educ_code", how="left")
+    assert (ne["group"] == "high").all()
+    for year in (truth["years"][0], truth["years"][1]):
+        want = sum(
+            mk["market_size"] * mk["equilibrium"].f0 for mk in market_equilibria(out, year, "high")
+        )
+        got = np.bincount(ne.filter(pl.col("year") == year)["cell"].to_numpy(), minlength=N_CELLS)
+        assert np.all(np.abs(got - want) < 1), (got, want)

@@ -21,9 +21,12 @@ A person's occupation (ISCO-08) is that of the education code's true O*NET occup
 training record with probability ``train_prob_initial``; with probability
 ``train_prob_later`` one is completed later (1-10 years after the first match).
 
-Wages (DKK per hour): log w = log max(w(x, y), w0) from the equilibrium + 0.04
+Wages (DKK per hour): log w = log max(w(x, y), w0) + 0.04
 (educ_years - 12) + 0.03 exper - 0.0006 exper^2 + 0.25 (cog - 1/2) + 0.05 (man - 1/2)
-+ 0.3 (int - 1/2) + N(0, 0.15^2) (the seed's wage table, skills after training).
++ 0.3 (int - 1/2) + N(0, 0.15^2) (the seed's wage table, skills after training), with
+w(x, y) the equilibrium's wage plus lambda_x log(p_final / p_cell) when the planted tilts
+move the firm's cell distribution (``SynthSettings.consistent_wages``, off by default;
+:func:`consistent_wages`).
 """
 
 from __future__ import annotations
@@ -36,7 +39,16 @@ import polars as pl
 from skillshore.synth.params import N_CELLS, SynthSettings
 from skillshore.tables.schemas import SCHEMAS
 
-__all__ = ["CodeBook", "Workforce", "WAGE_COEF", "finish_workers", "tilt_to_mean", "worker_rows"]
+__all__ = [
+    "CodeBook",
+    "Workforce",
+    "WAGE_COEF",
+    "consistent_wages",
+    "finish_workers",
+    "nonemployed_rows",
+    "tilt_to_mean",
+    "worker_rows",
+]
 
 WAGE_COEF = {
     "educ_years": 0.04,
@@ -213,9 +225,41 @@ def tilt_to_mean(p: np.ndarray, x: np.ndarray, target: np.ndarray, n_iter: int =
     return w / w.sum(axis=1, keepdims=True)
 
 
-def worker_rows(t, pid, fglob, grp, cell, local, ym, wf: Workforce, book: CodeBook, firms, p, rng):
+def consistent_wages(
+    wages: np.ndarray, p_cell: np.ndarray, p_final: np.ndarray, lambda_x: float
+) -> np.ndarray:
+    """Equilibrium wages (F, C) made consistent with the planted matches (F, C):
+    w'(x_c, y_j) = w(x_c, y_j) + lambda_x log(p_final[j, c] / p_cell[j, c]).
+
+    The worker side of the logit model (seed eq. 5; docs/model.md, "From the seed's choice
+    problems to the equilibrium equations") holds for any matching that workers accept:
+    w = w0 + lambda_x (log(pi(x, y) / f0(x)) - nu_x). The planted tilts move firm j's cell
+    distribution from the equilibrium's pi(x | y_j) (``p_cell``) to ``p_final`` at an
+    unchanged firm total, so log(pi' / f0) - log(pi / f0) = log(p_final / p_cell), and the
+    wage that makes the drawn matches an equilibrium of the workers' choices moves by
+    lambda_x times that (a firm-specific surplus shifter on the firm side). A cell with
+    ``p_final`` or ``p_cell`` zero is never drawn: its wage is left unchanged.
+    """
+    wages = np.asarray(wages, dtype=np.float64)
+    p_cell = np.asarray(p_cell, dtype=np.float64)
+    p_final = np.asarray(p_final, dtype=np.float64)
+    if not (wages.shape == p_cell.shape == p_final.shape):
+        raise ValueError(
+            f"wages {wages.shape}, p_cell {p_cell.shape} and p_final {p_final.shape} differ"
+        )
+    ok = (p_cell > 0) & (p_final > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.where(ok, np.log(np.where(ok, p_final, 1.0) / np.where(ok, p_cell, 1.0)), 0.0)
+    return wages + lambda_x * shift
+
+
+def worker_rows(
+    t, pid, fglob, grp, cell, local, wages, wf: Workforce, book: CodeBook, firms, p, rng
+):
     """Worker-year rows of year ``t`` (the ``workers`` schema before the codes are named):
-    skills after training, experience, and the wage equation of the module docstring."""
+    skills after training, experience, and the wage equation of the module docstring;
+    ``wages[g]`` (F, N_CELLS) are the firm-cell wages w(x, y) of group g (the equilibrium's,
+    or :func:`consistent_wages`)."""
     code = wf.code[pid]
     trained = (wf.train[pid] >= 0) & (wf.train_year[pid] <= t)
     skills = book.skills[code]
@@ -226,7 +270,7 @@ def worker_rows(t, pid, fglob, grp, cell, local, ym, wf: Workforce, book: CodeBo
     age = t - wf.birth[pid]
     exper = np.maximum(0.0, age - ey - 6.0)
     li = local[fglob]
-    w_eq = np.where(grp == 0, ym.wages["high"][li, cell], ym.wages["low"][li, cell])
+    w_eq = np.where(grp == 0, wages["high"][li, cell], wages["low"][li, cell])
     lw = (
         np.log(np.maximum(w_eq, p["w0"]))
         + WAGE_COEF["educ_years"] * (ey - 12)
@@ -251,6 +295,41 @@ def worker_rows(t, pid, fglob, grp, cell, local, ym, wf: Workforce, book: CodeBo
             "age": age.astype(np.int32),
             "region": firms.region[fglob],
         }
+    )
+
+
+def nonemployed_rows(
+    parts: list[tuple[int, np.ndarray]],
+    book: CodeBook,
+    educ_codes: np.ndarray,
+    first_id: int,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """The ``nonemployed`` table (schema ``OPTIONAL_SCHEMAS["nonemployed"]``): for each
+    study year ``t`` and high-offshorable skill cell in ``parts`` (year, cell per person),
+    a person with an education code drawn uniformly in the cell (as new workers are),
+    age 19-59, status "unemployed"; ids from ``first_id`` on (after the workers').
+    These are the unemployed of the equilibria, f0(x) (seed, "Identification"), drawn by
+    stochastic rounding of M f0(x_c) summed over the year's markets."""
+    from skillshore.tables.schemas import OPTIONAL_SCHEMAS
+
+    year = np.concatenate([np.full(len(c), t, np.int32) for t, c in parts] or [np.zeros(0)])
+    cell = np.concatenate([c for _, c in parts] or [np.zeros(0, np.int64)]).astype(np.int64)
+    code = book.draw(rng, cell) if len(cell) else np.zeros(0, np.int64)  # group 0: high
+    n = len(cell)
+    schema = OPTIONAL_SCHEMAS["nonemployed"].polars_schema
+    return pl.DataFrame(
+        {
+            "person_id": np.arange(first_id, first_id + n, dtype=np.int64),
+            "year": year.astype(np.int32),
+            "educ_code": educ_codes[code].astype(object),
+            "train_code": np.full(n, None, dtype=object),
+            "educ_years": book.educ_years[code].astype(np.float64),
+            "isced": np.full(n, None, dtype=object),
+            "age": rng.integers(19, 60, n).astype(np.int32),
+            "status": np.full(n, "unemployed", dtype=object),
+        },
+        schema=schema,
     )
 
 

@@ -28,7 +28,9 @@ from skillshore.synth.careers import (
     WAGE_COEF,
     CodeBook,
     Workforce,
+    consistent_wages,
     finish_workers,
+    nonemployed_rows,
     tilt_to_mean,
     worker_rows,
 )
@@ -218,7 +220,7 @@ def generate(
         tables, truth, extra = _simulate(cfg, s, int(seed), (y0, y1), (b0, b1))
     truth.update({"scale": scale, "seed": int(seed)})
     paths = {}
-    for name in TABLES:
+    for name in (*TABLES, *(n for n in tables if n not in TABLES)):
         paths[name] = out_dir / f"{name}.parquet"
         _write_parquet(tables[name], paths[name])
     tdir = out_dir / "truth"
@@ -246,7 +248,7 @@ def generate(
     return SynthResult(
         out_dir=out_dir,
         paths=paths,
-        rows={n: tables[n].height for n in TABLES},
+        rows={n: tables[n].height for n in paths},
         truth=json.loads((out_dir / "truth.json").read_text()),
         seconds=time.perf_counter() - t_start,
     )
@@ -270,9 +272,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 "customs",
                 "segregation",
                 "firm_type",
+                "nonemployed",
             ),
-            # an 11th stream leaves the first ten unchanged (SeedSequence children by index)
-            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(11)),
+            # a new stream leaves the earlier ones unchanged (SeedSequence children by index)
+            (np.random.default_rng(q) for q in np.random.SeedSequence(seed).spawn(12)),
             strict=True,
         )
     )
@@ -335,6 +338,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
     z_cell = (np.arange(N_CELLS) - (N_CELLS - 1) / 2) / ((N_CELLS - 1) / 2)
     grid = (np.arange(N_CELLS) + 0.5) / N_CELLS
     work_parts, fy_parts, model_parts, match_parts, market_rows = [], [], [], [], []
+    ne_parts: list[tuple[int, np.ndarray]] = []
     first_markets = None
     for t in study:
         p = params[t]
@@ -400,6 +404,7 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         }
         hr = rng["hire"]
         counts = {}
+        wages = dict(ym.wages)
         for grp in ("high", "low"):
             n = np.floor(ym.n_exp[grp] + hr.random(len(act))).astype(np.int64)
             pc = planted[grp]
@@ -414,6 +419,10 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                 n = np.maximum(n, 1)
                 n_mean = np.maximum(ym.n_exp[grp], 1.0)  # n_exp < 1 always draws one worker
             counts[grp] = hr.multinomial(n, pc)
+            if s.consistent_wages:  # the worker side of the model on the drawn-from pc
+                wages[grp] = consistent_wages(
+                    ym.wages[grp], ym.p_cell[grp], pc, p["lambda"] * s.lambda_x_share
+                )
             match_parts.append(
                 pl.DataFrame(
                     {
@@ -428,13 +437,17 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
                     }
                 )
             )
+        # the unemployed of the high-offshorable markets: stochastic rounding of M f0(x_c)
+        u_exp = ym.unemployed["high"].sum(axis=0)
+        u_n = np.floor(u_exp + rng["nonemployed"].random(N_CELLS)).astype(np.int64)
+        ne_parts.append((t, np.repeat(np.arange(N_CELLS), u_n)))
         # Fact 3: the more skilled high-offshorable incumbents turn over more, later on
         stay_shift = np.concatenate([-s.stay_tilt_high * wt * z_cell, np.zeros(N_CELLS)])
         pid, fglob, grp_arr, cell = wf.step(t, act, counts, stay_shift)
         local = np.full(firms.n, -1)
         local[act] = np.arange(len(act))
         work_parts.append(
-            worker_rows(t, pid, fglob, grp_arr, cell, local, ym, wf, book, firms, p, rng["wage"])
+            worker_rows(t, pid, fglob, grp_arr, cell, local, wages, wf, book, firms, p, rng["wage"])
         )
         emp = np.bincount(local[fglob], minlength=len(act))
         ratio = ym.offshored / dom["shock"]
@@ -514,6 +527,11 @@ def _simulate(cfg: dict, s: SynthSettings, seed: int, years, base_years):
         "customs": customs,
         "world_trade": trade.world_trade,
     }
+    if s.nonemployed:
+        first = int(workers["person_id"].max() or 0) + 1
+        tables["nonemployed"] = nonemployed_rows(
+            ne_parts, book, educ_codes, first, rng["nonemployed"]
+        )
     extra = {
         "catalog_truth": cat_truth,
         "firm_years": model_panel.sort(["firm_id", "year"]),
@@ -541,6 +559,10 @@ def _truth(s, params, market_rows, model_panel, years, base_years, x_raw, cf0):
             "mapped onto the preset's support",
             "derivative_step_c_F": DERIV_STEP,
             "wage_coefficients": WAGE_COEF,
+            "wage_rule": "log wage = log max(w, w0) + controls + noise; w = the "
+            "equilibrium's w(x_c, y_j), plus lambda_x log(p_final / p_cell) (p_final the "
+            "distribution the firm's cells are drawn from, p_cell the equilibrium's "
+            "pi(x | y_j)) when consistent_wages",
             "training_rule": "skill = max(education skill, training skill), elementwise",
             "stay_rule": "an incumbent of high-offshorable skill cell c stays with probability "
             "stay_prob - stay_tilt_high w_t z_c, z_c in [-1, 1] (Fact 3), up to the cell's target",

@@ -64,6 +64,9 @@ class YearMarkets:
     rows: list[dict]  # market truth
     counterfactual: dict[str, dict[str, np.ndarray]] | None = None
     """high group, "base" and "c_F=0": per firm E(wage | firm), E(x | firm), domestic mass"""
+    unemployed: dict[str, np.ndarray] | None = None
+    """group -> (number of industries, N_CELLS): expected unmatched domestic workers
+    M_kg f0(x_c) of each market, industries in ``np.unique`` order"""
 
 
 def solve_year(
@@ -100,12 +103,14 @@ def solve_year(
     mean_x = {v: np.zeros(F) for v in ("shock", "none", "h")}
     n_high = {v: np.zeros(F) for v in ("shock", "none", "h")}
     rows = []
+    inds = np.unique(firm_industry)
+    unemp = {g: np.zeros((len(inds), N_CELLS)) for g in ("high", "low")}
     cfv = (
         {v: {q: np.zeros(F) for q in ("wage", "skill", "mass")} for v in ("base", "c_F=0")}
         if counterfactual
         else None
     )
-    for k in np.unique(firm_industry):
+    for ki, k in enumerate(inds):
         sel = np.flatnonzero(firm_industry == k)
         yk = y[sel]
         for g in ("high", "low"):
@@ -135,6 +140,7 @@ def solve_year(
             dom = pi.sum(axis=0)
             p_cell[g][sel] = (pi / dom).T
             n_exp[g][sel] = M * dom
+            unemp[g][ki] = M * eq.f0
             wages[g][sel] = eq.wages().T
             row = {
                 "year": year,
@@ -184,4 +190,5 @@ def solve_year(
         n_high=n_high,
         rows=rows,
         counterfactual=cfv,
+        unemployed=unemp,
     )

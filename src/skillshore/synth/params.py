@@ -165,6 +165,27 @@ class SynthSettings:
         The choice decides which of the seed's pooled between-firm findings the
         industry-specific offshoring costs of the shock move (docs/synth.md, "Between
         markets").
+    consistent_wages : bool
+        Wages consistent with the planted matches (off by default). The planted tilts make firm
+        j's cell distribution p_final(c | j) differ from the equilibrium's pi(x_c | y_j)
+        (p_cell) at an unchanged firm total; in the model's own terms the deviation is a
+        firm-specific surplus shifter, and the worker side of the logit model, w = w0 +
+        lambda_x (log(pi / f0) - nu_x) (seed eq. 5; docs/model.md "From the seed's choice
+        problems to the equilibrium equations"), then pays w + lambda_x log(p_final /
+        p_cell) (lambda_x = lambda x ``lambda_x_share``, the year's markets' own value).
+        ``False`` (default) pays the untilted equilibrium's w(x_c, y_j), for which the
+        worker-side equation fails on the drawn matches. Off by default because it does not
+        bring the structural estimator's lambda back on the generator's true types and moves
+        Phi away (demo, 2006, 8 seeds: lambda 20.9 -> 22.8, Phi 74.8 -> 81.8 for 37.56 and
+        75.55): the bias comes from the worker margins (docs/synth.md, "Consistent wages").
+    nonemployed : bool
+        Write the optional ``nonemployed`` table (and list it in ``study.toml``): the
+        unemployed of the high-offshorable markets' equilibria, M f0(x_c) by stochastic
+        rounding, each with an education code of the cell (the seed's f0(x), from the
+        non-employed in the register). The structural stage then takes the worker types'
+        population shares from the matched workers and these (``MarketSample.type_shares``)
+        instead of equal shares, which the planted tilts violate (docs/synth.md,
+        "Consistent wages"). Own random stream: the other tables are unchanged.
     """
 
     kappa: float = 1.0
@@ -189,6 +210,8 @@ class SynthSettings:
     firm_type: str = "expected"
     foreign_skill_tilt: float = 0.0
     firm_mass: str = "economy"
+    consistent_wages: bool = False
+    nonemployed: bool = True
 
     def __post_init__(self) -> None:
         if self.firm_mass not in FIRM_MASSES:
