@@ -329,3 +329,17 @@ def test_true_types_sit_on_the_generators_type_supports(synthetic_tiny):
     p = fy.filter(pl.col("year") == 2006)["y"].to_numpy()
     want = np.sort(sup["y_lo"] + (sup["y_hi"] - sup["y_lo"]) * p)
     np.testing.assert_allclose(np.sort(np.ravel(s.firm_y)), want, rtol=1e-12)
+
+
+def test_the_unemployed_of_the_economy_give_the_estimator_its_f0(synthetic_tiny):
+    """``nonemployed.parquet`` reaches the true-type sample as ``nonemployed_x`` on the
+    workers' grid, one row per non-employed high-offshorable person of the year."""
+    import polars as pl
+
+    from skillshore.structural.synthetic import synthetic_market_sample
+
+    year = 2006
+    s = synthetic_market_sample(synthetic_tiny, year)
+    n = pl.read_parquet(synthetic_tiny / "nonemployed.parquet").filter(pl.col("year") == year)
+    assert s.nonemployed_x is not None and s.nonemployed_x.shape == (n.height, 1)
+    assert set(np.unique(s.nonemployed_x)) <= set(np.unique(s.x[:, 0]))

@@ -197,8 +197,35 @@ def synthetic_market_sample(
         shifter_cols=cols,
         n_worker_types=n_cells,
         worker_group_col="educ_code",  # the "clusters" bootstrap's worker clusters
+        nonemployed=synthetic_nonemployed(d, year),
         **wage_kw,
     )
+
+
+def synthetic_nonemployed(out_dir: str | Path, year: int) -> pd.DataFrame | None:
+    """The economy's non-employed high-offshorable persons of ``year`` with their true
+    type ``x`` (``nonemployed.parquet``: the equilibria's unemployed, docs/synth.md "The
+    unemployed"), the seed's f0(x) for the estimator; None for an economy without it."""
+    d = Path(out_dir)
+    path = d / "nonemployed.parquet"
+    if not path.is_file():
+        return None
+    n_cells = int(_truth(d)["dgp"]["skill_cells"])
+    sup = type_supports(d, year)
+    cat = pl.read_parquet(d / "truth" / "catalog_truth.parquet").filter(
+        pl.col("kind") == "education"
+    )
+    ne = (
+        pl.read_parquet(path)
+        .filter(pl.col("year") == year)
+        .join(cat.select(pl.col("code").alias("educ_code"), "cell"), on="educ_code", how="left")
+    )
+    if ne.height == 0:
+        return None
+    if ne["cell"].null_count():
+        raise DataValidationError(f"{path}: persons with an education code outside the catalog")
+    x = _on_support((pl.col("cell").cast(pl.Float64) + 0.5) / n_cells, sup["x_lo"], sup["x_hi"])
+    return ne.select(x.alias("x")).to_pandas()
 
 
 def synthetic_validation(
