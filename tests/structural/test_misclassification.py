@@ -220,6 +220,49 @@ def test_type_shares_from_the_nonemployed():
     assert abs(equal.params["Phi"] - TRUTH["Phi"]) > 1e-3
 
 
+def test_measured_type_shares_are_taken_back_to_the_true_types():
+    """Unequal true shares, types measured through M for the matches *and* the
+    non-employed (as the pipeline measures both): the shares they give are M applied to
+    the true ones, and the corrected estimator returns the truth only when it takes them
+    back through M (issue 14: measured shares used as true ones tripled B = Phi/lambda on
+    the synthetic economy, lambda 8.6 for 37.6)."""
+    from skillshore.structural.markets import true_type_shares
+
+    shares = np.arange(1, NX + 1, dtype=float)
+    eqs = model_markets(nx=NX, shares=shares)
+    cal = markets_calibration(eqs)
+    M = neighbour_misclassification(NX, stay=0.6)
+    m0 = sum(eq.f0 for eq in eqs)  # true non-employed by type, all markets
+    s = _population_sample(
+        eqs, M, misclassification=M, nonemployed_x=eqs[0].model.x, nonemployed_weights=M @ m0
+    )
+    x = eqs[0].model.x
+    measured = s.type_shares(x, cal.unemployment_rate)
+    np.testing.assert_allclose(measured, M @ shares / shares.sum(), rtol=1e-9)
+    np.testing.assert_allclose(true_type_shares(M, measured), shares / shares.sum(), rtol=1e-9)
+    est = estimate_markets(s, cal)
+    for k, v in TRUTH.items():  # the solver's tolerance, as at the population above
+        assert est.params[k] == pytest.approx(v, rel=1e-6, abs=1e-6), k
+
+
+def test_true_type_shares_maximise_the_likelihood():
+    """Measured shares outside M's image (M^-1 phi' has a negative entry): the EM fixed
+    point satisfies the Kuhn-Tucker conditions of max sum_c' phi'_c' log (M phi)_c' on the
+    simplex: the gradient M'(phi' / M phi) is 1 where phi_c > 0 and at most 1 where 0."""
+    from skillshore.structural.markets import true_type_shares
+
+    M = neighbour_misclassification(4, stay=0.6)
+    q = np.array([0.5, 0.0, 0.1, 0.4])
+    assert np.any(np.linalg.solve(M, q) < 0)
+    phi = true_type_shares(M, q)
+    assert phi.sum() == pytest.approx(1.0) and np.all(phi >= 0)
+    grad = M.T @ (q / (M @ phi))
+    pos = phi > 1e-6
+    np.testing.assert_allclose(grad[pos], 1.0, atol=1e-6)
+    assert np.all(grad[~pos] <= 1 + 1e-6)
+    np.testing.assert_allclose(true_type_shares(np.eye(4), q), q)  # M = I: the identity
+
+
 def _fields(s: MarketSample) -> dict:
     import dataclasses
 

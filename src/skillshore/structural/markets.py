@@ -26,6 +26,7 @@ __all__ = [
     "WAGE_REFERENCE",
     "MarketSample",
     "export_supply_shifter",
+    "true_type_shares",
 ]
 
 WAGE_CONTROLS = ("educ_years", "experience", "experience2", "cognitive", "manual", "interpersonal")
@@ -116,7 +117,9 @@ class MarketSample:
         Worker types of non-employed persons (the seed's f0(x), e.g. the register's
         non-employed with their education); with the calibrated unemployment rate they
         give each worker type's population share (:meth:`type_shares`) instead of equal
-        shares. Resampled in the bootstrap.
+        shares. Resampled in the bootstrap. Measured like the matches: with the type
+        correction their shares and the matched workers' are taken through M back to
+        the true types' (:func:`true_type_shares`).
     nonemployed_weights : array (U,), optional
         Their weights (default 1).
     """
@@ -440,6 +443,55 @@ class MarketSample:
         from skillshore.structural.resampling import draw, take
 
         return take(self, draw(self, rng, scheme))
+
+
+def true_type_shares(
+    M: np.ndarray, measured: np.ndarray, tol: float = 1e-13, max_iter: int = 200_000
+) -> np.ndarray:
+    """Population shares of the *true* worker types from the shares of the measured ones.
+
+    Measured shares are M applied to the true ones, phi' = M phi (M[c', c] = P(measured c'
+    | true c), the same nondifferential misclassification as the matches; docs/estimation.md
+    §4c). phi is the maximum-likelihood solution of that mixture (measured shares as
+    multinomial frequencies, known components M[:, c]), by the EM fixed point
+
+        phi_c <- phi_c sum_c' M[c', c] phi'_c' / (M phi)_c'
+
+    from equal shares (every phi_c stays > 0), to a largest change of ``tol``; when M is
+    invertible and M^-1 phi' > 0, that is the maximum and is returned directly.
+
+    Parameters
+    ----------
+    M : array (Nx, Nx)
+        Misclassification matrix, columns summing to 1.
+    measured : array (Nx,)
+        Shares of the measured types (>= 0, summing to 1).
+    """
+    M = np.asarray(M, dtype=np.float64)
+    q = np.asarray(measured, dtype=np.float64).reshape(-1)
+    q = q / q.sum()
+    reach = M.sum(axis=1) > 0
+    if np.any(q[~reach] > 0):
+        bad = np.flatnonzero(~reach & (q > 0)).tolist()
+        raise DataValidationError(
+            f"measured worker types {bad} have persons but no true type is measured as them "
+            "(rows of the misclassification matrix are 0)"
+        )
+    if M.shape[0] == M.shape[1] and np.linalg.cond(M) < 1e12:
+        exact = np.linalg.solve(M, q)
+        if np.all(exact > 0):  # the likelihood's maximum: M phi = phi' exactly
+            return exact / exact.sum()
+    phi = np.full(M.shape[1], 1.0 / M.shape[1])
+    for _ in range(max_iter):
+        pm = M @ phi
+        ratio = np.divide(q, pm, out=np.zeros_like(q), where=pm > 0)
+        new = phi * (M.T @ ratio)
+        new /= new.sum()
+        done = float(np.max(np.abs(new - phi))) < tol
+        phi = new
+        if done:
+            break
+    return phi
 
 
 def _type_index(support: np.ndarray, v: np.ndarray, name: str) -> np.ndarray:

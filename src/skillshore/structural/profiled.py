@@ -26,7 +26,7 @@ from skillshore.errors import ConvergenceError, DataValidationError, ModelInputE
 from skillshore.matching.ipfp import MarketState, solve_markets
 from skillshore.structural.calibration import YearCalibration
 from skillshore.structural.jacobian import central_jacobian
-from skillshore.structural.markets import MarketSample
+from skillshore.structural.markets import MarketSample, true_type_shares
 
 __all__ = ["MarketFitResult", "MarketProblem", "fit_markets"]
 
@@ -147,7 +147,9 @@ class MarketProblem:
         phi = np.zeros(Nx)
         from_f0 = s.type_shares(X, cal.unemployment_rate) if worker_shares is None else None
         if from_f0 is not None:  # the seed's f0(x) from the non-employed
-            phi[:] = from_f0
+            # the matched and non-employed persons' types are measured: their shares are
+            # M applied to the true types' (docs/estimation.md §4c, "type shares")
+            phi[:] = from_f0 if self.M is None else true_type_shares(self.M, from_f0)
         elif worker_shares is None:
             phi[:] = 1.0 / Nx
         else:
