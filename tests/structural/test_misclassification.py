@@ -243,6 +243,27 @@ def test_measured_type_shares_are_taken_back_to_the_true_types():
     est = estimate_markets(s, cal)
     for k, v in TRUTH.items():  # the solver's tolerance, as at the population above
         assert est.params[k] == pytest.approx(v, rel=1e-6, abs=1e-6), k
+    # a validation set of the population instead of M (every (true, measured) pair with
+    # its mass): the shares go back through its own P(true c | measured c'), no inverse
+    c, cm = np.meshgrid(np.arange(NX), np.arange(NX))
+    sv = _population_sample(
+        eqs,
+        M,
+        validation_true=x[c.ravel()],
+        validation_measured=x[cm.ravel()],
+        validation_weights=(M * shares[None, :]).ravel(),
+        nonemployed_x=x,
+        nonemployed_weights=M @ m0,
+    )
+    np.testing.assert_allclose(sv.misclassification_matrix(x), M, rtol=1e-12)
+    np.testing.assert_allclose(
+        true_type_shares(M, measured, sv.validation_type_shares(x)),
+        shares / shares.sum(),
+        rtol=1e-12,
+    )
+    est = estimate_markets(sv, cal)
+    for k, v in TRUTH.items():
+        assert est.params[k] == pytest.approx(v, rel=1e-6, abs=1e-6), k
 
 
 def test_true_type_shares_maximise_the_likelihood():

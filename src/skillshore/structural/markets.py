@@ -385,6 +385,15 @@ class MarketSample:
         C[:, n == 0] = np.eye(Nx)[:, n == 0]
         return C / np.where(n > 0, n, 1.0)
 
+    def validation_type_shares(self, support: np.ndarray) -> np.ndarray | None:
+        """The true types' (weighted) shares in the validation set, on ``support``; None
+        without one (:func:`true_type_shares`' ``prior``)."""
+        if self.validation_true is None:
+            return None
+        idx = _type_index(support, self.validation_true, "validation: true")
+        n = np.bincount(idx, weights=self.validation_weights, minlength=support.shape[0])
+        return n / n.sum()
+
     def type_shares(self, support: np.ndarray, unemployment_rate: float) -> np.ndarray | None:
         """Population share of each worker type from the non-employed (None without them).
 
@@ -446,14 +455,31 @@ class MarketSample:
 
 
 def true_type_shares(
-    M: np.ndarray, measured: np.ndarray, tol: float = 1e-13, max_iter: int = 200_000
+    M: np.ndarray,
+    measured: np.ndarray,
+    prior: np.ndarray | None = None,
+    tol: float = 1e-13,
+    max_iter: int = 200_000,
 ) -> np.ndarray:
     """Population shares of the *true* worker types from the shares of the measured ones.
 
     Measured shares are M applied to the true ones, phi' = M phi (M[c', c] = P(measured c'
     | true c), the same nondifferential misclassification as the matches; docs/estimation.md
-    §4c). phi is the maximum-likelihood solution of that mixture (measured shares as
-    multinomial frequencies, known components M[:, c]), by the EM fixed point
+    §4c).
+
+    With ``prior``, the true types' shares in a validation set that is a random sample of
+    the population whose types are measured (§4c assumption (iii)), each measured type's
+    persons are spread over the true types by P(c | c') = M[c', c] prior_c / sum_d M[c', d]
+    prior_d (the validation set's own share of true c among its measured c'; a measured
+    type it lacks is taken as measured without error): phi_c = sum_c' phi'_c' P(c | c').
+    This is the step of the matches' regression calibration, P proportional to M mu, and
+    needs no inverse of M (which amplifies the sampling error of M: with the synthetic
+    economy's two-diagonal M, bootstrap replicates of the inverse moved shares by as much
+    as the shares themselves).
+
+    Without ``prior`` (a known M, no validation set), phi is the maximum-likelihood
+    solution of the mixture (measured shares as multinomial frequencies, known components
+    M[:, c]), by the EM fixed point
 
         phi_c <- phi_c sum_c' M[c', c] phi'_c' / (M phi)_c'
 
@@ -466,10 +492,19 @@ def true_type_shares(
         Misclassification matrix, columns summing to 1.
     measured : array (Nx,)
         Shares of the measured types (>= 0, summing to 1).
+    prior : array (Nx,), optional
+        The true types' shares in the validation set.
     """
     M = np.asarray(M, dtype=np.float64)
     q = np.asarray(measured, dtype=np.float64).reshape(-1)
     q = q / q.sum()
+    if prior is not None:
+        P = M * np.asarray(prior, dtype=np.float64).reshape(1, -1)
+        tot = P.sum(axis=1)
+        P[tot <= 0] = np.eye(M.shape[0])[tot <= 0]
+        P /= P.sum(axis=1, keepdims=True)
+        phi = P.T @ q
+        return phi / phi.sum()
     reach = M.sum(axis=1) > 0
     if np.any(q[~reach] > 0):
         bad = np.flatnonzero(~reach & (q > 0)).tolist()

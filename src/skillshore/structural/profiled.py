@@ -149,7 +149,9 @@ class MarketProblem:
         if from_f0 is not None:  # the seed's f0(x) from the non-employed
             # the matched and non-employed persons' types are measured: their shares are
             # M applied to the true types' (docs/estimation.md §4c, "type shares")
-            phi[:] = from_f0 if self.M is None else true_type_shares(self.M, from_f0)
+            if self.M is not None:
+                from_f0 = true_type_shares(self.M, from_f0, s.validation_type_shares(X))
+            phi[:] = from_f0
         elif worker_shares is None:
             phi[:] = 1.0 / Nx
         else:
