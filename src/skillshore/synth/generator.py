@@ -237,10 +237,10 @@ def generate(
         f"years = [{y0}, {y1}]\nbase_years = [{b0}, {b1}]\nseed = {int(seed)}\n\n[tables]\n"
         + "".join(f'{n} = "{p.name}"\n' for n, p in paths.items())
         + '\n[structural]\ncalibration = "calibration.csv"\n'
-        # the labelled codes for the type correction (docs/estimation.md, 4c), off: with a
-        # quarter of the codes labelled and skill controls measured by the same match, the
-        # corrected fit is less stable than the uncorrected one (docs/estimation.md)
-        + '# validation = "validation_codes.csv"\n'
+        # the labelled codes for the type correction (docs/estimation.md, 4c): with the
+        # non-employed's types and the shares taken back to the true types, the corrected
+        # estimates are centred on the truth (demo Monte Carlo, docs/estimation.md)
+        + 'validation = "validation_codes.csv"\n'
         + _support_lines(y1)
         # the firm side's base measure of the economy's firm volumes (docs/synth.md)
         + f'base_measure = "{"capacity" if s.firm_volume == "capacity" else "uniform"}"\n',
