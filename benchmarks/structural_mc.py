@@ -80,8 +80,9 @@ CHECKED = (
 
 def misclassify(s: MarketSample, stay: float, n_validation: int, seed: int) -> MarketSample:
     """Worker types measured with error: a neighbouring cell with probability 1 - stay
-    (half each side, staying at the edges), and a validation set of ``n_validation``
-    randomly drawn workers with their true and measured types."""
+    (half each side, staying at the edges), the non-employed's types alike (the
+    estimator takes their shares as measured ones), and a validation set of
+    ``n_validation`` randomly drawn workers with their true and measured types."""
     rng = np.random.default_rng([seed, 14])
     grid = np.unique(s.x[:, 0])
     n = grid.size
@@ -93,8 +94,13 @@ def misclassify(s: MarketSample, stay: float, n_validation: int, seed: int) -> M
 
     cm = measure(c)
     v = rng.integers(0, c.size, n_validation)
+    ne = {}
+    if s.nonemployed_x is not None:
+        cu = np.searchsorted(grid, s.nonemployed_x[:, 0])
+        ne["nonemployed_x"] = grid[measure(cu)][:, None]
     return dataclasses.replace(
         s,
+        **ne,
         x=grid[cm][:, None],
         validation_true=grid[c[v]][:, None],
         validation_measured=grid[measure(c[v])][:, None],

@@ -325,7 +325,9 @@ class ReportBuilder:
                     self._scorecard,
                     getattr(self._scorecard, "note", "")
                     or "Each row: a finding of the seed paper, the statistic of this run that "
-                    "tests it, and whether it holds.",
+                    "tests it, its 95% interval where the run has one (lower, upper), and "
+                    "whether it holds (judged on the point estimate; an interval across zero "
+                    "leaves the sign unresolved).",
                 )
             )
         return sec
