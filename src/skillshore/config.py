@@ -162,6 +162,13 @@ class StructuralSection:
     # wage controls measured with the types' error, regression-calibrated by the
     # correction (schooling and experience are register data, measured without it)
     calibrated_controls: tuple[str, ...] = ("cognitive", "manual", "interpersonal")
+    # effects absorbed in the wage equation (docs/estimation.md, "Wage equation"):
+    # "firm_type" firms and worker types (lambda_x from the match term x'By alone),
+    # "firm" firms only
+    wage_effects: Literal["firm_type", "firm"] = "firm_type"
+    # bound on the export-supply shifter z: cap tanh(z / cap) (0 = none; docs/estimation.md
+    # §4b, "Shifter"): the specification of c_F,k = c_F - lambda beta z_k for boom industries
+    shifter_cap: float = 0.0
     # the type scale of the estimates: worker cells' mid-ranks and firms' productivity
     # percentiles are placed linearly on these supports (Phi scales with their widths)
     x_support: tuple[float, float] = (0.0, 1.0)
@@ -296,6 +303,11 @@ class StudyConfig:
         check_scheduler(cfg.structural.scheduler, source)
         if cfg.structural.workers < 1:
             raise ConfigError(f"{source}: [structural] workers must be >= 1.")
+        if not cfg.structural.shifter_cap >= 0:
+            raise ConfigError(
+                f"{source}: [structural] shifter_cap must be >= 0 (0: no bound), "
+                f"got {cfg.structural.shifter_cap!r}."
+            )
         if b1 >= y0:
             raise ConfigError(
                 f"{source}: [study] base_years {cfg.study.base_years} must precede years {cfg.study.years}."

@@ -135,3 +135,17 @@ def test_type_correction_options_are_config_keys(tmp_path):
     assert cfg.structural.validation_method == "soft" and not cfg.structural.validation_outliers
     with pytest.raises(ConfigError, match=r"calibrated_controls: \['iq'\] are not wage controls"):
         validation_options(None, cfg, 1996)
+
+
+def test_shifter_cap_bounds_the_market_shifter():
+    """[structural] shifter_cap = c: z -> c tanh(z / c) (by hand: z = +-0.5, c = 0.4);
+    0 (default) leaves z as it is; a negative cap is refused on load."""
+    import numpy as np
+
+    free = market_shifter(_trade(), _cfg(), 1997).sort("industry")["z"].to_numpy()
+    capped = market_shifter(_trade(), _cfg(structural={"shifter_cap": 0.4}), 1997)
+    got = capped.sort("industry")["z"].to_numpy()
+    assert free == pytest.approx([0.5, -0.5])
+    assert got == pytest.approx(0.4 * np.tanh(np.array([0.5, -0.5]) / 0.4))
+    with pytest.raises(ConfigError, match="shifter_cap must be >= 0"):
+        _cfg(structural={"shifter_cap": -1.0})

@@ -25,8 +25,8 @@ def capacity_markets():
 
 def test_capacity_volumes_give_back_the_truth(capacity_markets):
     """At the population masses the capacity base measure returns Phi, lambda, C, c_F and
-    the nu's (tolerance 1e-6: moment gaps below gtol = 1e-10, the volumes' fixed point to
-    1e-12); the uniform one, which gives every firm the volume 1/n_k, does not."""
+    the nu's (tolerance 1e-6: moment gaps below gtol = 1e-10, the volumes solved inside the
+    IPFP's sweeps); the uniform one, which gives every firm the volume 1/n_k, does not."""
     eqs, s, cal = capacity_markets
     est = estimate_markets(s, cal, base_measure="capacity")
     for k, v in TRUTH.items():
@@ -51,3 +51,44 @@ def test_unknown_base_measure_is_refused(capacity_markets):
     _, s, cal = capacity_markets
     with pytest.raises(ModelInputError, match="base_measure"):
         estimate_markets(s, cal, base_measure="jobs")
+
+
+def test_volumes_inside_the_sweeps_equal_the_outer_fixed_point(capacity_markets):
+    """``solve_markets(..., capacity_volumes=True)`` against the outer fixed point it
+    replaced: solve with s_x log dy added to the kernel, recompute dy = (S + g0)/sum from
+    the vacancies, repeat until dy settles (a second algorithm; same equilibrium)."""
+    from skillshore.matching.ipfp import solve_markets
+    from skillshore.structural.profiled import MarketProblem
+
+    eqs, s, cal = capacity_markets
+    P = MarketProblem(s, cal, 0.5, "capacity")
+    th = P.start()
+    th[: P.m * P.n] = 1.5  # sorting, so that volumes matter
+    _, new = P.solve(th)
+    B, kd, kf, beta = P.split(th)
+    Kn = P.kernel(B)
+    slots = np.where(P.colok, P.logS, -np.inf)
+    st = P.initial_state()
+    ldy = P.firm_log_dy(P._guess()[2])
+    for _ in range(200):
+        st, out = solve_markets(
+            Kn + P.sx * ldy[:, None, :],
+            slots,
+            np.where(P.rowok, P.logphi, -np.inf),
+            kd + P.offset,
+            kf + P.z @ beta + P.offset if P.foreign else None,
+            lambda_x_share=P.sx,
+            slots_ratio=1.0 + P.o,
+            foreign_pool=P.pool,
+            state=st,
+        )
+        nxt = P.firm_log_dy(out["g0"])
+        done = np.max(np.abs(nxt - ldy)) < 1e-13
+        ldy = nxt
+        if done:
+            break
+    else:
+        raise AssertionError("outer fixed point did not settle")
+    for key in ("mu", "m0", "g0", "W"):
+        np.testing.assert_allclose(new[key], out[key], rtol=1e-9, atol=1e-14, err_msg=key)
+    np.testing.assert_allclose(new["log_dy"][P.colok], ldy[P.colok], atol=1e-10)

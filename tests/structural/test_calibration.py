@@ -8,6 +8,7 @@ import pytest
 from skillshore.config import StudyConfig
 from skillshore.errors import ConfigError
 from skillshore.structural import calibration_from_config, load_calibration, seed_calibration
+from skillshore.structural.calibration import _PRESETS
 
 # transcribed from the seed's slide "Calibrated Parameters"
 SEED = {
@@ -42,6 +43,30 @@ def test_seed_preset_has_the_seed_values(year):
     for k, v in SEED[year].items():
         assert getattr(cal, k) == pytest.approx(v)
     assert cal.gbar == pytest.approx(1 + SEED[year]["offshoring_rate"])
+
+
+# nu_y* - nu_x* of the seed's slide "Estimation Results" (the foreign normalisation)
+SEED_NU_STAR = {1996: (-9.56, -9.22), 2006: (-7.57, -6.99)}
+
+
+@pytest.mark.parametrize("year", [1996, 2006])
+def test_seed_preset_carries_the_seeds_foreign_normalisation(year):
+    cal = seed_calibration().year(year)
+    nx, ny = SEED_NU_STAR[year]
+    assert cal.nu_star_gap == pytest.approx(ny - nx)
+    assert cal.foreign_normalisation == pytest.approx(ny - nx)
+
+
+def test_foreign_normalisation_is_optional_and_checked(tmp_path):
+    df = pd.read_csv(_PRESETS["seed"])
+    base = df[df["parameter"] != "nu_star_gap"]
+    base.to_csv(tmp_path / "c.csv", index=False)
+    cal = load_calibration(tmp_path / "c.csv").year(2006)
+    assert cal.nu_star_gap is None and cal.foreign_normalisation == "symmetric"
+    one_year = df[~((df["parameter"] == "nu_star_gap") & (df["year"] == 1996))]
+    one_year.to_csv(tmp_path / "d.csv", index=False)
+    with pytest.raises(ConfigError, match="same years"):
+        load_calibration(tmp_path / "d.csv")
 
 
 def test_every_entry_has_a_source_and_table_renders():

@@ -343,3 +343,25 @@ def test_the_unemployed_of_the_economy_give_the_estimator_its_f0(synthetic_tiny)
     n = pl.read_parquet(synthetic_tiny / "nonemployed.parquet").filter(pl.col("year") == year)
     assert s.nonemployed_x is not None and s.nonemployed_x.shape == (n.height, 1)
     assert set(np.unique(s.nonemployed_x)) <= set(np.unique(s.x[:, 0]))
+
+
+def test_calibrated_foreign_normalisation_sets_c_star(synthetic_tiny):
+    """The generator writes its planted nu_y* - nu_x* (on the estimator's base measure) as
+    the calibration's ``nu_star_gap``; the estimator takes it by default, and a gap d moves
+    C* by exactly -lambda_y d (c_F by +lambda_y d) and nothing identified."""
+    year = 2006
+    cal = synthetic_calibration(synthetic_tiny, year)
+    tv = synthetic_truth(synthetic_tiny, year)
+    assert cal.nu_star_gap == pytest.approx(tv["nu_gap"], abs=1e-8)
+    s = synthetic_market_sample(synthetic_tiny, year)
+    kw = dict(base_measure=synthetic_base_measure(synthetic_tiny), year=year)
+    dflt = estimate_markets(s, cal, **kw)
+    sym = estimate_markets(s, cal, foreign_normalisation="symmetric", **kw)
+    assert dflt.info["foreign_normalisation"] == pytest.approx(tv["nu_gap"])
+    p, q = dflt.params, sym.params
+    shift = p["lambda_y"] * tv["nu_gap"]
+    assert p["C_star"] - q["C_star"] == pytest.approx(-shift, rel=1e-9, abs=1e-9)
+    assert p["c_F"] - q["c_F"] == pytest.approx(shift, rel=1e-9, abs=1e-9)
+    assert p["nu_y_star"] - p["nu_x_star"] == pytest.approx(tv["nu_gap"])
+    for k in ("Phi", "lambda", "C", "nu_x", "nu_y", "nu_x_star"):
+        assert p[k] == pytest.approx(q[k], rel=1e-12)

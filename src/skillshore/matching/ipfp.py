@@ -337,6 +337,32 @@ def _market_singles(logF, a, s, u, ok) -> np.ndarray:
     return out
 
 
+def _capacity_vacancies(
+    beta: np.ndarray,
+    S: np.ndarray,
+    log_total: np.ndarray,
+    sx: float,
+    sy: float,
+    start: np.ndarray,
+    ok: np.ndarray,
+) -> np.ndarray:
+    """log g0 solving s_y log g0 + s_x log(S + g0) = beta + s_x log_total per firm (Newton
+    from ``start``; the left side increases in log g0 with slope in [s_y, 1])."""
+    rhs = beta + sx * log_total[:, None]
+    u = np.where(ok & np.isfinite(start), start, np.where(ok, rhs, 0.0))
+    Ssafe = np.where(ok, S, 1.0)
+    r = np.where(ok, rhs, 0.0)
+    for _ in range(30):
+        e = np.exp(u)
+        step = np.where(
+            ok, (sy * u + sx * np.log(Ssafe + e) - r) / (sy + sx * e / (Ssafe + e)), 0.0
+        )
+        u = u - step
+        if not np.max(np.abs(step)) > 1e-14:  # quadratic: the next step would be ~1e-28
+            break
+    return np.where(ok, u, -np.inf)
+
+
 def solve_markets(
     log_kernel: np.ndarray,
     log_slots: np.ndarray,
@@ -350,6 +376,7 @@ def solve_markets(
     state: MarketState,
     tol: float = 1e-13,
     max_sweeps: int = 3_000,
+    capacity_volumes: bool = False,
 ) -> tuple[MarketState, dict[str, np.ndarray]]:
     """IPFP for K segmented markets with *profiled* firm margins (reduced units, lambda = 1).
 
@@ -379,11 +406,21 @@ def solve_markets(
         |fbar*|/|fbar| of each worker type.
     state : MarketState
         Starting potentials (warm start).
+    capacity_volumes : bool
+        Each firm's base-measure volume is its share of its market's jobs,
+        dy_kj = (S_kj + g0_kj) / sum_j (S_kj + g0_kj), which enters both kinds of matches
+        as s_x log dy_kj (docs/estimation.md, "Base measure of the firm side"). Solved
+        inside the sweeps: with beta_kj = s_y log g0_kj + s_x log dy_kj the column update
+        is the one without volumes, and each firm's vacancies solve
+        s_y log g0 + s_x log(S + g0) = beta + s_x log((1 + o) W_k) (monotone; Newton),
+        since sum_j (S_kj + g0_kj) = (1 + o) W_k at the solution. ``state.b`` then holds
+        beta and ``out["log_dy"]`` the volumes.
 
     Returns
     -------
     (MarketState, dict)
-        The potentials and ``mu``, ``m0``, ``g0``, ``W`` (and ``mu_star``, ``m0_star``).
+        The potentials and ``mu``, ``m0``, ``g0``, ``W`` (and ``mu_star``, ``m0_star``;
+        ``log_dy`` with ``capacity_volumes``).
 
     Each sweep: the singles update of :func:`solve` for domestic and foreign rows, the
     closed-form profiled column update, a Newton step in log W_k. Raises
@@ -398,7 +435,9 @@ def solve_markets(
     ok = np.isfinite(log_shares)
     o = float(slots_ratio) - 1.0
     lm0, lms, b, logW = (state.lm0.copy(), state.lms.copy(), state.b.copy(), state.logW.copy())
-    Sk = np.where(colok, np.exp(log_slots), 0.0).sum(axis=1)
+    Sj = np.where(colok, np.exp(log_slots), 0.0)
+    Sk = Sj.sum(axis=1)
+    lg0 = np.where(colok, b / sy, -np.inf)  # capacity_volumes: log g0, Newton's start
     lo = np.log(Sk / (1 + o)) + 1e-9
     err = err300 = np.inf
     sweep = 0
@@ -418,9 +457,17 @@ def solve_markets(
             # market workforce: |gbar_k| = (1 + o) |fbar_k| (Newton step in log W)
             W = np.exp(logW)
             M0 = np.exp(lm0_n).sum(axis=1)
-            V = np.where(colok, np.exp(b_n / sy), 0.0).sum(axis=1)
             T = (1 + o) * W - Sk
             slope = -(sx / sy) * W / M0 - (1 + o) * W / T
+            if capacity_volumes:
+                lg0 = _capacity_vacancies(b_n, Sj, np.log1p(o) + logW, sx, sy, lg0, colok)
+                g0 = np.where(colok, np.exp(lg0), 0.0)
+                V = g0.sum(axis=1)
+                # d log g0 / d log W through the volumes' normaliser (1 + o) W
+                d = sx / (sy + sx * g0 / np.where(colok, Sj + g0, 1.0))
+                slope = slope + (g0 * d).sum(axis=1) / V
+            else:
+                V = np.where(colok, np.exp(b_n / sy), 0.0).sum(axis=1)
             f = np.log(V) - np.log(T)
             logW_n = np.maximum(logW - np.clip(f / slope, -0.5, 0.5), lo)
             err = max(
@@ -444,7 +491,14 @@ def solve_markets(
     st = MarketState(lm0=lm0, lms=lms, b=b, logW=logW, sweeps=sweep, error=err)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mu = np.exp(log_kernel + (sx * lm0 + const_d[:, None])[:, :, None] + b[:, None, :])
-        out = {"mu": mu, "m0": np.exp(lm0), "g0": np.where(colok, np.exp(b / sy), 0.0)}
+        if capacity_volumes:
+            lg0 = _capacity_vacancies(b, Sj, np.log1p(o) + logW, sx, sy, lg0, colok)
+            g0 = np.where(colok, np.exp(lg0), 0.0)
+        else:
+            g0 = np.where(colok, np.exp(b / sy), 0.0)
+        out = {"mu": mu, "m0": np.exp(lm0), "g0": g0}
+        if capacity_volumes:
+            out["log_dy"] = np.where(colok, (b - sy * lg0) / sx, 0.0)
         out["W"] = np.exp(logW)
         if foreign:
             ls = sx * lms + const_f[:, None]

@@ -23,6 +23,7 @@ from skillshore.errors import ConfigError
 
 __all__ = [
     "CALIBRATION_KEYS",
+    "OPTIONAL_KEYS",
     "CalibrationEntry",
     "CalibrationTable",
     "DataMoments",
@@ -47,6 +48,11 @@ CALIBRATION_KEYS: tuple[str, ...] = (
     "offshoring_rate",
     "fbar",
 )
+
+#: Optional keys: ``nu_star_gap`` = nu_y* - nu_x*, the foreign normalisation (the seed:
+#: "levels of C*, alpha_x* [cannot be identified], since the mass of foreign workers can
+#: be arbitrary"; without it the estimator takes nu_y* = nu_x*).
+OPTIONAL_KEYS: tuple[str, ...] = ("nu_star_gap",)
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,10 @@ class YearCalibration:
         |f*| / |f|.
     fbar : float
         |fbar|, total mass of domestic workers (normalisation).
+    nu_star_gap : float or None
+        nu_y* - nu_x*, the normalisation that splits C* + lambda_y nu_y* (identified
+        from the offshored matches and E(w*)) into C* and nu_y* (docs/estimation.md,
+        "Levels"); None: nu_y* = nu_x* ("symmetric").
     """
 
     year: int
@@ -91,6 +101,12 @@ class YearCalibration:
     fbar_star: float
     offshoring_rate: float
     fbar: float = 1.0
+    nu_star_gap: float | None = None
+
+    @property
+    def foreign_normalisation(self) -> float | str:
+        """The estimators' ``foreign_normalisation``: the calibrated gap, else "symmetric"."""
+        return "symmetric" if self.nu_star_gap is None else float(self.nu_star_gap)
 
     @property
     def gbar(self) -> float:
@@ -141,8 +157,14 @@ class CalibrationTable(TableMixin):
         """The calibration of one year as a :class:`YearCalibration`."""
         if year not in self.years:
             raise ConfigError(f"calibration '{self.name}' has no values for {year}: {self.years}")
+        opt = {}
+        for k in OPTIONAL_KEYS:
+            try:
+                opt[k] = self.entry(k).values[year]
+            except KeyError:
+                continue
         return YearCalibration(
-            year=year, **{k: self.entry(k).values[year] for k in CALIBRATION_KEYS}
+            year=year, **{k: self.entry(k).values[year] for k in CALIBRATION_KEYS}, **opt
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -162,13 +184,12 @@ def _from_frame(df: pd.DataFrame, name: str) -> CalibrationTable:
         raise ConfigError(
             f"calibration '{name}' needs columns {sorted(need)}, got {list(df.columns)}"
         )
-    unknown = sorted(set(df["parameter"]) - set(CALIBRATION_KEYS))
+    known = CALIBRATION_KEYS + OPTIONAL_KEYS
+    unknown = sorted(set(df["parameter"]) - set(known))
     if unknown:
-        raise ConfigError(
-            f"calibration '{name}': unknown parameter(s) {unknown}; known: {CALIBRATION_KEYS}"
-        )
+        raise ConfigError(f"calibration '{name}': unknown parameter(s) {unknown}; known: {known}")
     entries = []
-    for key in CALIBRATION_KEYS:
+    for key in known:
         sub = df[df["parameter"] == key]
         if sub.empty:
             continue

@@ -203,7 +203,7 @@ def estimate(
     y_cols: list[str] | None = None,
     singles: bool = True,
     lambda_x_share: float = 0.5,
-    foreign_normalisation: ForeignNorm = "symmetric",
+    foreign_normalisation: ForeignNorm | None = None,
     max_types: int = 400,
     bootstrap: int = 0,
     seed: int = 0,
@@ -241,7 +241,8 @@ def estimate(
         How kappa_f is split into C* and nu_y*: nu_y* = nu_x* (one meeting process
         between foreign workers and domestic firms), the wage share of offshored
         matches' surplus equals W/Y, or a number d: nu_y* = nu_x* + d (a known gap,
-        e.g. the seed's). See ``docs/estimation.md``.
+        e.g. the seed's). None (default): the calibration's ``nu_star_gap`` when it has
+        one, else "symmetric". See ``docs/estimation.md``.
     max_types : int
         Largest number of worker (firm) types; more distinct values are grouped by k-means.
     bootstrap : int
@@ -269,6 +270,10 @@ def estimate(
     if imp:
         sample = impute_offshored_matches(sample, calibration.offshoring_rate)
     support = TypeSupport.build(sample, max_types=max_types)
+    if foreign_normalisation is None:
+        foreign_normalisation = (
+            calibration.foreign_normalisation if calibration is not None else "symmetric"
+        )
     st = _Settings(lambda_x_share, singles, foreign_normalisation, gtol)
     vec, info, fit, P = _point(sample, support, calibration, st)
     names = parameter_names(P.m, P.n)

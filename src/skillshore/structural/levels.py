@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from skillshore.errors import ModelInputError
+from skillshore.errors import ConvergenceError, ModelInputError
 from skillshore.structural.calibration import YearCalibration
 
 __all__ = [
@@ -62,8 +62,33 @@ class WageFit:
     n: int
 
 
+def _demean(v: np.ndarray, w: np.ndarray, ids: list[np.ndarray], tol: float = 1e-13) -> np.ndarray:
+    """Weighted within transformation of ``v`` for one or more sets of fixed effects
+    (alternating projections; one set is exact in one pass)."""
+    sums = []
+    for gi in ids:
+        ng = int(gi.max()) + 1 if gi.size else 0
+        sw = np.bincount(gi, weights=w, minlength=ng)
+        sums.append(np.where(sw > 0, sw, 1.0))
+    out = v.copy()
+    scale = max(float(np.sqrt(np.average(v * v, weights=w))), 1e-300)
+    for _ in range(10_000):
+        step = 0.0
+        for gi, sw in zip(ids, sums, strict=True):
+            m = (np.bincount(gi, weights=w * out, minlength=sw.size) / sw)[gi]
+            out -= m
+            step = max(step, float(np.max(np.abs(m))))
+        if len(ids) == 1 or step <= tol * scale:
+            return out
+    raise ConvergenceError(f"two-way within transformation did not converge (last step {step:.1e})")
+
+
 def wage_equation(
-    z: np.ndarray, wage: np.ndarray, weights: np.ndarray, groups: np.ndarray | None = None
+    z: np.ndarray,
+    wage: np.ndarray,
+    weights: np.ndarray,
+    groups: np.ndarray | None = None,
+    types: np.ndarray | None = None,
 ) -> WageFit:
     """Weighted least squares of ``wage`` on ``z = log(pi/f0)``.
 
@@ -71,18 +96,22 @@ def wage_equation(
     absorbed: a firm's vacancies, inferred from its realised employment, enter z only
     through a firm effect, so they cannot attenuate lambda_x) and the intercept is set
     by the overall weighted means; without, plain WLS (the same intercept formula).
-    R2 is the within R2 with groups.
+    With ``types`` as well (the worker types), a worker-type effect is absorbed too
+    (two-way within): z = x'By + [kappa - s_y log m0(x)] + [s_y log g0(y) - log dy]
+    (docs/estimation.md, "Wage equation"), so the slope comes from the match term
+    x'By alone and does not depend on the model's unemployed by type m0(x), which the
+    model does not fit type by type (it fits the cross moments and the unemployment
+    rate). R2 is the within R2 with groups.
     """
     w = np.asarray(weights, dtype=np.float64)
-    if groups is None:
-        gi = np.zeros(z.size, dtype=np.int64)
-    else:
-        gi = np.unique(np.asarray(groups), return_inverse=True)[1]
-    ng = int(gi.max()) + 1 if gi.size else 0
-    sw = np.bincount(gi, weights=w, minlength=ng)
-    sw = np.where(sw > 0, sw, 1.0)
-    wd = wage - (np.bincount(gi, weights=w * wage, minlength=ng) / sw)[gi]
-    zd = z - (np.bincount(gi, weights=w * z, minlength=ng) / sw)[gi]
+    ids = []
+    for g in (groups, types):
+        if g is not None:
+            ids.append(np.unique(np.asarray(g), return_inverse=True)[1].reshape(-1))
+    if not ids:
+        ids = [np.zeros(z.size, dtype=np.int64)]
+    wd = _demean(np.asarray(wage, dtype=np.float64), w, ids)
+    zd = _demean(np.asarray(z, dtype=np.float64), w, ids)
     if not np.sum(w * zd * zd) > 0:
         raise ModelInputError("the wage equation needs variation in log(pi/f0) (within firms)")
     slope = float(np.sum(w * zd * wd) / np.sum(w * zd * zd))

@@ -30,9 +30,6 @@ from skillshore.structural.markets import MarketSample, true_type_shares
 
 __all__ = ["MarketFitResult", "MarketProblem", "fit_markets"]
 
-_DY_TOL = 1e-12  # largest change of a firm's log volume at the capacity fixed point
-_DY_ITER = 60
-
 
 def _lse(a: np.ndarray, axis: int) -> np.ndarray:
     m = np.max(a, axis=axis, keepdims=True)
@@ -203,10 +200,9 @@ class MarketProblem:
         """Profiled IPFP of every market at theta (:func:`~skillshore.matching.ipfp.solve_markets`).
 
         With ``base_measure="capacity"`` the firms' volumes depend on the equilibrium's
-        vacancies: s_x log dy_kj is added to the kernel and the volumes are iterated to
-        their fixed point (each solve warm-started; the map contracts by about the
-        vacancy share of a firm's jobs, so a few solves reach ``_DY_TOL``). ``out["log_dy"]``
-        holds the volumes the returned equilibrium was solved at.
+        vacancies; they are solved inside the IPFP's sweeps (``solve_markets(...,
+        capacity_volumes=True)``; before, an outer fixed point of whole solves).
+        ``out["log_dy"]`` holds the volumes of the returned equilibrium.
         """
         self.n_solves += 1
         B, kd, kf, beta = self.split(th)
@@ -228,30 +224,13 @@ class MarketProblem:
                 state=st,
                 tol=tol,
                 max_sweeps=max_sweeps,
+                capacity_volumes=self.base_measure == "capacity",
             )
 
+        st, out = run(Kn, st)
         if self.base_measure != "capacity":
-            st, out = run(Kn, st)
             out["log_dy"] = self.firm_log_dy(out["g0"])
-            return st, out
-        ldy = self.firm_log_dy(self._vacancies(st))
-        for _ in range(_DY_ITER):
-            st, out = run(Kn + self.sx * ldy[:, None, :], st)
-            new = self.firm_log_dy(out["g0"])
-            err = float(np.max(np.abs(new - ldy)))
-            out["log_dy"] = ldy
-            ldy = new
-            if err < _DY_TOL:
-                return st, out
-        raise ConvergenceError(
-            f"capacity base measure: the firms' volumes did not settle in {_DY_ITER} solves "
-            f"(largest change {err:.2e})"
-        )
-
-    def _vacancies(self, st: MarketState) -> np.ndarray:
-        """g0 of a state (b = s_y log g0)."""
-        with np.errstate(over="ignore"):
-            return np.where(self.colok, np.exp(st.b / self.sy), 0.0)
+        return st, out
 
     def log_density_ratio(self, out: dict) -> np.ndarray:
         """z = log(pi/f0) of each match record (``rec``) at the model's equilibrium.
@@ -339,7 +318,12 @@ class MarketProblem:
             return MarketState(
                 lm0=np.where(self.rowok, np.log(m0), -np.inf),
                 lms=np.where(self.rowok, np.log(ms), -np.inf),
-                b=np.where(self.colok, self.sy * np.log(np.where(g0 > 0, g0, 1.0)), -np.inf),
+                b=np.where(
+                    self.colok,
+                    self.sy * np.log(np.where(g0 > 0, g0, 1.0))
+                    + (self.sx * self.firm_log_dy(g0) if self.base_measure == "capacity" else 0.0),
+                    -np.inf,
+                ),
                 logW=np.log(W),
             )
 

@@ -58,13 +58,18 @@ def _levels(
     cal: YearCalibration,
     norm: ForeignNorm,
     free_sign: bool = False,
+    wage_effects: str = "firm_type",
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Wage equation within firms, then :func:`~skillshore.structural.levels.structural_levels`."""
     B_int, kd, kf, beta = P.split(fit.theta)
     B = B_int / P.scale_x[:, None] / P.scale_y[None, :]
     out = fit.out
     mu = out["mu"]
-    info: dict[str, Any] = {"foreign_normalisation": norm, "type_correction": P.M is not None}
+    info: dict[str, Any] = {
+        "foreign_normalisation": norm,
+        "type_correction": P.M is not None,
+        "wage_effects": wage_effects,
+    }
     ok = np.isfinite(s.wage) if s.wage is not None else np.zeros(s.firm.size, bool)
     wf = None
     if ok.sum() >= 3:
@@ -78,7 +83,9 @@ def _levels(
             wg = res.wage
             info["wage_controls"] = dict(enumerate(res.coef.tolist()))
             info["wage_sigma"] = res.sigma
-        wf = wage_equation(zr[ok], wg, w, groups=fj)
+        wf = wage_equation(
+            zr[ok], wg, w, groups=fj, types=c[ok] if wage_effects == "firm_type" else None
+        )
         info.update(wage_r2=wf.r2, wage_n=wf.n)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.log(mu) - np.log(out["m0"])[:, :, None] - out["log_dy"][:, None, :]
@@ -160,6 +167,7 @@ class _Settings:
     max_iter: int = 40
     worker_shares: tuple | None = None
     correct_types: bool = True
+    wage_effects: str = "firm_type"
 
 
 def _point(
@@ -176,7 +184,9 @@ def _point(
         s, cal, st.lambda_x_share, st.base_measure, support, st.worker_shares, st.correct_types
     )
     fit = fit_markets(P, init, st.gtol, st.max_iter, jacobian, final)
-    vec, info = _levels(P, fit, s, cal, st.foreign_normalisation, free_sign=replicate)
+    vec, info = _levels(
+        P, fit, s, cal, st.foreign_normalisation, free_sign=replicate, wage_effects=st.wage_effects
+    )
     return vec, info, fit, P
 
 
@@ -285,7 +295,8 @@ def estimate_markets(
     *,
     lambda_x_share: float = 0.5,
     base_measure: Literal["uniform", "capacity", "discrete"] = "uniform",
-    foreign_normalisation: ForeignNorm = "symmetric",
+    foreign_normalisation: ForeignNorm | None = None,
+    wage_effects: Literal["firm_type", "firm"] = "firm_type",
     bootstrap: int = 0,
     seed: int = 0,
     n_workers: int = 2,
@@ -321,8 +332,17 @@ def estimate_markets(
         the firm side is jobs, not firms: a firm twice as large meets workers as two
         firms of its type (the synthetic economy's ``firm_volume="capacity"``;
         ``docs/estimation.md``, "Base measure of the firm side"); ``discrete``: dx = dy = 1.
-    foreign_normalisation : {"symmetric", "wage_share"} or float
-        How kappa_f is split into C* and nu_y* (as in :func:`estimate`).
+    foreign_normalisation : {"symmetric", "wage_share"}, float or None
+        How kappa_f is split into C* and nu_y* (as in :func:`estimate`); a float is
+        nu_y* - nu_x*. None (default): the calibration's ``nu_star_gap`` when it has one,
+        else "symmetric" (:attr:`YearCalibration.foreign_normalisation`).
+    wage_effects : {"firm_type", "firm"}
+        Effects absorbed in the wage equation w = a + lambda_x log(pi/f0):
+        ``firm_type`` (default) firm and worker-type effects, so lambda_x comes from the
+        match term x'By of log(pi/f0) alone, not from the model's unemployed by type
+        m0(x) (which the model does not fit type by type; docs/estimation.md, "Wage
+        equation"); ``firm`` firm effects only (the estimator before issue 14's fourth
+        round).
     bootstrap : int
         Replications (:meth:`MarketSample.resample`).
     bootstrap_scheme : {"firms", "clusters"}
@@ -363,8 +383,19 @@ def estimate_markets(
     if bootstrap and bootstrap_scheme == "clusters" and sample.worker_groups is None:
         raise DataValidationError("bootstrap_scheme='clusters' needs the sample's worker_groups")
     shares = None if worker_shares is None else tuple(np.asarray(worker_shares, float))
+    if wage_effects not in ("firm_type", "firm"):
+        raise ModelInputError(f"wage_effects must be 'firm_type' or 'firm', got {wage_effects!r}")
+    if foreign_normalisation is None:
+        foreign_normalisation = calibration.foreign_normalisation
     st = _Settings(
-        lambda_x_share, base_measure, foreign_normalisation, gtol, 40, shares, correct_types
+        lambda_x_share,
+        base_measure,
+        foreign_normalisation,
+        gtol,
+        40,
+        shares,
+        correct_types,
+        wage_effects,
     )
     vec, info, fit, P = _point(sample, calibration, st, final=bootstrap > 0)
     shifters = tuple(sample.shifter_names[: P.q])

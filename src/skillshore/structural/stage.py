@@ -81,7 +81,8 @@ def market_shifter(validate: RawTables, cfg: StudyConfig, year: int) -> pl.DataF
     I_kt = sum_h e_hk0 WES_ht, e_hk0 the industry's base-year export shares of non-raw
     products (``[offshoring] raw_material_hs2``), WES the source's (``[offshoring]
     source``) exports to the world but the home country (``home_country``);
-    g_kt = I_kt / I_k,t0 - 1 with t0 the first study year, demeaned over industries.
+    g_kt = I_kt / I_k,t0 - 1 with t0 the first study year, demeaned over industries, and
+    bounded as cap tanh(z / cap) with ``[structural] shifter_cap`` > 0.
     Returns ``industry, z``.
     """
     from skillshore.structural.markets import export_supply_shifter
@@ -89,7 +90,7 @@ def market_shifter(validate: RawTables, cfg: StudyConfig, year: int) -> pl.DataF
     o = cfg.offshoring
     return export_supply_shifter(
         validate["customs"], validate["firms"], validate["world_trade"],
-        cfg.study.base_years, cfg.study.years[0], year,
+        cfg.study.base_years, cfg.study.years[0], year, cfg.structural.shifter_cap or None,
         source=o.source, home=o.home_country, raw_material_hs2=o.raw_material_hs2,
     )  # fmt: skip
 
@@ -363,6 +364,7 @@ def structural_stage(
         lambda_x_share=cfg.structural.lambda_x_share,
         base_measure=cfg.structural.base_measure,
         bootstrap_scheme=cfg.structural.bootstrap_scheme,
+        wage_effects=cfg.structural.wage_effects,
         seed=cfg.study.seed,
         progress=True,  # bootstrap replications: a bar on a terminal, plain lines in a log
         **dask_options(cfg),

@@ -243,7 +243,9 @@ def generate(
         + 'validation = "validation_codes.csv"\n'
         + _support_lines(y1)
         # the firm side's base measure of the economy's firm volumes (docs/synth.md)
-        + f'base_measure = "{"capacity" if s.firm_volume == "capacity" else "uniform"}"\n',
+        + f'base_measure = "{"capacity" if s.firm_volume == "capacity" else "uniform"}"\n'
+        # the offshoring cost's shifter as the generator bounds it (docs/synth.md)
+        + f"shifter_cap = {float(s.shock_cap)!r}\n",
     )
     return SynthResult(
         out_dir=out_dir,

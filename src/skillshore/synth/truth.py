@@ -334,6 +334,10 @@ _CALIBRATION_SOURCES = {
     "fbar_star": ("|fbar^*|", "foreign pool relative to the domestic workforce (truth.json)"),
     "offshoring_rate": ("|f^*|/|f|", "offshoring rate of the |gbar| normalisation (truth.json)"),
     "fbar": ("|fbar|", "total mass of domestic workers, normalisation"),
+    "nu_star_gap": (
+        "nu_y^* - nu_x^*",
+        "planted foreign normalisation on the estimator's base measure (truth.json)",
+    ),
 }
 
 
@@ -345,7 +349,7 @@ def calibration_targets(out_dir, year: int) -> dict[str, float]:
     unemployment rate, W/Y and E(w*) of the rebuilt population equilibria
     (:func:`market_equilibria`, :func:`population_targets`), and the outside options,
     |fbar*| and the offshoring rate of the |gbar| normalisation recorded in ``truth.json``.
-    Keys are :data:`skillshore.structural.CALIBRATION_KEYS`.
+    Keys are :data:`skillshore.structural.CALIBRATION_KEYS` and ``nu_star_gap`` (optional key).
     """
     import json
     from pathlib import Path
@@ -362,6 +366,11 @@ def calibration_targets(out_dir, year: int) -> dict[str, float]:
         "fbar_star": float(p["fbar_star"]),
         "offshoring_rate": float(p["offshoring_rate"]),
         "fbar": 1.0,
+        # not identified from data (seed, "Identification"): the planted gap, its nu's
+        # on the estimator's base measure (cell volumes x_vol/n, firm volumes y_vol x
+        # share: nu_y* + log x_vol, nu_x* + log y_vol; structural.synthetic_truth)
+        "nu_star_gap": float(p["nu_y_star"] - p["nu_x_star"])
+        + float(np.log(p.get("x_vol", 1.0)) - np.log(p.get("y_vol", 1.0))),
     }
 
 
