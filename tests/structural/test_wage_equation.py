@@ -50,3 +50,45 @@ def test_type_effects_make_lambda_x_immune_to_a_misfit_unemployed_profile():
     two = wage_equation(model_z, wage, w, groups=firm, types=typ).slope
     assert two == pytest.approx(lam_x, rel=1e-9)
     assert abs(one / lam_x - 1) > 0.1  # the firm-only slope is off by more than 10%
+
+
+def test_soft_type_effects_one_hot_are_the_two_way_within():
+    rng = np.random.default_rng(7)
+    firm, typ, x, y, w = _records(rng)
+    z = 2.0 * x * y + np.cos(typ) + rng.normal(0, 0.3, firm.size)
+    wage = 40 + 18 * z + rng.normal(0, 5, firm.size)
+    hard = wage_equation(z, wage, w, groups=firm, types=typ)
+    soft = wage_equation(z, wage, w, groups=firm, types=np.eye(12)[typ])
+    assert soft.slope == pytest.approx(hard.slope, rel=1e-10)
+
+
+def test_soft_type_effects_recover_lambda_x_under_misclassified_types():
+    """Wages follow the true type c (type effect d_c, match term x_c B y_j); the records
+    carry a measured type c' and z = E[match + t_c | c', j] (regression calibration, with
+    a misfit type term t). The measured type's effects leave sum_c P(c | c', j) d_c,
+    which varies with the firm's sorting, in the error: biased. The true types' effects
+    through the posteriors P(c | c', j) recover lambda_x."""
+    rng = np.random.default_rng(11)
+    n, J, Nx = 200_000, 400, 12
+    xs = (np.arange(Nx) + 0.5) / Nx * 4 - 1
+    yj = rng.uniform(0, 1, J)
+    firm = rng.integers(0, J, n)
+    pc = np.exp(1.5 * np.outer(yj, xs))  # sorting: P(c | j)
+    pc /= pc.sum(axis=1, keepdims=True)
+    c = (rng.random(n)[:, None] > np.cumsum(pc[firm], axis=1)).sum(axis=1)
+    M = 0.7 * np.eye(Nx) + 0.15 * (np.eye(Nx, k=1) + np.eye(Nx, k=-1))
+    M /= M.sum(axis=0, keepdims=True)  # M[c', c] = P(c' | c)
+    cm = (rng.random(n)[:, None] > np.cumsum(M[:, c].T, axis=1)).sum(axis=1)
+    post = M[cm] * pc[firm]  # P(c | c', j)
+    post /= post.sum(axis=1, keepdims=True)
+    lam_x, B = 18.78, 2.0
+    match = B * np.outer(yj, xs)  # (J, Nx)
+    d = -25.0 * xs  # the true types' wage effects
+    t = -40.0 * xs  # the estimate's (misfit) type term in z
+    wage = 50 + 10 * yj[firm] + d[c] + lam_x * match[firm, c] + rng.normal(0, 3, n)
+    z = (post * (match[firm] + t)).sum(axis=1)
+    wt = np.ones(n)
+    soft = wage_equation(z, wage, wt, groups=firm, types=post).slope
+    hard = wage_equation(z, wage, wt, groups=firm, types=cm).slope
+    assert soft == pytest.approx(lam_x, rel=0.03)
+    assert abs(hard / lam_x - 1) > 0.05

@@ -96,22 +96,35 @@ def wage_equation(
     absorbed: a firm's vacancies, inferred from its realised employment, enter z only
     through a firm effect, so they cannot attenuate lambda_x) and the intercept is set
     by the overall weighted means; without, plain WLS (the same intercept formula).
-    With ``types`` as well (the worker types), a worker-type effect is absorbed too
-    (two-way within): z = x'By + [kappa - s_y log m0(x)] + [s_y log g0(y) - log dy]
-    (docs/estimation.md, "Wage equation"), so the slope comes from the match term
-    x'By alone and does not depend on the model's unemployed by type m0(x), which the
-    model does not fit type by type (it fits the cross moments and the unemployment
-    rate). R2 is the within R2 with groups.
+    With ``types`` as well, a worker-type effect is absorbed too: z = x'By + [kappa -
+    s_y log m0(x)] + [s_y log g0(y) - log dy] (docs/estimation.md, "Wage equation"), so
+    the slope comes from the match term x'By alone and does not depend on the model's
+    unemployed by type m0(x), which the model does not fit type by type (it fits the
+    cross moments and the unemployment rate). ``types`` is either each record's type
+    (an integer array: two-way within transformation) or, for types measured with error,
+    each record's probabilities of the true types (an (N, Nx) array, rows summing to 1:
+    the true types' effects enter the wage as sum_c P(c | record) d_c, partialled out
+    with the firm effects by Frisch-Waugh-Lovell). R2 is the within R2 with groups.
     """
     w = np.asarray(weights, dtype=np.float64)
+    wage = np.asarray(wage, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    soft = types is not None and np.ndim(types) == 2
     ids = []
-    for g in (groups, types):
+    for g in (groups, None if soft else types):
         if g is not None:
             ids.append(np.unique(np.asarray(g), return_inverse=True)[1].reshape(-1))
     if not ids:
         ids = [np.zeros(z.size, dtype=np.int64)]
-    wd = _demean(np.asarray(wage, dtype=np.float64), w, ids)
-    zd = _demean(np.asarray(z, dtype=np.float64), w, ids)
+    wd = _demean(wage, w, ids)
+    zd = _demean(z, w, ids)
+    if soft:
+        T = np.asarray(types, dtype=np.float64)
+        Td = np.stack([_demean(t, w, ids) for t in T.T], axis=1)
+        sw = np.sqrt(w)[:, None]
+        coef = np.linalg.lstsq(Td * sw, np.stack([wd, zd], axis=1) * sw, rcond=None)[0]
+        wd = wd - Td @ coef[:, 0]
+        zd = zd - Td @ coef[:, 1]
     if not np.sum(w * zd * zd) > 0:
         raise ModelInputError("the wage equation needs variation in log(pi/f0) (within firms)")
     slope = float(np.sum(w * zd * wd) / np.sum(w * zd * zd))

@@ -83,9 +83,12 @@ def _levels(
             wg = res.wage
             info["wage_controls"] = dict(enumerate(res.coef.tolist()))
             info["wage_sigma"] = res.sigma
-        wf = wage_equation(
-            zr[ok], wg, w, groups=fj, types=c[ok] if wage_effects == "firm_type" else None
-        )
+        types = None
+        if wage_effects == "firm_type":
+            # measured types: each record's probabilities of the true types (the true
+            # types' effects; docs/estimation.md, "Wage equation"), else its type
+            types = c[ok] if P.M is None else P.expected_given_measured(out["mu"], np.eye(P.Nx))[ok]
+        wf = wage_equation(zr[ok], wg, w, groups=fj, types=types)
         info.update(wage_r2=wf.r2, wage_n=wf.n)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.log(mu) - np.log(out["m0"])[:, :, None] - out["log_dy"][:, None, :]
