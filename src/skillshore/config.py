@@ -169,6 +169,10 @@ class StructuralSection:
     # bound on the export-supply shifter z: cap tanh(z / cap) (0 = none; docs/estimation.md
     # §4b, "Shifter"): the specification of c_F,k = c_F - lambda beta z_k for boom industries
     shifter_cap: float = 0.0
+    # the firms' type y: percentile of "va_per_worker" (the seed's: value added per worker
+    # of the year) or of "tfp" (log value added per worker net of capital intensity,
+    # averaged over the study window; docs/estimation.md, "Firm type")
+    firm_type: Literal["va_per_worker", "tfp"] = "va_per_worker"
     # the type scale of the estimates: worker cells' mid-ranks and firms' productivity
     # percentiles are placed linearly on these supports (Phi scales with their widths)
     x_support: tuple[float, float] = (0.0, 1.0)

@@ -149,3 +149,42 @@ def test_shifter_cap_bounds_the_market_shifter():
     assert got == pytest.approx(0.4 * np.tanh(np.array([0.5, -0.5]) / 0.4))
     with pytest.raises(ConfigError, match="shifter_cap must be >= 0"):
         _cfg(structural={"shifter_cap": -1.0})
+
+
+def test_firm_type_tfp_nets_out_capital_intensity():
+    """[structural] firm_type: "va_per_worker" is the year's value added per worker;
+    "tfp" is log(VA/L) - b log(K/L) net of year effects, b by least squares, averaged over
+    the study window: on firms whose log(VA/L) = a + 0.3 log(K/L) + year effect exactly,
+    b = 0.3 and the ranks are those of a, which VA per worker gets wrong."""
+    import numpy as np
+
+    from skillshore.structural.stage import firm_productivity
+
+    rng = np.random.default_rng(0)
+    n, years = 40, [1996, 1997]
+    lk = rng.normal(5, 1.0, n)
+    a = rng.normal(0, 0.3, n)
+    a -= (a - a.mean()) @ (lk - lk.mean()) / ((lk - lk.mean()) @ (lk - lk.mean())) * lk
+    rows = []
+    for t in years:
+        for i in range(n):
+            L = 10 + i
+            rows.append(
+                {
+                    "firm_id": i,
+                    "year": t,
+                    "employment": L,
+                    "capital": L * np.exp(lk[i]),
+                    "value_added": L * np.exp(a[i] + 0.3 * lk[i] + 0.05 * (t - 1996)),
+                }
+            )
+    firms = pl.DataFrame(rows)
+    tfp = firm_productivity(firms, _cfg(structural={"firm_type": "tfp"}), 1997).sort("firm_id")
+    np.testing.assert_allclose(tfp["prod"].to_numpy(), a - a.mean(), atol=1e-10)
+    va = firm_productivity(firms, _cfg(), 1997).sort("firm_id")
+    np.testing.assert_allclose(va["prod"].to_numpy(), np.exp(a + 0.3 * lk + 0.05), rtol=1e-12)
+    assert not np.array_equal(np.argsort(va["prod"].to_numpy()), np.argsort(a))
+    with pytest.raises(ConfigError, match="needs the firms table's capital"):
+        firm_productivity(firms.drop("capital"), _cfg(structural={"firm_type": "tfp"}), 1997)
+    with pytest.raises(ConfigError, match="firm_type"):
+        _cfg(structural={"firm_type": "sales"})

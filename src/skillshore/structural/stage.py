@@ -13,7 +13,7 @@ import pandas as pd
 import polars as pl
 
 from skillshore.config import StudyConfig
-from skillshore.errors import ConfigError, SkillshoreError
+from skillshore.errors import ConfigError, DataValidationError, SkillshoreError
 from skillshore.facts.stage import FactsResult
 from skillshore.skills.stage import SkillsResult
 from skillshore.structural.calibration import CalibrationTable, calibration_path
@@ -239,6 +239,62 @@ def nonemployed_types(
     return pd.DataFrame({"x": type_grid(ne_cell, cfg)})
 
 
+def firm_productivity(firms: pl.DataFrame, cfg: StudyConfig, year: int) -> pl.DataFrame:
+    """Each firm's productivity in ``year``, whose percentile is its type y
+    (``[structural] firm_type``): ``firm_id, prod``. ``"va_per_worker"`` (the seed's):
+    value added per worker of the year; ``"tfp"``: log value added per worker net of
+    capital intensity,
+    log(VA/L) - b log(K/L) - year effect, with b from pooled least squares with year
+    effects over the firm-years of the study window with VA, L and K > 0, averaged over
+    the window's years of each firm (docs/estimation.md, "Firm type").
+    """
+    kind = cfg.structural.firm_type
+    y0, y1 = cfg.study.years
+    if kind == "va_per_worker":
+        return firms.filter(pl.col("year") == year).select(
+            "firm_id", prod=pl.col("value_added") / pl.col("employment").clip(1)
+        )
+    if "capital" not in firms.columns or firms["capital"].null_count() == firms.height:
+        raise ConfigError(
+            f"{cfg.source}: [structural] firm_type = 'tfp' needs the firms table's capital"
+        )
+    f = (
+        firms.filter(
+            pl.col("year").is_between(y0, y1)
+            & (pl.col("value_added") > 0)
+            & (pl.col("employment") > 0)
+            & (pl.col("capital") > 0)
+        )
+        .sort("firm_id", "year")
+        .with_columns(
+            lv=(pl.col("value_added") / pl.col("employment")).log(),
+            lk=(pl.col("capital") / pl.col("employment")).log(),
+        )
+    )
+    if f.height < 3:
+        raise ConfigError(f"{cfg.source}: [structural] firm_type = 'tfp': too few firm-years")
+    dm = f.with_columns(
+        lv=pl.col("lv") - pl.col("lv").mean().over("year"),
+        lk=pl.col("lk") - pl.col("lk").mean().over("year"),
+    )
+    lk = dm["lk"].to_numpy()
+    b = float(lk @ dm["lv"].to_numpy() / (lk @ lk)) if lk @ lk > 0 else 0.0
+    prod = (
+        dm.with_columns(r=pl.col("lv") - b * pl.col("lk"))
+        .group_by("firm_id", maintain_order=True)
+        .agg(prod=pl.col("r").mean())
+    )
+    need = firms.filter((pl.col("year") == year) & (pl.col("value_added") > 0))
+    miss = need.join(prod, on="firm_id", how="anti")["firm_id"]
+    if miss.len():
+        raise DataValidationError(
+            f"firms: {miss.len()} firm(s) with value added in {year} have no positive capital "
+            f"and employment in {y0}-{y1} for [structural] firm_type = 'tfp' (e.g. firm_id "
+            f"{miss.head(5).to_list()}); use firm_type = 'va_per_worker' or supply capital"
+        )
+    return prod
+
+
 def structural_sample(
     validate: RawTables,
     facts: FactsResult,
@@ -277,9 +333,9 @@ def structural_sample(
         validate["firms"]
         .filter(pl.col("year") == year)
         .sort("firm_id")
-        .with_columns(vapw=pl.col("value_added") / pl.col("employment").clip(1))
+        .join(firm_productivity(validate["firms"], cfg, year), on="firm_id", how="left")
         .with_columns(
-            y=y_lo + (y_hi - y_lo) * ((pl.col("vapw").rank("ordinal") - 0.5) / pl.len()),
+            y=y_lo + (y_hi - y_lo) * ((pl.col("prod").rank("ordinal") - 0.5) / pl.len()),
             offshored=pl.col("purchases_abroad").fill_null(0.0).clip(0.0)
             / pl.col("value_added").clip(1e-9)
             * pl.col("employment"),

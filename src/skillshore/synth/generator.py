@@ -245,7 +245,10 @@ def generate(
         # the firm side's base measure of the economy's firm volumes (docs/synth.md)
         + f'base_measure = "{"capacity" if s.firm_volume == "capacity" else "uniform"}"\n'
         # the offshoring cost's shifter as the generator bounds it (docs/synth.md)
-        + f"shifter_cap = {float(s.shock_cap)!r}\n",
+        + f"shifter_cap = {float(s.shock_cap)!r}\n"
+        # the firms' type: productivity net of capital intensity (the generator sorts on
+        # productivity; value added per worker also moves with capital, docs/synth.md)
+        + 'firm_type = "tfp"\n',
     )
     return SynthResult(
         out_dir=out_dir,
