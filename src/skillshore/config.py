@@ -163,9 +163,9 @@ class StructuralSection:
     # correction (schooling and experience are register data, measured without it)
     calibrated_controls: tuple[str, ...] = ("cognitive", "manual", "interpersonal")
     # effects absorbed in the wage equation (docs/estimation.md, "Wage equation"):
-    # "firm_type" firms and worker types (lambda_x from the match term x'By alone),
-    # "firm" firms only
-    wage_effects: Literal["firm_type", "firm"] = "firm_type"
+    # "firm" firms (default), "firm_type" firms and worker types (lambda_x from the
+    # match term x'By alone; experimental: its bootstrap replicates sit low)
+    wage_effects: Literal["firm", "firm_type"] = "firm"
     # bound on the export-supply shifter z: cap tanh(z / cap) (0 = none; docs/estimation.md
     # §4b, "Shifter"): the specification of c_F,k = c_F - lambda beta z_k for boom industries
     shifter_cap: float = 0.0
