@@ -164,11 +164,14 @@ def run_study_one(
     correct: bool = False,
     scheme: str | None = None,
     B: int | None = None,
+    cf_draws: int = 0,
 ) -> dict:
     """The whole study on one economy (measured types); its results.json structural rows.
     With ``correct``, the economy's validation set (type correction); with ``scheme``, that
     ``[structural] bootstrap_scheme`` (else the config's default); with ``B``, that many
-    bootstrap replicates (else the config's ``[structural] bootstrap``)."""
+    bootstrap replicates (else the config's ``[structural] bootstrap``); ``cf_draws``: the
+    counterfactuals' ``bootstrap_draws`` (0 by default: the Monte Carlo is of the
+    estimates, and the counterfactuals' intervals were most of a run's time)."""
     import json
     import shutil
 
@@ -183,7 +186,8 @@ def run_study_one(
         st = dataclasses.replace(st, bootstrap_scheme=scheme)
     if B is not None:
         st = dataclasses.replace(st, bootstrap=B)
-    cfg = dataclasses.replace(cfg, structural=st)
+    cf = dataclasses.replace(cfg.counterfactuals, bootstrap_draws=cf_draws)
+    cfg = dataclasses.replace(cfg, structural=st, counterfactuals=cf)
     run = out / f"run-{scheme or 'default'}{'-corrected' if correct else ''}"
     for sib in sorted(out.glob("run-*/.cache")):  # stages before the structural one
         if sib.parent != run and not (run / ".cache").exists():
@@ -232,8 +236,10 @@ def main() -> None:
     ap.add_argument("--naive", action="store_true", help="ignore the validation set")
     ap.add_argument("--types", default="true", choices=["true", "measured"])
     ap.add_argument("--correct", action="store_true", help="measured types: type correction on")
-    ap.add_argument("--bootstrap", default=None, choices=["firms", "clusters"],
+    ap.add_argument("--bootstrap", default=None, choices=["firms", "markets", "clusters"],
                     help="bootstrap scheme (default: the API's / the config's)")  # fmt: skip
+    ap.add_argument("--cf-draws", type=int, default=0,
+                    help="measured: the counterfactuals' bootstrap draws (0: none)")  # fmt: skip
     ap.add_argument("--markdown", default=None, help="write the table as Markdown here")
     args = ap.parse_args()
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="skillshore-mc-"))
@@ -247,8 +253,15 @@ def main() -> None:
             if args.types == "measured":
                 rows.append(
                     run_study_one(
-                        out, args.scale, seed, args.year, args.correct, args.bootstrap, args.boot
-                    )
+                        out,
+                        args.scale,
+                        seed,
+                        args.year,
+                        args.correct,
+                        args.bootstrap,
+                        args.boot,
+                        args.cf_draws,
+                    )  # fmt: skip
                 )
             else:
                 rows.append(

@@ -183,11 +183,11 @@ class StructuralSection:
     # workers as two firms of its type
     base_measure: Literal["uniform", "capacity"] = "uniform"
     # what a bootstrap replicate redraws (docs/estimation.md §4, "Cluster bootstrap"):
-    # "clusters" (default) Owen's pigeonhole bootstrap of industries, firms within them
-    # and education codes (also the industries' shocks and the title matcher's per-code
-    # errors; its sd matched the Monte Carlo sd at the seed's size, the firms' was a
-    # third); "firms" firms within each market
-    bootstrap_scheme: Literal["firms", "clusters"] = "clusters"
+    # "markets" (default) industries with all their firms and workers (the top level of
+    # the nesting; its sd matched the Monte Carlo sd at demo and paper scale); "clusters"
+    # Owen's pigeonhole bootstrap of industries, firms within them and education codes
+    # (conservative: 2-3 times the Monte Carlo sd); "firms" firms within each market
+    bootstrap_scheme: Literal["firms", "markets", "clusters"] = "markets"
 
 
 @dataclass(frozen=True)

@@ -140,9 +140,16 @@ def test_synthetic_study_end_to_end_and_cached_rerun(tmp_path):
         "wage_table",
         "wage_truth",
         "structural_truth",
+        "structural_settings",
     ):
         assert (out / "tables" / f"{name}.md").read_text().count("|") > 8, name
         assert (out / "tables" / f"{name}.tex").exists(), name
+    # the settings behind the estimates, as study.toml states them
+    settings = study.results["structural"].settings
+    cfg = study.config.structural
+    assert settings.value("firm_type") == cfg.firm_type
+    assert settings.value("bootstrap_scheme") == cfg.bootstrap_scheme
+    assert "Structural settings" in html
     # the structural truth table: the planted parameters of truth.json beside the estimates
     cmp = study.results["truth"].structural
     truth = _json.loads((out / "data" / "truth.json").read_text())["parameters_by_year"]

@@ -155,3 +155,39 @@ def test_data_moments_by_hand():
         data_moments(firms.drop(columns="employment"), workers, 2000)
     with pytest.raises(ConfigError, match="no firm"):
         data_moments(firms, workers, 1999)
+
+
+def test_settings_table_states_the_structural_keys_and_the_foreign_normalisation():
+    """The report's "Structural settings": every key that changes the estimates, as the
+    config has it, and per year nu_y* - nu_x* from the calibration (or nu_y* = nu_x*)."""
+    import dataclasses
+
+    from skillshore.config import StudyConfig
+    from skillshore.structural.settings import structural_settings
+
+    cfg = StudyConfig.from_dict(
+        {
+            "tables": {t: t for t in ("workers", "catalog", "firms", "customs", "world_trade")},
+            "study": {"years": [1996, 2006], "base_years": [1993, 1993]},
+            "structural": {"firm_type": "tfp", "shifter_cap": 2.5, "bootstrap": 9},
+        }
+    )
+    cal = calibration_from_config(cfg)
+    st = structural_settings(cfg, cal, (1996, 2006))
+    assert st.value("firm_type") == "tfp" and st.value("shifter_cap") == "2.5"
+    assert st.value("bootstrap") == "9" and st.value("wage_effects") == "firm"
+    gaps = {y: cal.year(y).nu_star_gap for y in (1996, 2006)}
+    for y, gap in gaps.items():
+        assert st.value(f"foreign normalisation ({y})") == f"nu_y* - nu_x* = {gap:g}"
+    frame = st.to_frame()
+    assert list(frame.columns) == ["value", "meaning"] and frame.index.name == "setting"
+    # without the optional key: the symmetric normalisation, and the table says so
+    bare = dataclasses.replace(
+        cal, entries=tuple(e for e in cal.entries if e.parameter != "nu_star_gap")
+    )
+    assert structural_settings(cfg, bare, (2006,)).value("foreign normalisation (2006)") == (
+        "nu_y* = nu_x*"
+    )
+    assert "| firm_type | tfp |" in st.to_markdown()
+    with pytest.raises(KeyError):
+        st.value("no such setting")

@@ -171,3 +171,76 @@ def test_a_codes_validation_rows_take_its_multiplicity():
             assert np.sum(vcode[d.validation] == c) == m * v
         seen_e.add(int(np.sum(vcode[d.validation] == "e")))
     assert seen_e == {2}  # "e", the one unshared cluster, drawn on its own: 1 of 1
+
+
+def _nested(rng, K=30, firms=8, per_firm=12, n_types=3):
+    """K markets of ``firms`` firms of ``per_firm`` workers; types drawn per worker."""
+    F = K * firms
+    firm = np.repeat(np.arange(F), per_firm)
+    s = MarketSample(
+        x=(rng.integers(0, n_types, firm.size) + 0.5)[:, None] / n_types,
+        firm=firm,
+        firm_y=rng.uniform(size=F),
+        firm_market=np.repeat(np.arange(K), firms),
+        shifters=rng.normal(size=K),
+    )
+    return s
+
+
+def test_market_scheme_counts_and_type_masses():
+    """``markets``: whole markets with replacement (no worker_groups needed); each record's
+    expected count is 1; the post-stratified weights keep every worker type's mass; a
+    market's firms and records come whole, with its shifter."""
+    rng = np.random.default_rng(4)
+    s = _nested(rng, K=6, firms=3, per_firm=4)
+    R, B = s.x.shape[0], 3000
+    counts = np.empty((B, R))
+    types = np.unique(s.x[:, 0])
+    mass = np.bincount(np.searchsorted(types, s.x[:, 0]), minlength=types.size)
+    members = s._groups[3]
+    for b in range(B):
+        d = draw(s, rng, "markets")
+        counts[b] = d.record_counts(R)
+        r = take(s, d)
+        got = np.bincount(np.searchsorted(types, r.x[:, 0]), weights=r.weights)
+        np.testing.assert_allclose(got, mass, rtol=1e-12)
+        np.testing.assert_array_equal(d.firms, np.concatenate([members[k] for k in d.markets]))
+        np.testing.assert_array_equal(r.shifters[:, 0], s.shifters[d.markets, 0])
+    se = counts.std(axis=0, ddof=1) / np.sqrt(B)
+    assert np.all(np.abs(counts.mean(axis=0) - 1.0) < 5 * se.max())
+    # a record's count is its market's multiplicity: Binomial(K, 1/K), variance 1 - 1/K
+    assert counts.var(axis=0).mean() == pytest.approx(1 - 1 / 6, rel=0.1)
+
+
+def test_market_variance_matches_nested_design_and_clusters_overstate_it():
+    """T = mean over workers of v = c_market + f_firm + e (independent N(0, 1) effects),
+    firms nested in markets. Over redraws of the effects, Var T = sum_k n_k^2/N^2 +
+    sum_j n_j^2/N^2 + 1/N (closed form). The market bootstrap's variance is close to it
+    times (1 - 1/K) (every level below the markets counted once); drawing firms again
+    inside the drawn markets (the clusters scheme without codes) counts the firms' part
+    twice; the firm bootstrap misses the markets' part."""
+    rng = np.random.default_rng(8)
+    s = _nested(rng, n_types=1)
+    N, K = s.x.shape[0], s.n_markets
+    market = s.firm_market[s.firm]
+    n_k, n_j = np.bincount(market), np.bincount(s.firm)
+    truth = (n_k**2).sum() / N**2 + (n_j**2).sum() / N**2 + 1.0 / N
+    s = MarketSample(x=s.x, firm=s.firm, firm_y=s.firm_y, firm_market=s.firm_market,
+                     shifters=s.shifters, worker_groups=np.arange(N).astype(str))  # fmt: skip
+    M, B = 25, 100
+    var = {"markets": [], "firms": [], "clusters": []}
+    for _ in range(M):
+        v = rng.normal(size=K)[market] + rng.normal(size=n_j.size)[s.firm] + rng.normal(size=N)
+        for scheme in var:
+            t = []
+            for _ in range(B):
+                d = draw(s, rng, scheme)
+                w = s.weights[d.records] * (1.0 if d.record_scale is None else d.record_scale)
+                t.append(np.sum(w * v[d.records]) / w.sum())
+            var[scheme].append(np.var(t, ddof=1))
+    ratio = {k: float(np.mean(x)) / truth for k, x in var.items()}
+    # the market part is K/(K + 1 + 1/(firms per market)) of Var T here; its realised
+    # sum has relative sd sqrt(2/(K-1)) per realisation, /sqrt(M): about 0.05; 4 sd
+    assert abs(ratio["markets"] - (1 - 1 / K)) < 0.2, ratio
+    assert ratio["firms"] < 0.2, ratio
+    assert ratio["clusters"] > ratio["markets"] + 0.02, ratio

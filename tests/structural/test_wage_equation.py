@@ -92,3 +92,40 @@ def test_soft_type_effects_recover_lambda_x_under_misclassified_types():
     hard = wage_equation(z, wage, wt, groups=firm, types=cm).slope
     assert soft == pytest.approx(lam_x, rel=0.03)
     assert abs(hard / lam_x - 1) > 0.05
+
+
+def test_type_effects_per_market_are_pyfixest_with_market_by_type_effects():
+    """``blocks`` (each record's market; firms nested in markets): the type effects are a
+    market's. Hard types: pyfixest's ``firm + market^type``; soft types: the regression
+    with every market's posterior columns written out (Frisch-Waugh per market)."""
+    pf = pytest.importorskip("pyfixest")
+    rng = np.random.default_rng(13)
+    firm, typ, x, y, w = _records(rng)
+    market = firm % 7  # firms nested in 7 markets
+    m0 = rng.normal(0, 0.4, (7, 12))  # a market's unemployed profile, in z only
+    z = 2.0 * x * y + m0[market, typ] + rng.normal(0, 0.3, firm.size)
+    wage = 40 + 18 * (2.0 * x * y) + rng.normal(0, 5, firm.size)
+    got = wage_equation(z, wage, w, groups=firm, types=typ, blocks=market)
+    df = pd.DataFrame({"wage": wage, "z": z, "firm": firm, "typ": typ, "mk": market, "w": w})
+    fit = pf.feols("wage ~ z | firm + mk^typ", data=df, weights="w")
+    assert got.slope == pytest.approx(float(fit.coef()["z"]), rel=1e-8)
+    # the market's m0 noise in z attenuates the slope with global type effects only
+    glob = wage_equation(z, wage, w, groups=firm, types=typ).slope
+    assert abs(got.slope - 18) < abs(glob - 18) and abs(glob / 18 - 1) > 0.1
+    # soft types: posterior columns per market, against an explicit dummy regression
+    P = rng.dirichlet(np.ones(12), firm.size)
+    soft = wage_equation(z, wage, w, groups=firm, types=P, blocks=market)
+    cols = [np.asarray(market == k, float)[:, None] * P for k in range(7)]
+    D = np.concatenate([np.eye(300)[firm], *cols, z[:, None]], axis=1)
+    sw = np.sqrt(w)[:, None]
+    coef = np.linalg.lstsq(D * sw, wage * sw[:, 0], rcond=None)[0]
+    assert soft.slope == pytest.approx(coef[-1], rel=1e-8)
+
+
+def test_blocks_need_groups_nested_in_them():
+    from skillshore.errors import ModelInputError
+
+    rng = np.random.default_rng(2)
+    firm, typ, x, y, w = _records(rng, 600)
+    with pytest.raises(ModelInputError, match="one block"):
+        wage_equation(x * y, x, w, groups=firm, types=typ, blocks=rng.integers(0, 3, 600))

@@ -83,12 +83,21 @@ def _demean(v: np.ndarray, w: np.ndarray, ids: list[np.ndarray], tol: float = 1e
     raise ConvergenceError(f"two-way within transformation did not converge (last step {step:.1e})")
 
 
+def _block_rows(blocks: np.ndarray | None, n: int) -> list[np.ndarray]:
+    """The rows of each block (one block of all rows without ``blocks``)."""
+    if blocks is None:
+        return [np.arange(n)]
+    order = np.argsort(blocks, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(blocks[order])) + 1)
+
+
 def wage_equation(
     z: np.ndarray,
     wage: np.ndarray,
     weights: np.ndarray,
     groups: np.ndarray | None = None,
     types: np.ndarray | None = None,
+    blocks: np.ndarray | None = None,
 ) -> WageFit:
     """Weighted least squares of ``wage`` on ``z = log(pi/f0)``.
 
@@ -104,12 +113,28 @@ def wage_equation(
     (an integer array: two-way within transformation) or, for types measured with error,
     each record's probabilities of the true types (an (N, Nx) array, rows summing to 1:
     the true types' effects enter the wage as sum_c P(c | record) d_c, partialled out
-    with the firm effects by Frisch-Waugh-Lovell). R2 is the within R2 with groups.
+    with the firm effects by Frisch-Waugh-Lovell). With ``blocks`` (each record's market;
+    ``groups`` nested in them) the type effects are per block: the model's unemployed
+    m0_k(x) are a market's, and a global type effect leaves their market-to-market
+    noise in z, which attenuates the slope (and the bootstrap replicates' more, since
+    a replicate's resampled firms move each market's m0_k). R2 is the within R2 with
+    groups.
     """
     w = np.asarray(weights, dtype=np.float64)
     wage = np.asarray(wage, dtype=np.float64)
     z = np.asarray(z, dtype=np.float64)
     soft = types is not None and np.ndim(types) == 2
+    if blocks is not None:
+        blocks = np.unique(np.asarray(blocks), return_inverse=True)[1].reshape(-1)
+        if groups is not None:
+            g = np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1)
+            lo = np.full(g.max() + 1, blocks.max() + 1)
+            np.minimum.at(lo, g, blocks)
+            if np.any(lo[g] != blocks):
+                raise ModelInputError("wage_equation: every group must lie in one block")
+        if types is not None and not soft:
+            t = np.unique(np.asarray(types), return_inverse=True)[1].reshape(-1)
+            types = blocks * (int(t.max()) + 1) + t
     ids = []
     for g in (groups, None if soft else types):
         if g is not None:
@@ -122,9 +147,11 @@ def wage_equation(
         T = np.asarray(types, dtype=np.float64)
         Td = np.stack([_demean(t, w, ids) for t in T.T], axis=1)
         sw = np.sqrt(w)[:, None]
-        coef = np.linalg.lstsq(Td * sw, np.stack([wd, zd], axis=1) * sw, rcond=None)[0]
-        wd = wd - Td @ coef[:, 0]
-        zd = zd - Td @ coef[:, 1]
+        Y = np.stack([wd, zd], axis=1)
+        for rows in _block_rows(blocks, z.size):  # FWL per block (groups nested in them)
+            coef = np.linalg.lstsq(Td[rows] * sw[rows], Y[rows] * sw[rows], rcond=None)[0]
+            Y[rows] -= Td[rows] @ coef
+        wd, zd = Y[:, 0], Y[:, 1]
     if not np.sum(w * zd * zd) > 0:
         raise ModelInputError("the wage equation needs variation in log(pi/f0) (within firms)")
     slope = float(np.sum(w * zd * wd) / np.sum(w * zd * zd))

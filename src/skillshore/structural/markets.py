@@ -432,7 +432,7 @@ class MarketSample:
         return take(self, firm_draw(self, picks))
 
     def resample(
-        self, rng: np.random.Generator, scheme: Literal["firms", "clusters"] = "firms"
+        self, rng: np.random.Generator, scheme: Literal["firms", "markets", "clusters"] = "firms"
     ) -> MarketSample:
         """A bootstrap replicate (:func:`skillshore.structural.resampling.draw`).
 
@@ -444,6 +444,10 @@ class MarketSample:
         correction and the non-employed are resampled independently (separate samples);
         with ``validation_groups`` the validation set's clusters are drawn with
         replacement, each bringing all its labelled persons.
+
+        ``scheme="markets"``: markets drawn with replacement, each with all its firms and
+        workers, the worker types' masses post-stratified (a market drawn twice is two
+        markets with its shifter row); validation set and non-employed as in ``"firms"``.
 
         ``scheme="clusters"``: Owen's (2007) pigeonhole bootstrap over markets, firms
         within markets and ``worker_groups`` (education codes), which also redraws the

@@ -1,10 +1,16 @@
 """Bootstrap replicates of a :class:`~skillshore.structural.markets.MarketSample`.
 
-Two schemes (docs/estimation.md §4, "Inference"):
+Three schemes (docs/estimation.md §4, "Inference"):
 
 ``"firms"``
     Firms drawn with replacement within each market; markets and the worker types'
     measurement fixed. The sampling error of a given economy's firms and workers.
+``"markets"``
+    Markets (industries) drawn with replacement, each with all its firms and workers:
+    the cluster bootstrap at the top level of the nesting market > firm > worker, which
+    carries the variance of every level below it once (Cameron and Miller 2015, "A
+    practitioner's guide to cluster-robust inference", J. Human Resources 50(2), §IV.C),
+    and the industries' shocks that identify beta. The pipeline's default.
 ``"clusters"``
     Owen's (2007) pigeonhole bootstrap for crossed random effects: markets, firms within
     each drawn market and the workers' clusters (education codes) drawn with replacement,
@@ -30,8 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMES", "Draw", "draw", "take"]
 
-Scheme = Literal["firms", "clusters"]
-SCHEMES: tuple[str, ...] = ("firms", "clusters")
+Scheme = Literal["firms", "markets", "clusters"]
+SCHEMES: tuple[str, ...] = ("firms", "markets", "clusters")
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,8 +57,8 @@ class Draw:
     record_firm : array (R*,)
         Replicate firm of each replicate record.
     record_scale : array (R*,) or None
-        Factor on each replicate record's weight (None: 1), the ``clusters`` scheme's
-        post-stratification of the worker types' masses.
+        Factor on each replicate record's weight (None: 1), the ``markets`` and
+        ``clusters`` schemes' post-stratification of the worker types' masses.
     validation : array (V*,) or None
         Original validation row of each replicate validation row (None: no validation set).
     validation_groups : array (V*,) or None
@@ -129,6 +135,12 @@ def draw(s: MarketSample, rng: np.random.Generator, scheme: Scheme = "firms") ->
     (by ``validation_groups`` clusters when given) and the non-employed resampled
     independently.
 
+    ``"markets"``: K markets drawn with replacement, each with all its firms and their
+    records (a market drawn twice becomes two markets with its shifter row); the
+    weights post-stratified to the sample's mass of each worker type (as ``"clusters"``
+    below); the validation set and the non-employed as in ``"firms"``. Every record's
+    expected count is 1.
+
     ``"clusters"``: the pigeonhole bootstrap of Owen (2007, "The pigeonhole bootstrap",
     *Annals of Applied Statistics* 1(2), 386-411) for the crossed factors market x
     education code, with firms nested in markets. K markets are drawn with replacement
@@ -157,19 +169,24 @@ def draw(s: MarketSample, rng: np.random.Generator, scheme: Scheme = "firms") ->
     if scheme == "firms":
         mk = np.arange(K)
     else:
-        if s.worker_groups is None:
+        if scheme == "clusters" and s.worker_groups is None:
             raise DataValidationError(
                 "bootstrap scheme 'clusters' needs worker_groups (the cluster, e.g. the "
                 "education code, of each match record)"
             )
         mk = rng.integers(0, K, K)
     sizes = np.array([members[k].size for k in mk])
-    firms = np.concatenate(
-        [members[k][rng.integers(0, n, n)] for k, n in zip(mk, sizes, strict=True)]
-    )
-    fm = np.repeat(np.arange(K), sizes) if scheme == "clusters" else s.firm_market[firms]
+    if scheme == "markets":
+        firms = np.concatenate([members[k] for k in mk])
+    else:
+        firms = np.concatenate(
+            [members[k][rng.integers(0, n, n)] for k, n in zip(mk, sizes, strict=True)]
+        )
+    fm = s.firm_market[firms] if scheme == "firms" else np.repeat(np.arange(K), sizes)
     rec, rf = _records(s, firms)
     val = vgr = ne = scale = None
+    if scheme == "markets":
+        scale = _type_mass_scale(s, rec)
     if scheme == "clusters":
         labels, inv = np.unique(s.worker_groups, return_inverse=True)
         mult = np.bincount(rng.integers(0, labels.size, labels.size), minlength=labels.size)

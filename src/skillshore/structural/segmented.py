@@ -88,7 +88,8 @@ def _levels(
             # measured types: each record's probabilities of the true types (the true
             # types' effects; docs/estimation.md, "Wage equation"), else its type
             types = c[ok] if P.M is None else P.expected_given_measured(out["mu"], np.eye(P.Nx))[ok]
-        wf = wage_equation(zr[ok], wg, w, groups=fj, types=types)
+        blocks = P.rec[0][ok] if types is not None else None  # type effects per market
+        wf = wage_equation(zr[ok], wg, w, groups=fj, types=types, blocks=blocks)
         info.update(wage_r2=wf.r2, wage_n=wf.n)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.log(mu) - np.log(out["m0"])[:, :, None] - out["log_dy"][:, None, :]
@@ -313,7 +314,7 @@ def estimate_markets(
     max_fail_share: float = 0.2,
     year: int | None = None,
     correct_types: bool = True,
-    bootstrap_scheme: Literal["firms", "clusters"] = "firms",
+    bootstrap_scheme: Literal["firms", "markets", "clusters"] = "firms",
 ) -> StructuralEstimate:
     """Estimate Phi, lambda, C, C*, the nu's (and shifter slopes) market by market.
 
@@ -349,8 +350,10 @@ def estimate_markets(
         estimate (docs/estimation.md, "Wage equation").
     bootstrap : int
         Replications (:meth:`MarketSample.resample`).
-    bootstrap_scheme : {"firms", "clusters"}
-        ``firms`` (default): firms resampled within markets; ``clusters``: Owen's (2007)
+    bootstrap_scheme : {"firms", "markets", "clusters"}
+        ``firms`` (default): firms resampled within markets; ``markets``: markets
+        resampled with all their firms and workers (the pipeline's default: the top
+        level of the nesting, which also carries the markets' shocks); ``clusters``: Owen's (2007)
         pigeonhole bootstrap of markets, firms within markets and the sample's
         ``worker_groups`` (education codes), which also carries the markets' shocks and
         the codes' measurement errors (docs/estimation.md §4, "Inference").

@@ -20,6 +20,7 @@ from skillshore.structural.calibration import CalibrationTable, calibration_path
 from skillshore.structural.counterfactuals import CounterfactualTable, Decomposition
 from skillshore.structural.estimation import EstimationTable
 from skillshore.structural.segmented import MarketSample
+from skillshore.structural.settings import StructuralSettings, structural_settings
 from skillshore.tables.stage import RawTables
 
 __all__ = [
@@ -46,6 +47,8 @@ class StructuralResult:
     samples: dict[int, dict[str, Any]] = field(default_factory=dict)
     """Per year, the worker-years left after each restriction of :func:`structural_sample`
     and the markets and firms kept (sample accounting, :mod:`skillshore.panel.accounting`)."""
+    settings: StructuralSettings | None = None
+    """The ``[structural]`` settings and foreign normalisation behind the estimates."""
 
 
 @dataclass(frozen=True)
@@ -412,8 +415,9 @@ def structural_stage(
 
     cal = calibration_from_config(cfg)
     years = tuple(y for y in cfg.study.years if y in cal.years)
+    settings = structural_settings(cfg, cal, years)
     if facts.panel.height == 0 or not years:
-        return StructuralResult(cal, years)
+        return StructuralResult(cal, years, settings=settings)
     notes: list[str] = []
     ests = {}
     kw = dict(
@@ -442,7 +446,7 @@ def structural_stage(
             except SkillshoreError as err2:
                 notes.append(f"{year}: not estimated ({err2})")
     table = EstimationTable(ests) if ests else None
-    return StructuralResult(cal, years, table, tuple(notes), samples)
+    return StructuralResult(cal, years, table, tuple(notes), samples, settings)
 
 
 def counterfactual_stage(cfg: StudyConfig, structural: StructuralResult) -> CounterfactualResult:

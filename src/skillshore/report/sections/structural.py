@@ -14,10 +14,10 @@ _EST = (
     "seed paper's eqs. 4-10), high-offshorable occupations. Markets are 6-digit industries; "
     "Phi, lambda and the nu's are common, firms' margins are profiled and the offshoring cost "
     "shifts with the growth of China's export supply in the industry's products "
-    "(docs/estimation.md). Imposed: nu_y* = nu_x* (the foreign normalisation), lambda_x's "
-    "share of lambda from the wage equation; C* and c_F at z = 0. Intervals: 95% bootstrap "
-    "interval over firms (resampled within markets); a year without an interval was "
-    "estimated without bootstrap. "
+    "(docs/estimation.md). Imposed: the foreign normalisation (nu_y* - nu_x*, table "
+    "'Structural settings'), lambda_x's share of lambda from the wage equation; C* and c_F "
+    "at z = 0. Intervals: 95% basic bootstrap intervals, replicates drawn as the settings' "
+    "bootstrap_scheme says; a year without an interval was estimated without bootstrap. "
 )
 _CF = (
     "Counterfactual equilibria of the estimated model (last estimated year) against its "
@@ -67,6 +67,15 @@ def render_structural(
         "the domestic workforce (|fbar| = 1). The last column gives each value's source.",
         "Calibrated parameters",
     )
+    if st.settings is not None:
+        rb.table(
+            "structural_settings",
+            st.settings,
+            "The [structural] settings of the study config that produced the estimates below "
+            "(docs/user_guide.md) and, per year, the foreign normalisation from the calibration "
+            "(nu_star_gap; the data do not identify it, docs/estimation.md section 3).",
+            "Structural settings",
+        )
     if st.estimates is None:
         rb.omitted(
             "Structural estimates and counterfactuals",
@@ -90,8 +99,8 @@ def render_structural(
             "structural_truth",
             export.group_columns(truth.structural.to_frame(), " "),
             "Synthetic economy only. Truth: the planted parameters (truth.json). Estimate: the "
-            "study's (measured skill cells and productivity, the study's calibration, "
-            "nu_y* = nu_x*). 'covers': the 95% bootstrap interval contains the truth (empty "
+            "study's (measured skill cells and productivity, the study's calibration and "
+            "settings). 'covers': the 95% bootstrap interval contains the truth (empty "
             "without an interval). True types: the same estimator on the generator's skill "
             "cells and productivity percentiles with the economy's own calibration and planted "
             "nu_y* - nu_x* (point estimates). C*, c_F and nu_y* depend on that normalisation, "
