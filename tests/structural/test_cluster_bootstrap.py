@@ -63,6 +63,22 @@ def test_pigeonhole_counts_and_weights_have_expectation_one():
     assert counts.var(axis=0).mean() > 3.0
 
 
+def _variance_ratios(s, effects, schemes, truth, rng, M=25, B=100):
+    """Mean over M realisations of ``effects()`` of each scheme's bootstrap variance (B
+    replicates) of the weighted mean of the effects, over the closed form ``truth``."""
+    var: dict[str, list[float]] = {k: [] for k in schemes}
+    for _ in range(M):
+        v = effects()
+        for scheme in schemes:
+            t = []
+            for _ in range(B):
+                d = draw(s, rng, scheme)
+                w = s.weights[d.records] * (1.0 if d.record_scale is None else d.record_scale)
+                t.append(np.sum(w * v[d.records]) / w.sum())
+            var[scheme].append(np.var(t, ddof=1))
+    return {k: float(np.mean(x)) / truth for k, x in var.items()}
+
+
 def test_cluster_variance_matches_crossed_design_and_firms_understate_it():
     """T = mean over workers of v = a_code + c_market + e (independent N(0, 1) effects).
     Over redraws of the effects with the design fixed, Var T = sum_g n_g^2/N^2 +
@@ -77,19 +93,15 @@ def test_cluster_variance_matches_crossed_design_and_firms_understate_it():
     n_g = np.bincount(code)
     n_k = np.bincount(market)
     truth = (n_g**2).sum() / N**2 + (n_k**2).sum() / N**2 + 1.0 / N
-    M, B = 25, 100
-    var = {"clusters": [], "firms": []}
-    for _ in range(M):
-        v = rng.normal(size=n_g.size)[code] + rng.normal(size=n_k.size)[market]
-        v = v + rng.normal(size=N)
-        for scheme in var:
-            t = []
-            for _ in range(B):
-                d = draw(s, rng, scheme)
-                w = s.weights[d.records] * (1.0 if d.record_scale is None else d.record_scale)
-                t.append(np.sum(w * v[d.records]) / w.sum())
-            var[scheme].append(np.var(t, ddof=1))
-    ratio = {k: float(np.mean(x)) / truth for k, x in var.items()}
+    ratio = _variance_ratios(
+        s,
+        lambda: (
+            rng.normal(size=n_g.size)[code] + rng.normal(size=n_k.size)[market] + rng.normal(size=N)
+        ),
+        ("clusters", "firms"),
+        truth,
+        rng,
+    )
     # relative sd of the averaged bootstrap variance: realised effects, sqrt(2/(K-1)) on
     # the market part (2/3 of Var T) and sqrt(2/(G-1)) on the code part, over M = 25
     # realisations, and sqrt(2/(B-1)) / sqrt(M) from the replicates: about 0.06; 4 sd
@@ -227,18 +239,13 @@ def test_market_variance_matches_nested_design_and_clusters_overstate_it():
     truth = (n_k**2).sum() / N**2 + (n_j**2).sum() / N**2 + 1.0 / N
     s = MarketSample(x=s.x, firm=s.firm, firm_y=s.firm_y, firm_market=s.firm_market,
                      shifters=s.shifters, worker_groups=np.arange(N).astype(str))  # fmt: skip
-    M, B = 25, 100
-    var = {"markets": [], "firms": [], "clusters": []}
-    for _ in range(M):
-        v = rng.normal(size=K)[market] + rng.normal(size=n_j.size)[s.firm] + rng.normal(size=N)
-        for scheme in var:
-            t = []
-            for _ in range(B):
-                d = draw(s, rng, scheme)
-                w = s.weights[d.records] * (1.0 if d.record_scale is None else d.record_scale)
-                t.append(np.sum(w * v[d.records]) / w.sum())
-            var[scheme].append(np.var(t, ddof=1))
-    ratio = {k: float(np.mean(x)) / truth for k, x in var.items()}
+    ratio = _variance_ratios(
+        s,
+        lambda: rng.normal(size=K)[market] + rng.normal(size=n_j.size)[s.firm] + rng.normal(size=N),
+        ("markets", "firms", "clusters"),
+        truth,
+        rng,
+    )
     # the market part is K/(K + 1 + 1/(firms per market)) of Var T here; its realised
     # sum has relative sd sqrt(2/(K-1)) per realisation, /sqrt(M): about 0.05; 4 sd
     assert abs(ratio["markets"] - (1 - 1 / K)) < 0.2, ratio

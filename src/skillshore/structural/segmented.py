@@ -342,12 +342,12 @@ def estimate_markets(
         else "symmetric" (:attr:`YearCalibration.foreign_normalisation`).
     wage_effects : {"firm", "firm_type"}
         Effects absorbed in the wage equation w = a + lambda_x log(pi/f0): ``firm``
-        (default) firm effects; ``firm_type`` firm and worker-type effects (the true
-        types' through their posteriors when types are corrected), so lambda_x comes
+        (default) firm effects; ``firm_type`` firm and worker-type effects per market (the
+        true types' through their posteriors when types are corrected), so lambda_x comes
         from the match term x'By of log(pi/f0) alone, not from the model's unemployed by
-        type m0(x), which the model does not fit type by type. Experimental: its point
-        estimates are centred on true types, but its bootstrap replicates sit below the
-        estimate (docs/estimation.md, "Wage equation").
+        type m0_k(x), which the model does not fit type by type. Consistent, with
+        centred bootstrap replicates, but Phi's sampling sd is 2-3 times the firm
+        effects' at the seed's size (docs/estimation.md, "Wage equation").
     bootstrap : int
         Replications (:meth:`MarketSample.resample`).
     bootstrap_scheme : {"firms", "markets", "clusters"}
