@@ -27,7 +27,8 @@ else the config's).
 stage then builds the soft validation set over all codes, docs/estimation.md §4c):
 the study as configured first (it writes the economy), then again with the correction.
 
-``--bootstrap clusters`` uses Owen's pigeonhole bootstrap (industries, firms within them
+``--bootstrap markets`` draws industries with all their firms and workers (the
+pipeline's default since issue 14's fifth round); ``--bootstrap clusters`` uses Owen's pigeonhole bootstrap (industries, firms within them
 and education codes; ``MarketSample.resample(rng, "clusters")``) instead of the firms
 within markets (``firms``, the API default); with ``--types measured`` it sets ``[structural]
 bootstrap_scheme`` for the study. Each scheme's measured study runs in its own folder
