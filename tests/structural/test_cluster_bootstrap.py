@@ -251,3 +251,34 @@ def test_market_variance_matches_nested_design_and_clusters_overstate_it():
     assert abs(ratio["markets"] - (1 - 1 / K)) < 0.2, ratio
     assert ratio["firms"] < 0.2, ratio
     assert ratio["clusters"] > ratio["markets"] + 0.02, ratio
+
+
+def test_market_bootstrap_needs_two_markets_and_notes_few(synthetic_tiny, tiny_sample):
+    """One market cannot be resampled as a cluster (a clear error, not zero-width
+    intervals); fewer than FEW_MARKETS markets: the estimate says its intervals rest on
+    few clusters (the firm bootstrap does not draw markets and says nothing)."""
+    from skillshore.errors import ModelInputError
+    from skillshore.structural.result import FEW_MARKETS
+
+    s = tiny_sample
+    cal = synthetic_calibration(synthetic_tiny, 2006)
+    kw = dict(
+        foreign_normalisation=synthetic_truth(synthetic_tiny, 2006)["nu_gap"],
+        base_measure=synthetic_base_measure(synthetic_tiny),
+        n_workers=1,
+        processes=False,
+    )
+    keep = s.firm_market[s.firm] == 0
+    firms = np.unique(s.firm[keep])
+    one = MarketSample(
+        x=s.x[keep], firm=np.searchsorted(firms, s.firm[keep]), firm_y=s.firm_y[firms],
+        firm_market=np.zeros(firms.size, int), weights=s.weights[keep], wage=s.wage[keep],
+    )  # fmt: skip
+    with pytest.raises(ModelInputError, match="at least 2 markets; this sample has 1"):
+        estimate_markets(one, cal, bootstrap=3, bootstrap_scheme="markets", **kw)
+    assert s.n_markets < FEW_MARKETS
+    est = estimate_markets(s, cal, bootstrap=3, bootstrap_scheme="markets", **kw)
+    notes = est.identification_notes()
+    assert any(f"rest on {s.n_markets} markets" in n for n in notes), notes
+    firm = estimate_markets(s, cal, bootstrap=3, bootstrap_scheme="firms", **kw)
+    assert not any("markets drawn" in n for n in firm.identification_notes())

@@ -53,6 +53,12 @@ _SEED_ROWS = (
 )
 
 
+#: Fewer markets than this: a note that the markets/clusters bootstrap's intervals rest
+#: on few clusters (Cameron and Miller 2015, "A practitioner's guide to cluster-robust
+#: inference", J. Human Resources 50(2), section VI: few clusters).
+FEW_MARKETS = 20
+
+
 class BootstrapWarning(UserWarning):
     """Too many failed replications, or an estimate outside its own interval."""
 
@@ -204,18 +210,28 @@ class StructuralEstimate(TableMixin):
         return int(np.sum(np.isfinite(d) & (d <= 0)))
 
     def identification_notes(self) -> list[str]:
-        """What the intervals say about identification (e.g. lambda not bounded away from 0)."""
-        k = self.n_nonpositive_slope
-        if not k:
-            return []
+        """What the intervals say about identification (e.g. lambda not bounded away from 0)
+        and what they rest on (a cluster bootstrap over few markets)."""
+        out = []
         B = self.bootstrap.n_boot if self.bootstrap is not None else 0
         yr = f"{self.year}: " if self.year is not None else ""
-        return [
-            f"{yr}the wage slope lambda_x is <= 0 in {k} of {B} bootstrap replications (weak "
-            "sorting leaves little within-firm variation in log(pi/f0)): the intervals of "
-            "lambda and of the parameters that scale with it (Phi, C*, c_F, the nu's) reach "
-            "outside the parameter space; lambda is not bounded away from 0 at this sample size"
-        ]
+        K = self.info.get("n_markets", 0)
+        if B and self.info.get("bootstrap_scheme") in ("markets", "clusters") and K < FEW_MARKETS:
+            out.append(
+                f"{yr}the intervals rest on {K} markets drawn with replacement: with fewer "
+                f"than {FEW_MARKETS} clusters a cluster bootstrap's intervals tend to be too "
+                "narrow (Cameron and Miller 2015); read them as a lower bound on the uncertainty"
+            )
+        k = self.n_nonpositive_slope
+        if k:
+            out.append(
+                f"{yr}the wage slope lambda_x is <= 0 in {k} of {B} bootstrap replications "
+                "(weak sorting leaves little within-firm variation in log(pi/f0)): the "
+                "intervals of lambda and of the parameters that scale with it (Phi, C*, c_F, "
+                "the nu's) reach outside the parameter space; lambda is not bounded away from "
+                "0 at this sample size"
+            )
+        return out
 
     def warn(self) -> None:
         """Issue :class:`BootstrapWarning` for each of :meth:`honesty_warnings`."""

@@ -389,6 +389,11 @@ def estimate_markets(
         )
     if bootstrap and bootstrap_scheme == "clusters" and sample.worker_groups is None:
         raise DataValidationError("bootstrap_scheme='clusters' needs the sample's worker_groups")
+    if bootstrap and bootstrap_scheme != "firms" and sample.n_markets < 2:
+        raise ModelInputError(
+            f"bootstrap_scheme={bootstrap_scheme!r} draws markets with replacement and needs "
+            f"at least 2 markets; this sample has {sample.n_markets} (use 'firms')"
+        )
     shares = None if worker_shares is None else tuple(np.asarray(worker_shares, float))
     if wage_effects not in ("firm_type", "firm"):
         raise ModelInputError(f"wage_effects must be 'firm_type' or 'firm', got {wage_effects!r}")
@@ -405,6 +410,8 @@ def estimate_markets(
         wage_effects,
     )
     vec, info, fit, P = _point(sample, calibration, st, final=bootstrap > 0)
+    if bootstrap:
+        info.update(bootstrap_scheme=bootstrap_scheme, n_markets=sample.n_markets)
     shifters = tuple(sample.shifter_names[: P.q])
     fn = functools.partial(
         _replicate,
