@@ -16,7 +16,7 @@ _EST = (
     "shifts with the growth of China's export supply in the industry's products "
     "(docs/estimation.md). Imposed: the foreign normalisation (nu_y* - nu_x*, table "
     "'Structural settings'), lambda_x's share of lambda from the wage equation; C* and c_F "
-    "at z = 0. Intervals: 95% basic bootstrap intervals, replicates drawn as the settings' "
+    "at z = 0. Intervals: 95% percentile bootstrap intervals, replicates drawn as the settings' "
     "bootstrap_scheme says; a year without an interval was estimated without bootstrap. "
 )
 _CF = (
