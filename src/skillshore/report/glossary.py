@@ -77,9 +77,11 @@ GLOSSARY: dict[str, str] = {
         "Galichon and Salanie)."
     ),
     "bootstrap interval": (
-        "95% percentile interval over bootstrap draws of firms (resampled within markets); "
-        "an interval spanning orders of magnitude means the parameter is weakly identified "
-        "in this sample."
+        "95% percentile interval over bootstrap replicates of the estimation sample; what a "
+        "replicate draws (firms within markets, whole markets, or markets, firms and "
+        "education codes) is the 'Structural settings' table's bootstrap scheme. An interval "
+        "spanning orders of magnitude means the parameter is weakly identified in this "
+        "sample."
     ),
     "stars": "Significance: *** p < 0.01, ** p < 0.05, * p < 0.1 (two-sided, clustered SEs).",
 }

@@ -378,6 +378,24 @@ class TruthComparison(TableMixin):
             {y: {k: self._cover(y, k) for k, _ in COMPARED} for y in self.estimates}
         )
 
+    def misses(self) -> pd.DataFrame:
+        """The intervals that miss the truth: ``year, parameter, truth, estimate, true_types``
+        and ``same_side`` (the estimate on the generator's types errs in the same direction:
+        the miss is not from measuring skills or productivity, but from data that depart
+        from the model, e.g. the generator's planted tilts, docs/synth.md)."""
+        rows = []
+        for y in self.estimates:
+            num, rec = self._frames[y]
+            for key, _ in COMPARED:
+                if self._cover(y, key) is not False:
+                    continue
+                tv, est = float(self.truth[y][key]), float(num.loc[key, "estimate"])
+                tt = float(rec.loc[key, "estimate"]) if key in rec.index else np.nan
+                same = bool(np.isfinite(tt) and np.sign(tt - tv) == np.sign(est - tv))
+                rows.append((y, key, tv, est, tt, same))
+        cols = ["year", "parameter", "truth", "estimate", "true_types", "same_side"]
+        return pd.DataFrame(rows, columns=cols)
+
     def to_frame(self) -> pd.DataFrame:
         rows: dict[str, dict[str, str]] = {}
         for key, label in COMPARED:

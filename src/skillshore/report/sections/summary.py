@@ -80,11 +80,28 @@ def render_conclusion(
         cov = truth.structural.covers()
         n_yes = int((cov == True).sum().sum())  # noqa: E712 (None means no interval)
         n_all = int(cov.notna().sum().sum())
-        out.append(
+        miss = truth.structural.misses()
+        text = (
             f"Recovery of the planted truth: {n_yes} of {n_all} structural intervals contain "
-            "the planted parameter (the 'Truth vs estimate' table); a miss at measured types "
-            "with a hit at true types points to skill-cell measurement error, not the estimator."
+            "the planted parameter (the 'Truth vs estimate' table)."
         )
+        if len(miss):
+            by_year = ", ".join(f"{n} in {y}" for y, n in miss.groupby("year").size().items())
+            same = int(miss["same_side"].sum())
+            text += (
+                f" Of the {len(miss)} misses ({by_year}), {same} err in the same direction on "
+                "the generator's own skill cells and productivity (the 'true types' column): "
+                "there the data depart from the model (the generator plants firm-level tilts "
+                "of skill composition that the model does not have, docs/synth.md), which "
+                "better measurement would not fix"
+                + (
+                    f"; the other {len(miss) - same} point to measurement of skills or "
+                    "productivity."
+                    if same < len(miss)
+                    else "."
+                )
+            )
+        out.append(text)
     if synthetic:
         out.append(
             "What this run supports: the code runs the whole study and its estimators behave "
