@@ -46,7 +46,7 @@ from skillshore.synth import generate
 from skillshore.synth.truth import market_equilibria
 
 MASSES = {"model": "expected_model", "planted": "expected", "drawn-from": "draw_mean"}
-SHOWN = ("Phi", "lambda", "C", "c_F")
+SHOWN = ("Phi", "lambda", "C", "C_star", "c_F", "nu_x_star", "beta[z]")
 
 
 def population_sample(data: Path, year: int, masses: str, shares_from_f0: bool) -> MarketSample:
@@ -92,6 +92,7 @@ def population_sample(data: Path, year: int, masses: str, shares_from_f0: bool) 
         firm_market=np.concatenate(fm),
         firm_offshored=np.concatenate(off),
         shifters=zz if np.ptp(zz) > 0 else None,
+        shifter_names=("z",),
         n_worker_types=mks[0]["equilibrium"].model.x.shape[0],
         **(ne if shares_from_f0 else {}),
     )
@@ -126,10 +127,10 @@ def main() -> None:
                     wage_effects=we,
                 )
                 key = (masses, "from f0" if shares else "equal", we)
-                rows[key] = {k: float(e.params[k]) for k in SHOWN}
+                rows[key] = {k: float(e.params.get(k, np.nan)) for k in SHOWN}
     table = pd.DataFrame(rows).T
     table.index.names = ["masses", "type shares", "wage effects"]
-    table.loc[("truth", "", ""), :] = [tv[k] for k in SHOWN]
+    table.loc[("truth", "", ""), :] = [tv.get(k, np.nan) for k in SHOWN]
     print(f"{data}, {args.year}: population estimates (no sampling, no measurement)")
     print(table.to_string(float_format=lambda v: f"{v:.2f}"))
 
