@@ -22,6 +22,7 @@ from skillshore.structural import (
 from skillshore.structural.synthetic import (
     WAGE_CONTROLS,
     WAGE_REFERENCE,
+    population_sample,
     synthetic_base_measure,
     synthetic_workers,
 )
@@ -33,35 +34,7 @@ LEVELS = ("Phi", "lambda", "C", "C_star", "c_F", "nu_x", "nu_y", "nu_x_star", "n
 def _population_sample(out, year: int) -> MarketSample:
     """Every (cell, firm) of every market with its population mass M pi and model wage;
     each firm's population offshored mass; the generator's shock as the shifter."""
-    mks = market_equilibria(out, year)
-    tv = synthetic_truth(out, year)
-    xs, firm, w, wage, fy, fm, off, z = [], [], [], [], [], [], [], []
-    n = 0
-    for k, mk in enumerate(mks):
-        eq, M = mk["equilibrium"], mk["market_size"]
-        m = eq.model
-        ci, cj = np.meshgrid(np.arange(m.x.shape[0]), np.arange(m.y.shape[0]), indexing="ij")
-        xs.append(m.x[ci.ravel()])
-        firm.append(n + cj.ravel())
-        w.append(M * eq.pi.ravel())
-        wage.append(eq.wages().ravel())
-        fy.append(m.y)
-        fm.append(np.full(m.y.shape[0], k))
-        off.append(M * eq.pi_star.sum(axis=0))
-        z.append((tv["c_F"] - m.c_F) / tv["lambda"])  # = kappa x the demeaned growth
-        n += m.y.shape[0]
-    zz = np.array(z)[:, None]
-    return MarketSample(
-        x=np.concatenate(xs),
-        firm=np.concatenate(firm),
-        weights=np.concatenate(w),
-        wage=np.concatenate(wage),
-        firm_y=np.concatenate(fy),
-        firm_market=np.concatenate(fm),
-        firm_offshored=np.concatenate(off),
-        shifters=zz if np.ptp(zz) > 0 else None,
-        n_worker_types=12,
-    )
+    return population_sample(out, year)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +59,28 @@ def test_population_masses_give_back_the_planted_parameters(request, economy, me
         assert got[k] == pytest.approx(tv[k], rel=1e-6, abs=1e-6), k
     if year == 2006:
         # shifter z = (c_F - c_F,k) / lambda, so the slope is 1
-        assert got["beta[z1]"] == pytest.approx(1.0, rel=1e-6)
+        assert got["beta[z]"] == pytest.approx(1.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("year", [1996, 2006])
+def test_type_effects_give_phi_at_the_tilted_population(synthetic_tiny, year):
+    # the generator tilts firms' skill mix away from the equilibrium (planted effect,
+    # confounder, Fact 2's firm tilt) and pays the untilted equilibrium's wages: with
+    # worker-type effects per market the wage slope is lambda_x B / B_hat, so Phi =
+    # lambda B is exact whatever B_hat (docs/estimation.md, "The acceptance as written");
+    # with firm effects alone the unemployed profile moves lambda_x and Phi misses
+    s = population_sample(synthetic_tiny, year, masses="drawn-from", shares_from_f0=True)
+    tv = synthetic_truth(synthetic_tiny, year)
+    kw = dict(
+        foreign_normalisation=tv["nu_gap"], base_measure=synthetic_base_measure(synthetic_tiny)
+    )
+    cal = synthetic_calibration(synthetic_tiny, year)
+    typed = estimate_markets(s, cal, wage_effects="firm_type", **kw)
+    firm = estimate_markets(s, cal, wage_effects="firm", **kw)
+    assert typed.params["Phi"] == pytest.approx(tv["Phi"], rel=1e-6)
+    assert abs(firm.params["Phi"] / tv["Phi"] - 1) > 1e-3
+    # the tilts are real: B itself is off the truth
+    assert abs(typed.params["lambda"] / tv["lambda"] - 1) > 1e-3
 
 
 def test_capacity_volumes_need_the_capacity_base_measure(synthetic_tiny):
