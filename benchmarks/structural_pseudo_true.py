@@ -11,7 +11,7 @@ each variant, without any sampling or measurement error: the estimator's *pseudo
 value, the floor under what any sample size gets on these data.
 
 Rows (the matches' masses, all on the generator's own types, wages the model's;
-:func:`skillshore.structural.synthetic.population_sample`):
+:func:`skillshore.synth.compare.population_sample`):
 
 * ``model``: the equilibria's own masses M pi (truth.json's ``expected_model``);
 * ``planted``: the masses the generator draws around without the confounder
@@ -36,12 +36,9 @@ import numpy as np
 import pandas as pd
 
 from skillshore.structural import estimate_markets, synthetic_calibration, synthetic_truth
-from skillshore.structural.synthetic import (
-    POPULATION_MASSES,
-    population_sample,
-    synthetic_base_measure,
-)
+from skillshore.structural.synthetic import synthetic_base_measure
 from skillshore.synth import generate
+from skillshore.synth.compare import POPULATION_MASSES, population_sample
 
 SHOWN = ("Phi", "lambda", "C", "C_star", "c_F", "nu_x_star", "beta[z]")
 

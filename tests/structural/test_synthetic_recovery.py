@@ -22,10 +22,10 @@ from skillshore.structural import (
 from skillshore.structural.synthetic import (
     WAGE_CONTROLS,
     WAGE_REFERENCE,
-    population_sample,
     synthetic_base_measure,
     synthetic_workers,
 )
+from skillshore.synth.compare import population_sample
 from skillshore.synth.truth import market_equilibria
 
 LEVELS = ("Phi", "lambda", "C", "C_star", "c_F", "nu_x", "nu_y", "nu_x_star", "nu_y_star")

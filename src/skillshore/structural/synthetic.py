@@ -22,9 +22,6 @@ The recovery checks of issue 8 on the synthetic economy (docs/estimation.md,
   the ``calibration.csv`` the generator ships (its own unemployment rate, W/Y and
   E(w*); outside options, |fbar*| and the offshoring rate of the |gbar| normalisation).
 * :func:`synthetic_truth`: the planted parameters under the estimator's names.
-* :func:`population_sample`: the population of the generator's markets (every cell and
-  firm with its mass, the model's wages), with the model's masses or the generator's
-  tilted ones: what the estimator converges to without sampling or measurement.
 """
 
 from __future__ import annotations
@@ -57,7 +54,6 @@ __all__ = [
     "WAGE_CONTROLS",
     "WAGE_REFERENCE",
     "export_supply_shifter",
-    "population_sample",
     "synthetic_calibration",
     "synthetic_base_measure",
     "synthetic_market_sample",
@@ -203,84 +199,6 @@ def synthetic_market_sample(
         worker_group_col="educ_code",  # the "clusters" bootstrap's worker clusters
         nonemployed=synthetic_nonemployed(d, year),
         **wage_kw,
-    )
-
-
-#: The masses of :func:`population_sample`: column of ``truth/matches.parquet``.
-POPULATION_MASSES = {"model": "expected_model", "planted": "expected", "drawn-from": "draw_mean"}
-
-
-def population_sample(
-    out_dir: str | Path,
-    year: int,
-    masses: str = "model",
-    shares_from_f0: bool = False,
-) -> MarketSample:
-    """Every (skill cell, firm) of every high-offshorable market of ``year`` with its
-    population mass, the model's wage, each firm's offshored mass and the market's shock.
-
-    The markets are the generator's equilibria rebuilt from ``truth.json``
-    (:func:`skillshore.synth.truth.market_equilibria`); the shifter is the shock,
-    (c_F - c_F,k) / lambda, so its slope is 1. ``masses``: ``"model"`` the equilibria's
-    M pi (the estimator returns truth.json's parameters on it); ``"planted"`` the masses
-    the generator draws around without the confounder (the planted effect of offshoring
-    and Fact 2's firm tilt); ``"drawn-from"`` the multinomial's means, with the
-    confounder's tilt too (``truth/matches.parquet``: ``expected_model``, ``expected``,
-    ``draw_mean``; docs/estimation.md, "The acceptance as written"). ``shares_from_f0``:
-    the worker types' population shares from the matches and the equilibria's
-    unemployed (the pipeline's way, :meth:`MarketSample.type_shares`) instead of equal.
-    """
-    from skillshore.synth.truth import market_equilibria
-
-    if masses not in POPULATION_MASSES:
-        raise DataValidationError(f"masses must be one of {sorted(POPULATION_MASSES)}")
-    d = Path(out_dir)
-    mks = market_equilibria(d, year)
-    tv = synthetic_truth(d, year)
-    table = None
-    if masses != "model":
-        mt = pl.read_parquet(d / "truth" / "matches.parquet").filter(
-            (pl.col("year") == year) & (pl.col("group") == "high")
-        )
-        col = POPULATION_MASSES[masses]
-        table = {(int(f), int(c)): v for f, c, v in mt.select("firm_id", "cell", col).iter_rows()}
-    xs, firm, w, wage, fy, fm, off, z = [], [], [], [], [], [], [], []
-    unemployed, n = 0.0, 0
-    for k, mk in enumerate(mks):
-        eq, M = mk["equilibrium"], mk["market_size"]
-        m = eq.model
-        C, J = m.x.shape[0], m.y.shape[0]
-        ci, cj = np.meshgrid(np.arange(C), np.arange(J), indexing="ij")
-        if table is None:
-            mass = M * eq.pi
-        else:
-            ids = [int(f) for f in mk["firm_id"]]
-            mass = np.array([[table[(ids[j], c)] for j in range(J)] for c in range(C)])
-        xs.append(m.x[ci.ravel()])
-        firm.append(n + cj.ravel())
-        w.append(mass.ravel())
-        wage.append(eq.wages().ravel())
-        fy.append(m.y)
-        fm.append(np.full(J, k))
-        off.append(M * eq.pi_star.sum(axis=0))
-        z.append((tv["c_F"] - m.c_F) / tv["lambda"])  # = kappa x the demeaned growth
-        unemployed = unemployed + M * eq.f0
-        n += J
-    zz = np.array(z)[:, None]
-    x_types = mks[0]["equilibrium"].model.x
-    ne = dict(nonemployed_x=x_types, nonemployed_weights=unemployed) if shares_from_f0 else {}
-    return MarketSample(
-        x=np.concatenate(xs),
-        firm=np.concatenate(firm),
-        weights=np.concatenate(w),
-        wage=np.concatenate(wage),
-        firm_y=np.concatenate(fy),
-        firm_market=np.concatenate(fm),
-        firm_offshored=np.concatenate(off),
-        shifters=zz if np.ptp(zz) > 0 else None,
-        shifter_names=("z",),
-        n_worker_types=x_types.shape[0],
-        **ne,
     )
 
 
