@@ -163,10 +163,12 @@ class StructuralSection:
     # correction (schooling and experience are register data, measured without it)
     calibrated_controls: tuple[str, ...] = ("cognitive", "manual", "interpersonal")
     # effects absorbed in the wage equation (docs/estimation.md, "Wage equation"):
-    # "firm" firms (default), "firm_type" firms and worker types per market (lambda_x
-    # from the match term x'By alone: consistent whatever the unemployed profile, but
-    # Phi's sampling sd is 2-3 times the firm effects' at the seed's size)
-    wage_effects: Literal["firm", "firm_type"] = "firm"
+    # "firm_type" (default) firms and worker types per market: lambda_x from the match
+    # term x'By alone, separate from any wage premium of the types' skills (the wage
+    # controls); "firm" firms only: lambda_x then also comes from the wage gradient
+    # across types, which a skill premium shares, so it is identified only if the
+    # controls net that premium exactly (section "Why type effects are the default")
+    wage_effects: Literal["firm", "firm_type"] = "firm_type"
     # bound on the export-supply shifter z: cap tanh(z / cap) (0 = none; docs/estimation.md
     # §4b, "Shifter"): the specification of c_F,k = c_F - lambda beta z_k for boom industries
     shifter_cap: float = 0.0

@@ -175,7 +175,7 @@ def test_settings_table_states_the_structural_keys_and_the_foreign_normalisation
     cal = calibration_from_config(cfg)
     st = structural_settings(cfg, cal, (1996, 2006))
     assert st.value("firm_type") == "tfp" and st.value("shifter_cap") == "2.5"
-    assert st.value("bootstrap") == "9" and st.value("wage_effects") == "firm"
+    assert st.value("bootstrap") == "9" and st.value("wage_effects") == "firm_type"
     gaps = {y: cal.year(y).nu_star_gap for y in (1996, 2006)}
     for y, gap in gaps.items():
         assert st.value(f"foreign normalisation ({y})") == f"nu_y* - nu_x* = {gap:g}"

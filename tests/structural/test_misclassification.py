@@ -216,8 +216,15 @@ def test_type_shares_from_the_nonemployed():
     est = estimate_markets(s0, cal)
     for k, v in TRUTH.items():
         assert est.params[k] == pytest.approx(v, rel=1e-6, abs=1e-6), k
-    equal = estimate_markets(s, cal)  # equal shares: misspecified here
-    assert abs(equal.params["Phi"] - TRUTH["Phi"]) > 1e-3
+    # equal shares: misspecified here. Type effects in the wage equation keep Phi (the
+    # match term does not depend on the shares) but B = Phi / lambda and the levels go
+    # wrong; with firm effects alone Phi goes wrong too
+    equal = estimate_markets(s, cal)
+    assert equal.params["Phi"] == pytest.approx(TRUTH["Phi"], rel=1e-6)
+    assert abs(equal.params["lambda"] - TRUTH["lambda"]) > 0.1
+    assert abs(equal.params["c_F"] - TRUTH["c_F"]) > 0.1
+    firm = estimate_markets(s, cal, wage_effects="firm")
+    assert abs(firm.params["Phi"] - TRUTH["Phi"]) > 1e-3
 
 
 def test_measured_type_shares_are_taken_back_to_the_true_types():

@@ -58,7 +58,7 @@ def _levels(
     cal: YearCalibration,
     norm: ForeignNorm,
     free_sign: bool = False,
-    wage_effects: str = "firm",
+    wage_effects: str = "firm_type",
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Wage equation within firms, then :func:`~skillshore.structural.levels.structural_levels`."""
     B_int, kd, kf, beta = P.split(fit.theta)
@@ -171,7 +171,7 @@ class _Settings:
     max_iter: int = 40
     worker_shares: tuple | None = None
     correct_types: bool = True
-    wage_effects: str = "firm"
+    wage_effects: str = "firm_type"
 
 
 def _point(
@@ -300,7 +300,7 @@ def estimate_markets(
     lambda_x_share: float = 0.5,
     base_measure: Literal["uniform", "capacity", "discrete"] = "uniform",
     foreign_normalisation: ForeignNorm | None = None,
-    wage_effects: Literal["firm_type", "firm"] = "firm",
+    wage_effects: Literal["firm_type", "firm"] = "firm_type",
     bootstrap: int = 0,
     seed: int = 0,
     n_workers: int = 2,
@@ -341,13 +341,16 @@ def estimate_markets(
         nu_y* - nu_x*. None (default): the calibration's ``nu_star_gap`` when it has one,
         else "symmetric" (:attr:`YearCalibration.foreign_normalisation`).
     wage_effects : {"firm", "firm_type"}
-        Effects absorbed in the wage equation w = a + lambda_x log(pi/f0): ``firm``
-        (default) firm effects; ``firm_type`` firm and worker-type effects per market (the
-        true types' through their posteriors when types are corrected), so lambda_x comes
-        from the match term x'By of log(pi/f0) alone, not from the model's unemployed by
-        type m0_k(x), which the model does not fit type by type. Consistent, with
-        centred bootstrap replicates, but Phi's sampling sd is 2-3 times the firm
-        effects' at the seed's size (docs/estimation.md, "Wage equation").
+        Effects absorbed in the wage equation w = a + lambda_x log(pi/f0): ``firm_type``
+        (default) firm and worker-type effects per market (the true types' through their
+        posteriors when types are corrected), so lambda_x comes from the match term x'By
+        of log(pi/f0) alone: not from the model's unemployed by type m0_k(x), which the
+        model does not fit type by type, nor from a wage premium of the types' skills.
+        ``firm``: firm effects only; lambda_x then also rests on the wage gradient across
+        types, which such a premium shares (identified only when the wage controls net it
+        exactly). Type effects cost precision: Phi's sampling sd is about 1.2 times the
+        firm effects' at the seed's size, 3-4 times at the demo's (docs/estimation.md,
+        "Wage equation" and "Why type effects are the default").
     bootstrap : int
         Replications (:meth:`MarketSample.resample`).
     bootstrap_scheme : {"firms", "markets", "clusters"}
