@@ -143,6 +143,15 @@ def test_structural_sample_counts(stages):
         assert acc.population(pop)[0].rows_in == panel_year.height
         assert acc.final(pop) == ms.x.shape[0]  # the workers the estimator gets
         assert logs[year]["markets"] == ms.n_markets and logs[year]["firms"] == ms.n_firms
+        # offshored workers (purchases abroad / value added x employment) only of the firms
+        # with a worker in the panel: the others' domestic workers are not in the sample
+        f = pd.read_parquet(stages["data"] / "firms.parquet").query("year == @year")
+        f = f[f.value_added > 0]
+        off = f.purchases_abroad.clip(lower=0) / f.value_added * f.employment
+        inside = f.firm_id.isin(set(panel_year["firm_id"].to_list()))
+        assert logs[year]["firms_outside_panel"] == int((~inside).sum())
+        assert off[~inside].sum() > 0.01 * off.sum()  # the check below is not vacuous
+        np.testing.assert_allclose(ms.firm_offshored.sum(), off[inside].sum(), rtol=1e-9)
     # a year with too few workers is accounted for as dropped in full
     short = {2000: {"workers": [("w", 40), ("high", 30)]}}
     assert structural_accounting(short).final("structural sample 2000") == 0

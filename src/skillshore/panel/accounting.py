@@ -283,4 +283,10 @@ def structural_accounting(samples: dict[int, dict[str, Any]]) -> SampleAccountin
                            f"(6-digit industries) with {log['firms']:,d} firms", counts[-1][1],
                            0, "")
             )  # fmt: skip
+        if log.get("firms_outside_panel"):
+            steps.append(
+                SampleStep(f"structural sample {year}", f"{log['firms_outside_panel']:,d} firms "
+                           "of the year without a worker in the panel left out, with their "
+                           "offshored workers", counts[-1][1], 0, "")
+            )  # fmt: skip
     return SampleAccounting(tuple(steps))

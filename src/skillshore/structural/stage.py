@@ -348,6 +348,14 @@ def structural_sample(
     steps = (log if log is not None else {}).setdefault("workers", [])
     w = facts.panel.filter(pl.col("year") == year)
     steps.append((f"worker-years of {year} in the panel", w.height))
+    # firms outside the panel's sample (e.g. not in the baseline sample) have none of their
+    # domestic workers here: their offshored workers would inflate the markets' offshoring
+    # rate (purchases abroad / value added = offshored / domestic workers, firm by firm).
+    # Firms of the panel whose workers are all in low-offshorable occupations stay.
+    n_firms = firms.height
+    firms = firms.filter(pl.col("firm_id").is_in(w["firm_id"].unique().implode()))
+    if log is not None:
+        log["firms_outside_panel"] = n_firms - firms.height
     for reason, f in (
         ("not in a high-offshorable occupation", lambda d: d.filter(pl.col("occ_group") == "high")),
         ("missing skill, wage or experience",
